@@ -1,0 +1,126 @@
+"""Commands on term files: `list`, `show`, `check`, `set`, `schema`.
+
+Must never: parse YAML or run Git itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from authoring.cli.app import GLOBALS, app, emit, open_glossary, run
+from authoring.errors import ExitCode, Severity
+
+
+@app.command("list")
+def list_terms(
+    status: Annotated[str | None, typer.Option("--status", help="Only terms with this status.")] = None,
+) -> None:
+    """Terms with status, version, last update and problem count."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            rows = glossary.summaries()
+        if status:
+            rows = [r for r in rows if r.status == status]
+        data = [{"id": r.id, "term": r.term, "status": r.status, "version": r.version,
+                 "last_updated": r.last_updated, "errors": r.errors, "warnings": r.warnings} for r in rows]
+
+        def text() -> str:
+            if not rows:
+                return "no terms"
+            width = max(len(r.id) for r in rows)
+            lines = [f"{'ID':<{width}}  {'STATUS':<10} {'VERSION':<8} {'UPDATED':<10}  PROBLEMS"]
+            for r in rows:
+                problems = f"{r.errors} error(s)" if r.errors else (f"{r.warnings} warning(s)" if r.warnings else "")
+                lines.append(f"{r.id:<{width}}  {r.status or '?':<10} {r.version or '':<8} "
+                             f"{r.last_updated or '':<10}  {problems}")
+            return "\n".join(lines)
+
+        emit(data, text)
+
+    run(body)
+
+
+@app.command("show")
+def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's canonical id.")]) -> None:
+    """One term, parsed, with its problems."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            term = glossary.load(term_id)
+        data: dict[str, Any] = {"id": term.stem, "path": term.display, "parses": term.parses,
+                                "entry": term.entry, "problems": [p.to_json() for p in term.problems]}
+
+        def text() -> str:
+            lines = [f"{term.stem}  ({term.display})"]
+            if term.entry is not None:
+                entry = term.entry
+                for key in ("term", "status", "version", "last_updated"):
+                    lines.append(f"  {key}: {entry.get(key)}")
+                rest = {k: v for k, v in entry.items() if k not in ("term", "status", "version", "last_updated")}
+                lines.append(json.dumps(rest, ensure_ascii=False, indent=2, default=str))
+            for problem in term.problems:
+                lines.append(problem.format_long())
+            return "\n".join(lines)
+
+        emit(data, text)
+        if any(p.severity == Severity.ERROR for p in term.problems):
+            raise SystemExit(ExitCode.PROBLEMS)
+
+    run(body)
+
+
+@app.command("check")
+def check(term_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Terms to check (default: all).")]
+          = None) -> None:
+    """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            problems = glossary.check(term_ids or None)
+            checked = len(term_ids) if term_ids else len(glossary.term_ids())
+        errors = sum(1 for p in problems if p.severity == Severity.ERROR)
+        warnings = sum(1 for p in problems if p.severity == Severity.WARNING)
+        data = {"checked": checked, "errors": errors, "warnings": warnings,
+                "problems": [p.to_json() for p in problems]}
+
+        def text() -> str:
+            lines = [p.format_long() for p in problems]
+            lines.append(f"{checked} term(s) checked: {errors} error(s), {warnings} warning(s)")
+            return "\n".join(lines)
+
+        emit(data, text)
+        if errors:
+            raise SystemExit(ExitCode.PROBLEMS)
+
+    run(body)
+
+
+@app.command("set")
+def set_field(
+    term_id: Annotated[str, typer.Argument(metavar="ID")],
+    field: Annotated[str, typer.Argument(metavar="FIELD.PATH", help="Dotted path: triad.art, aliases.0")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="A YAML value: text, 0.9, [a, b], '\"1.0\"'")],
+) -> None:
+    """Change one field (VALUE is YAML) and commit the file."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            result = glossary.set_field(term_id, field, value)
+        emit(result.to_json(), result.message)
+
+    run(body)
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of a term entry (attach it to your YAML tooling)."""
+    from authoring.core.model import entry_json_schema
+
+    print(json.dumps(entry_json_schema(), ensure_ascii=False, indent=2))
+
+
+_ = GLOBALS

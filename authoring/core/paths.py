@@ -1,0 +1,114 @@
+"""Field paths (`provenance.sources.0.snippet`) and finding them in data and in YAML node graphs.
+
+Must never: read files or change data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from authoring.errors import UsageError
+
+FieldPath = tuple[str | int, ...]
+
+
+def parse_path(dotted: str) -> FieldPath:
+    """`a.b.0.c` → `("a", "b", 0, "c")`. Digits are list indexes; `\\.` escapes a dot in a key."""
+    if not dotted or dotted.strip() != dotted:
+        raise UsageError(f"field path {dotted!r} is empty or has surrounding spaces")
+    parts: list[str | int] = []
+    current = ""
+    escaped = False
+    for char in dotted:
+        if escaped:
+            current += char
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ".":
+            parts.append(_part(current, dotted))
+            current = ""
+        else:
+            current += char
+    parts.append(_part(current, dotted))
+    return tuple(parts)
+
+
+def _part(text: str, dotted: str) -> str | int:
+    if text == "":
+        raise UsageError(f"field path {dotted!r} has an empty part")
+    if text.isdigit():
+        return int(text)
+    return text
+
+
+def format_path(path: FieldPath) -> str:
+    """The dotted form of a path."""
+    return ".".join(str(part).replace(".", "\\.") if isinstance(part, str) else str(part) for part in path)
+
+
+def get_value(data: Any, path: FieldPath) -> Any:
+    """The value at `path` in plain data; `KeyError` when it is not there."""
+    current = data
+    for part in path:
+        if isinstance(current, dict):
+            key: Any = part if part in current else str(part)
+            if key not in current:
+                raise KeyError(part)
+            current = current[key]
+        elif isinstance(current, list) and isinstance(part, int):
+            if part >= len(current):
+                raise KeyError(part)
+            current = current[part]
+        else:
+            raise KeyError(part)
+    return current
+
+
+def mapping_get(node: MappingNode, key: str | int) -> tuple[ScalarNode, Node] | None:
+    """The (key node, value node) pair for `key` in a mapping node, matching keys as text."""
+    wanted = str(key)
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == wanted:
+            return key_node, value_node
+    return None
+
+
+def find_node(root: Node, path: FieldPath) -> tuple[Node | None, Node, Node | None]:
+    """Walk `path` from `root`: (key node or None for list items, value node, parent node).
+
+    Raises `KeyError` with the first missing part.
+    """
+    current: Node = root
+    key_node: Node | None = None
+    parent: Node | None = None
+    for part in path:
+        parent = current
+        if isinstance(current, MappingNode):
+            pair = mapping_get(current, part)
+            if pair is None:
+                raise KeyError(part)
+            key_node, current = pair
+        elif isinstance(current, SequenceNode) and isinstance(part, int):
+            if part >= len(current.value):
+                raise KeyError(part)
+            key_node, current = None, current.value[part]
+        else:
+            raise KeyError(part)
+    return key_node, current, parent
+
+
+def locate_index(root: Node | None, path: FieldPath) -> int:
+    """Character index (inside the block) of the deepest node on `path` that exists."""
+    if root is None:
+        return 0
+    for length in range(len(path), 0, -1):
+        try:
+            key_node, value_node, _ = find_node(root, path[:length])
+        except KeyError:
+            continue
+        node = key_node if key_node is not None else value_node
+        return int(node.start_mark.index)
+    return int(root.start_mark.index)

@@ -1,0 +1,229 @@
+"""Loading one front-matter block with ruamel.yaml's round-trip machinery, safely.
+
+We compose the block into nodes (which carry exact character spans, used to splice edits) and then
+construct the data from those nodes. Before anything walks the data we bound it: the expanded size
+of the node graph (alias bombs load in milliseconds and explode when walked), its depth, recursive
+aliases, and tags that name Python objects (never executed; reported). Every failure becomes a
+located `Problem` with the file's own line and column.
+
+Must never: dump YAML to write a file (edits are spliced, see `roundtrip`), import Git or a UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from authoring.core.frontmatter import Block, Split, line_of
+from authoring.errors import ParseError, Problem, Severity
+
+# A full corpus entry expands to a few hundred nodes; a hundred thousand is far past any real term.
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 64
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp", "omap", "set", "binary",
+                 "merge", "pairs", "value", "yaml")
+}
+
+
+def new_yaml() -> YAML:
+    """A round-trip YAML instance configured for term files (duplicate keys are errors)."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+@dataclass
+class ParsedBlock:
+    """A block that parsed: its round-trip data, its node graph, and the same data as plain Python."""
+
+    block: Block
+    node: Node | None
+    data: Any
+    plain: Any
+
+
+def location(split: Split, block: Block, index: int) -> tuple[int, int, str]:
+    """File line, column (1-based, in characters) and the line's text for an offset inside `block`."""
+    offset = min(block.content_start + max(index, 0), len(split.text))
+    line = line_of(split.text, offset)
+    line_start = split.text.rfind("\n", 0, offset) + 1
+    line_end = split.text.find("\n", offset)
+    if line_end < 0:
+        line_end = len(split.text)
+    return line, offset - line_start + 1, split.text[line_start:line_end].rstrip("\r")
+
+
+def _problem(split: Split, block: Block, path: str, index: int, code: str, message: str,
+             fix: str | None = None, severity: Severity = Severity.ERROR) -> Problem:
+    line, col, source = location(split, block, index)
+    return Problem(path, line, col, severity, code, message, source, fix)
+
+
+def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
+    """Parse one block, or raise `ParseError` whose problems say where and why."""
+    content = split.content(block)
+    yaml = new_yaml()
+    try:
+        constructor, parser = yaml.get_constructor_parser(content)
+        try:
+            node = constructor.composer.get_single_node()
+            if node is not None:
+                _check_graph(node, split, block, path)
+            data = constructor.construct_document(node) if node is not None else None
+        finally:
+            parser.dispose()
+    except MarkedYAMLError as exc:
+        raise ParseError(_message_of(exc), [_problem_of_marked(exc, split, block, path)]) from None
+    except RecursionError:
+        raise ParseError(
+            "nesting too deep",
+            [_problem(split, block, path, 0, "too-deep", "YAML nesting is too deep to load",
+                      fix="flatten the nested collections")],
+        ) from None
+    except YAMLError as exc:  # reader errors (non-printable characters) carry no mark in some versions
+        raise ParseError(str(exc), [_problem(split, block, path, getattr(exc, "index", 0), "yaml-error",
+                                             " ".join(str(exc).split()))]) from None
+    plain = to_plain(data)
+    return ParsedBlock(block, node, data, plain)
+
+
+def _message_of(exc: MarkedYAMLError) -> str:
+    return " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+
+
+def _problem_of_marked(exc: MarkedYAMLError, split: Split, block: Block, path: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    index = mark.index if mark is not None else 0
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    if "duplicate key" in problem or "duplicate key" in context:
+        code = "duplicate-key"
+        text = problem or context
+        first = exc.context_mark
+        if first is not None:
+            first_line, _, _ = location(split, block, first.index)
+            text = f"{text.split(' with value')[0]} (first defined on line {first_line})"
+        return _problem(split, block, path, index, code, text,
+                        fix="remove one of the two keys, keeping the value you mean")
+    message = "; ".join(part for part in (context, problem) if part) or "YAML does not parse"
+    return _problem(split, block, path, index, "yaml-syntax", " ".join(message.split()),
+                    fix=_hint_for(split, block, index))
+
+
+def _hint_for(split: Split, block: Block, index: int) -> str | None:
+    _, _, source = location(split, block, index)
+    stripped = source.split(":", 1)[1].strip() if ":" in source else source.strip()
+    if stripped.startswith(("*", "`", "|", ">", "@", "%", "&", "!")) and not stripped.startswith(("| ", "|\n")):
+        return "quote the value: it starts with a character YAML reads as syntax (see `authoring repair`)"
+    if "\\" in source:
+        return "use single quotes, or escape the backslash as \\\\ (see `authoring repair`)"
+    if "]" in stripped and not stripped.endswith("]"):
+        return "quote the whole value: text follows a closing ']' (see `authoring repair`)"
+    return "see `authoring repair` for a proposed fix"
+
+
+def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
+    """Bound the expanded size and depth of the node graph; refuse recursive aliases and Python tags."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ParseError("recursive alias", [_problem(split, block, path, node.start_mark.index,
+                                                           "recursive-alias", "an alias refers to itself",
+                                                           fix="replace the alias with a copy of the value")])
+        if depth > MAX_DEPTH:
+            raise ParseError("nesting too deep", [_problem(split, block, path, node.start_mark.index, "too-deep",
+                                                           f"YAML nesting deeper than {MAX_DEPTH} levels",
+                                                           fix="flatten the nested collections")])
+        tag = node.tag or ""
+        if tag.startswith("tag:yaml.org,2002:python/") or tag.startswith("!!python"):
+            raise ParseError("python tag", [_problem(split, block, path, node.start_mark.index, "unsafe-tag",
+                                                     f"tag {tag!r} names a Python object; it is never executed",
+                                                     fix="remove the tag")])
+        active.add(key)
+        total = 1
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+        elif isinstance(node, SequenceNode):
+            for item in node.value:
+                total += size(item, depth + 1)
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_EXPANDED_NODES:
+            raise ParseError("alias expansion too large", [_problem(
+                split, block, path, node.start_mark.index, "alias-bomb",
+                f"aliases expand this value to more than {MAX_EXPANDED_NODES:,} nodes",
+                fix="replace the aliases with the values they stand for")])
+        return total
+
+    size(root, 0)
+
+
+def unusual_tags(root: Node) -> list[Node]:
+    """Nodes carrying a tag outside YAML's standard set (kept, but worth a warning)."""
+    found: list[Node] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag and node.tag not in _STANDARD_TAGS:
+            found.append(node)
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return found
+
+
+def to_plain(value: Any) -> Any:
+    """Round-trip data as plain Python (dict, list, str, int, float, bool, None, date, datetime).
+
+    Callers bound the graph first (`parse_block` does), so this walk is finite and small.
+    """
+    if isinstance(value, dict):
+        return {to_plain(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return str(value)
+    if type(value).__name__ == "ScalarBoolean":
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return dt.datetime.fromisoformat(value.isoformat())
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if value is None:
+        return None
+    tagged = getattr(value, "value", None)  # TaggedScalar and friends
+    if tagged is not None:
+        return to_plain(tagged)
+    return str(value)
+
+
+def scalar_node(node: Node) -> ScalarNode | None:
+    """`node` if it is a scalar node, else None (for callers that narrow types)."""
+    return node if isinstance(node, ScalarNode) else None

@@ -1,0 +1,130 @@
+"""Shared fixtures: real Git repositories in tmp_path, the demo glossary, the corpus, the CLI in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+EDITOR = "Alice Editor <alice@example.org>"
+EDITOR_2 = "Bob Editor <bob@example.org>"
+AGENT = "Extractive Agent <agent@authoring.invalid>"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's ~/.gitconfig; they get a known identity instead."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[init]\n\tdefaultBranch = main\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    """Run plain Git in a test repository (tests may go behind the tool's back)."""
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
+
+
+@pytest.fixture
+def demo_repo(tmp_path: Path) -> Path:
+    """A fresh Git repository holding the demo glossary, committed."""
+    from authoring.repo.demo import make_demo_repository
+
+    return make_demo_repository(tmp_path / "glossary")
+
+
+def make_repo(path: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
+    """A Git repository with the given files (relative path → content), committed."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "--quiet")
+    for name, content in files.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_bytes(content.encode("utf-8"))
+    if config is not None:
+        (path / "authoring.toml").write_text(config, encoding="utf-8")
+    git(path, "add", "--all")
+    git(path, "commit", "--quiet", "-m", "initial")
+    return path
+
+
+@dataclass
+class CliResult:
+    """What a command printed and its exit code."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str | Path) -> CliResult:
+    """Run `authoring ARGS…` in-process and capture its output and exit code."""
+    from authoring.cli.app import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+                    timeout: float = 120) -> CliResult:
+    """Run `python -m authoring ARGS…` as a separate process (for concurrency and crash tests)."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    if env:
+        full_env.update(env)
+    done = subprocess.run([sys.executable, "-m", "authoring", *[str(a) for a in args]], capture_output=True,
+                          text=True, cwd=cwd, env=full_env, timeout=timeout, check=False)
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The real corpus; tests using it skip when it is absent."""
+    if not (CORPUS / "dictionary").is_dir():
+        pytest.skip("../shared/corpus is absent")
+    return CORPUS
+
+
+@pytest.fixture
+def corpus_copy(corpus: Path, tmp_path: Path) -> Iterator[Path]:
+    """A temporary Git repository laid out like upstream Pirouette, holding a copy of the corpus."""
+    repo = tmp_path / "pirouette"
+    shutil.copytree(corpus / "dictionary", repo / "modules" / "dictionary")
+    for module in (corpus / "modules").iterdir():
+        shutil.copy2(module, repo / "modules" / module.name)
+    (repo / "authoring.toml").write_text('terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n',
+                                         encoding="utf-8")
+    git(repo, "init", "--quiet")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "import corpus")
+    yield repo
