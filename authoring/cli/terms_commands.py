@@ -74,8 +74,11 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
 
 
 @app.command("check")
-def check(term_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Terms to check (default: all).")]
-          = None) -> None:
+def check(
+    term_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Terms to check (default: all).")
+    ] = None,
+) -> None:
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
 
     def body() -> None:

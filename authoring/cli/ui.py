@@ -18,7 +18,7 @@ def open_ui() -> None:
 
         glossary = Glossary.open(GLOBALS.repo, GLOBALS.actor)
         try:
-            from authoring.tui.app import run_app
+            from authoring.tui.app import run_app  # type: ignore[import-not-found, unused-ignore]
         except ImportError:  # the UI is not built yet: show the list instead
             from authoring.cli.terms_commands import list_terms
 

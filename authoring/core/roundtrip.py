@@ -297,7 +297,7 @@ def apply_change(data: Any, change: Change) -> Any:
     """`data` with `change` applied, on a deep copy: what the file must parse to after the edit."""
     result = copy.deepcopy(data)
     *parents, last = change.path
-    current = result
+    current: Any = result
     for part in parents:
         if isinstance(current, dict):
             key: Any = part if part in current else str(part)
@@ -336,7 +336,7 @@ def _normalised_for(parsed: ParsedBlock, path: FieldPath, value: Any) -> Any:
         _, node, _ = find_node(_root(parsed), path)
     except KeyError:
         return value
-    if (isinstance(node, ScalarNode) and node.style in ("|", ">") and isinstance(value, str)
+    if (isinstance(node, ScalarNode) and node.style is not None and node.style in "|>" and isinstance(value, str)
             and value and not value.endswith("\n")):
         old = get_value(parsed.plain, path)
         if isinstance(old, str) and old.endswith("\n"):
@@ -406,7 +406,7 @@ def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
 def _sibling_quote(node: Node) -> str | None:
     """The quoting the node's scalar items use, when they agree on one."""
     if isinstance(node, SequenceNode):
-        styles = {item.style for item in node.value if isinstance(item, ScalarNode) and item.tag.endswith(":str")}
+        styles = {item.style for item in node.value if isinstance(item, ScalarNode) and str(item.tag).endswith(":str")}
         if len(styles) == 1:
             style = styles.pop()
             return style if style in ("'", '"') else None

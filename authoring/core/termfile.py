@@ -127,7 +127,7 @@ def _check_structure(term: TermFile) -> None:
         return
     last = sp.blocks[-1]
     if not last.terminated:
-        line, _, source = location(sp, last, 0)
+        line, _, _ = location(sp, last, 0)
         term.problems.append(Problem(term.display, line - 1, 1, Severity.WARNING, "unterminated-block",
                                      "this front-matter block has no closing '---' line; it runs to the end of"
                                      " the file", "---", "add a '---' line after the block's last line"))

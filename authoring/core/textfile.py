@@ -104,10 +104,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """
     directory = path.parent
     mode = None
-    try:
+    with _suppress_oserror():
         mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        pass
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
