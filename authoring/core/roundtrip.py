@@ -305,7 +305,7 @@ def apply_change(data: Any, change: Change) -> Any:
         else:
             current = current[part]
     if change.kind == "append":
-        container = current[last] if isinstance(current, list) else current.get(last, current.get(str(last)))
+        container = current[int(last)] if isinstance(current, list) else current.get(last, current.get(str(last)))
         container.append(copy.deepcopy(change.value))
     elif isinstance(current, list):
         current[int(last)] = copy.deepcopy(change.value)
