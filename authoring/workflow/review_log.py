@@ -1,0 +1,161 @@
+"""Review events and the `review_logs/` layout that two clones can append to without conflicts.
+
+Every event is its own small YAML file, `review_logs/TERM_ID/<UTC time>-<action>-<random>.yaml`.
+Two editors recording events on two clones create different files, so an ordinary `git pull`
+merges them with no conflict, and no event file is ever rewritten. Events refer to the content
+revision they were given on (`content_revision`), so an approval given before the last content
+change is recognisably stale without walking history.
+
+Must never: touch Git or a UI. Reading and writing event files is done by the repository service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from authoring.errors import Problem, Severity
+
+
+class Action(StrEnum):
+    """What a review event records."""
+
+    COMMENT = "comment"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    PROMOTE = "promote"
+    DEMOTE = "demote"
+    DRAFT = "draft"
+    EDIT = "edit"
+    REJECT = "reject"
+    DEPRECATE = "deprecate"
+
+
+class ReviewEvent(BaseModel):
+    """One review event, as stored in its own file under `review_logs/TERM_ID/`."""
+
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
+
+    id: str = Field(default_factory=lambda: secrets.token_hex(8))
+    """A random id, unique across clones."""
+    term: str
+    """The canonical id of the term."""
+    when: dt.datetime
+    """When the event happened (UTC, to the microsecond)."""
+    who: str
+    """The acting identity, `Name <email>`."""
+    role: str = "editor"
+    """`editor` or `agent`, as the configuration said when the event was recorded."""
+    action: Action
+    """What was done."""
+    from_status: str | None = None
+    """The term's status before the event."""
+    to_status: str | None = None
+    """The term's status after the event (the same as before for comments and reviews)."""
+    version: str | None = None
+    """The term's version after the event."""
+    revision: str | None = None
+    """The content revision (`content_revision`) the event refers to."""
+    note: str | None = None
+    """The note given with the event."""
+
+    @property
+    def who_email(self) -> str:
+        """The email in `who`, lower-cased: identities are matched by it."""
+        start, end = self.who.rfind("<"), self.who.rfind(">")
+        return self.who[start + 1 : end].strip().lower() if 0 <= start < end else self.who.strip().lower()
+
+    def file_name(self) -> str:
+        """`20261122T213500123456Z-approve-1a2b3c4d.yaml`: sorts by time, never collides."""
+        stamp = self.when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        return f"{stamp}-{self.action.value}-{self.id[:8]}.yaml"
+
+    def render(self) -> str:
+        """The event file's text (a flat YAML mapping, keys in a fixed order)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "term": self.term,
+            "when": self.when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+            "who": self.who,
+            "role": self.role,
+            "action": self.action.value,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "version": self.version,
+            "revision": self.revision,
+            "note": self.note,
+        }
+        text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        data = self.model_dump(mode="json")
+        data["action"] = self.action.value
+        return data
+
+
+WORKFLOW_FIELDS = ("status", "version", "last_updated")
+
+
+def content_revision(entry: dict[str, Any]) -> str:
+    """A short hash of the entry's content: every field except the workflow's own bookkeeping
+    (`status`, `version`, `last_updated`, `provenance.review_log`). Equal content, equal revision."""
+    content = {k: v for k, v in entry.items() if k not in WORKFLOW_FIELDS}
+    provenance = content.get("provenance")
+    if isinstance(provenance, dict):
+        content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:
+    """Where an event's file goes. The term id must already be a safe id (see `core.ids`)."""
+    return review_logs_dir / event.term / event.file_name()
+
+
+def parse_event(text: str, display: str) -> ReviewEvent:
+    """An event from its file's text; a located `Problem` (raised as ValueError) when it is malformed."""
+    try:
+        data = yaml.safe_load(text)
+        return ReviewEvent.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise MalformedEvent(Problem(display, 1, 1, Severity.ERROR, "bad-review-event",
+                                     " ".join(str(exc).split())[:300])) from None
+
+
+class MalformedEvent(ValueError):
+    """An event file that cannot be read; carries its located problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def load_events(
+    review_logs_dir: Path, term_id: str, base: Path | None = None
+) -> tuple[list[ReviewEvent], list[Problem]]:
+    """A term's events, oldest first, and problems with any event file that could not be read."""
+    folder = review_logs_dir / term_id
+    events: list[ReviewEvent] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return events, problems
+    for path in sorted(folder.glob("*.yaml")):
+        display = str(path.relative_to(base)) if base else str(path)
+        try:
+            events.append(parse_event(path.read_text(encoding="utf-8"), display))
+        except MalformedEvent as exc:
+            problems.append(exc.problem)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(display, 1, 1, Severity.ERROR, "bad-review-event", str(exc)))
+    events.sort(key=lambda e: (e.when, e.id))
+    return events, problems
