@@ -104,7 +104,8 @@ def run(action: Callable[[], T]) -> T:
             raise
         if GLOBALS.json:
             print(json.dumps({"error": str(exc), "exit_code": exc.exit_code,
-                              "problems": [p.to_json() for p in exc.problems]}, ensure_ascii=False),
+                              "problems": [p.to_json() for p in exc.problems],
+                              "missing": list(getattr(exc, "missing", []))}, ensure_ascii=False),
                   file=sys.stderr)
         else:
             print(f"authoring: error: {exc}", file=sys.stderr)
@@ -134,7 +135,7 @@ def _root(ctx: typer.Context) -> None:
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
-    from authoring.cli import terms_commands, ui  # noqa: F401
+    from authoring.cli import terms_commands, ui, workflow_commands  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

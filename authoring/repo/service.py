@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from authoring.config import Config, load_config
 from authoring.core import ids
-from authoring.core.paths import format_path, parse_path
-from authoring.core.roundtrip import Editor
+from authoring.core.model import Status
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.termfile import TermFile, load_term
-from authoring.core.valueparse import parse_value
+from authoring.core.textfile import atomic_write
 from authoring.errors import AuthoringError, Conflict, NotFound, Problem, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
+from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
+from authoring.workflow.review_log import Action, ReviewEvent
+from authoring.workflow.statuses import Move
 
 
 @dataclass
@@ -53,12 +55,17 @@ class _Write:
 
 
 class Transaction:
-    """One action's file writes and its commit; undone entirely if anything fails before the commit lands."""
+    """One action's file writes and its commit; undone entirely if anything fails before the commit lands.
+
+    Every write is recorded in the action journal (`repo.journal`) before it happens, so a process
+    that dies mid-action is undone by the next action as well.
+    """
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
         self.writes: list[_Write] = []
         self.commit_id: str | None = None
+        self.journal = Journal(glossary.git)
 
     def write(self, path: Path, data: bytes | None, based_on: bytes | None) -> None:
         """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read."""
@@ -67,8 +74,7 @@ class Transaction:
             raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing was"
                            " written, try again")
         self.glossary.require_clean([path])
-        from authoring.core.textfile import atomic_write
-
+        self.journal.add(path, current, data)
         self.writes.append(_Write(path, current, data))
         if data is None:
             path.unlink()
@@ -79,21 +85,22 @@ class Transaction:
     def commit(self, message: str, author: Identity) -> str:
         """Commit exactly the written paths."""
         self.commit_id = self.glossary.git.commit_paths([w.path for w in self.writes], message, author)
+        self.journal.clear()
         return self.commit_id
 
     def rollback(self) -> None:
         """Put every written file and its index entry back as it was before the action."""
-        from authoring.core.textfile import atomic_write
-
         for write in reversed(self.writes):
             if write.before is None:
                 with contextlib.suppress(FileNotFoundError):
                     write.path.unlink()
+                remove_empty_parents(write.path.parent, self.glossary.root)
             else:
                 atomic_write(write.path, write.before)
         if self.writes:
             with contextlib.suppress(AuthoringError):
                 self.glossary.git.restore_index([w.path for w in self.writes])
+        self.journal.clear()
 
 
 class Glossary:
@@ -203,6 +210,7 @@ class Glossary:
         """Run one action under the repository lock; undo its writes if it fails."""
         with repository_lock(self.git.git_dir):
             tx = Transaction(self)
+            tx.journal.recover()  # undo an action whose process died mid-way, if any
             try:
                 yield tx
             except BaseException:
@@ -211,28 +219,79 @@ class Glossary:
                 raise
 
     def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
-        """Set one field of a term to a YAML value and commit that one file."""
-        path = parse_path(dotted)
-        value = parse_value(value_text)
-        actor = self.actor()
+        """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
+        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+        from authoring.repo import actions
+
+        return actions.edit_field(self, term_id, dotted, value_text)
+
+    # -- the workflow (logic in `repo.actions`, gates in `workflow.gates`) ---------------------------
+
+    def review(self, term_id: str, action: Action | str, note: str | None = None) -> ActionResult:
+        """Record `approve`, `request_changes` or `comment` on a term: one event, one commit."""
+        from authoring.repo import actions
+
+        return actions.review(self, term_id, Action(action), note)
+
+    def promote(self, term_id: str, to: Status | str | None = None, note: str | None = None) -> ActionResult:
+        """Move a term up (draft → candidate → ratified) through the gates."""
+        from authoring.repo import actions
+
+        return actions.move(self, term_id, Move.PROMOTE, _status(to), note)
+
+    def demote(self, term_id: str, to: Status | str, note: str) -> ActionResult:
+        """Move a term back (or revive a rejected one as a draft); needs a note."""
+        from authoring.repo import actions
+
+        return actions.move(self, term_id, Move.DEMOTE, _status(to), note)
+
+    def reject(self, term_id: str, note: str) -> ActionResult:
+        """End a draft or candidate as `rejected` (kept, so agents are told); needs a note."""
+        from authoring.repo import actions
+
+        return actions.move(self, term_id, Move.REJECT, None, note)
+
+    def deprecate(self, term_id: str, note: str, superseded_by: str | None = None) -> ActionResult:
+        """Retire a ratified term, optionally naming its successor; needs a note."""
+        from authoring.repo import actions
+
+        return actions.move(self, term_id, Move.DEPRECATE, None, note, superseded_by)
+
+    def fold_headers(self, term_id: str) -> ActionResult:
+        """Fold a term's legacy headers into its entry (recorded as an `edit`)."""
+        from authoring.repo import actions
+
+        return actions.fold_headers(self, term_id)
+
+    def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
+                      message: str, author: Identity) -> str:
+        """Write files, record a review event and commit them as one action (see `actions.land`).
+
+        `writes` are `(path, new bytes or None to delete, bytes read before or None if it must not
+        exist)`. For checks that must see the files under the lock, use `transaction()` and
+        `actions.land(tx, ...)` instead.
+        """
+        from authoring.repo import actions
+
         with self.transaction() as tx:
-            term = self.load(term_id)
-            editor = Editor(term)
-            editor.set(path, value)
-            if not editor.changed:
-                return ActionResult(term_id, "edit", None, f"{term_id}: {dotted} already has that value")
-            message = commit_message(term_id, f"edit {format_path(path)}", {"Term": term_id, "Action": "edit",
-                                                                             "Field": format_path(path)})
-            tx.write(term.path, editor.render(), based_on=term.data)
-            commit = tx.commit(message, actor)
-        return ActionResult(term_id, "edit", commit, f"{term_id}: set {format_path(path)} ({commit[:8]})",
-                            {"field": format_path(path)})
+            return actions.land(tx, writes, event, message, author)
 
 
-def commit_message(term_id: str, summary: str, trailers: dict[str, str]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers."""
+def _status(value: Status | str | None) -> Status | None:
+    if value is None or isinstance(value, Status):
+        return value
+    try:
+        return Status(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a status; use one of {', '.join(s.value for s in Status)}") from None
+
+
+def commit_message(term_id: str, summary: str,
+                   trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
+    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
     lines = [f"{term_id}: {summary}", ""]
-    lines.extend(f"{key}: {value}" for key, value in trailers.items())
+    pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
+    lines.extend(f"{key}: {value}" for key, value in pairs)
     return "\n".join(lines) + "\n"
 
 

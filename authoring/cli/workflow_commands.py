@@ -1,0 +1,89 @@
+"""Workflow commands: `review`, `promote`, `demote`, `reject`, `deprecate`, `fold-headers`.
+
+Each is one call to the repository service, which checks the gates, writes the term and its review
+event, and commits them; a refusal exits 3 naming every unmet gate, a conflict exits 4.
+
+Must never: parse YAML or run Git itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from authoring.cli.app import app, emit, fail_usage, open_glossary, run
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The term's canonical id.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why: recorded in the review log.")]
+
+
+def _act(call: str, *args: object, **kwargs: object) -> None:
+    def body() -> None:
+        with open_glossary() as glossary:
+            result = getattr(glossary, call)(*args, **kwargs)
+        emit(result.to_json(), result.message)
+
+    run(body)
+
+
+@app.command("review")
+def review(
+    term_id: IdArg,
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the current content.")] = False,
+    request_changes: Annotated[bool, typer.Option("--request-changes", help="Ask for changes (needs --note).")] = False,
+    comment: Annotated[bool, typer.Option("--comment", help="Comment (needs --note).")] = False,
+    note: NoteOpt = None,
+) -> None:
+    """Record a review (approve, request changes, comment) and commit it."""
+    chosen = [name for name, on in (("approve", approve), ("request_changes", request_changes),
+                                    ("comment", comment)) if on]
+    if len(chosen) != 1:
+        fail_usage("review needs exactly one of --approve, --request-changes, --comment")
+    _act("review", term_id, chosen[0], note)
+
+
+@app.command("promote")
+def promote(
+    term_id: IdArg,
+    to: Annotated[str | None, typer.Option("--to", metavar="STATUS", help="candidate or ratified.")] = None,
+    note: NoteOpt = None,
+) -> None:
+    """Move a term up (draft → candidate → ratified) through the gates, and commit it."""
+    _act("promote", term_id, to, note)
+
+
+@app.command("demote")
+def demote(
+    term_id: IdArg,
+    to: Annotated[str, typer.Option("--to", metavar="STATUS", help="draft or candidate.")],
+    note: Annotated[str, typer.Option("--note", help="Why the term moves back.")],
+) -> None:
+    """Move a term back (ratified → candidate → draft; rejected → draft), with a note, and commit it."""
+    _act("demote", term_id, to, note)
+
+
+@app.command("reject")
+def reject(
+    term_id: IdArg,
+    note: Annotated[str, typer.Option("--note", help="Why the term is rejected (agents are told).")],
+) -> None:
+    """End a draft or candidate as rejected (the file stays), with a note, and commit it."""
+    _act("reject", term_id, note)
+
+
+@app.command("deprecate")
+def deprecate(
+    term_id: IdArg,
+    note: Annotated[str, typer.Option("--note", help="Why the term is retired.")],
+    superseded_by: Annotated[str | None, typer.Option("--superseded-by", metavar="ID",
+                                                      help="The term that replaces it.")] = None,
+) -> None:
+    """Retire a ratified term, optionally naming its successor, and commit it."""
+    _act("deprecate", term_id, note, superseded_by)
+
+
+@app.command("fold-headers")
+def fold_headers(term_id: IdArg) -> None:
+    """Fold a term's legacy headers into its entry (headers take the entry's values) and commit it."""
+    _act("fold_headers", term_id)

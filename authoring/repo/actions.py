@@ -1,0 +1,446 @@
+"""The workflow's actions on a repository: review, status moves, content edits, folding headers.
+
+Each action runs as one transaction (see `service.Transaction`): under the repository lock it loads
+the term and its review events, refuses when the term file has uncommitted outside changes (exit 4)
+or does not parse (exit 1, located), asks the pure gates of `workflow.gates` what is missing
+(exit 3, naming every unmet gate), splices the changes into the file through the round-trip
+`Editor`, writes the file and one new event file, and commits exactly those two paths as the actor.
+Any failure before the commit lands puts both files and the index back as they were.
+
+`land()` is the reusable primitive for "write these files + record this event + commit" inside a
+transaction; `Glossary.record_action()` wraps it in a transaction of its own.
+
+Must never: import a UI; run Git except through the service's `Git`; write YAML except through `Editor`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.nodes import ScalarNode
+
+from authoring.core.model import Status
+from authoring.core.module_refs import ModuleIndex, snippet_in
+from authoring.core.paths import FieldPath, find_node, format_path, parse_path
+from authoring.core.roundtrip import Editor
+from authoring.core.termfile import TermFile, comparable
+from authoring.core.valueparse import parse_value
+from authoring.errors import GateRefused, Problem, Severity, UsageError
+from authoring.repo.service import ActionResult, Glossary, Transaction, today
+from authoring.repo.service import commit_message as _message
+from authoring.workflow import gates
+from authoring.workflow.identity import Identity, Role, role_of
+from authoring.workflow.review_log import (
+    WORKFLOW_FIELDS,
+    Action,
+    ReviewEvent,
+    content_revision,
+    event_path,
+    load_events,
+)
+from authoring.workflow.statuses import Move, next_up, status_of
+from authoring.workflow.versions import next_major, next_minor, styled_date, styled_version
+
+Trailers = Sequence[tuple[str, str]]
+
+
+# -- the reusable primitive ------------------------------------------------------------------------
+
+
+def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
+         message: str, author: Identity) -> str:
+    """Inside a transaction: write each `(path, new bytes or None to delete, bytes the action read or None
+    if it must not exist)`, record `event` as a new file under `review_logs/`, and commit exactly those
+    paths as `author`. Returns the commit id. Any failure undoes every write (the transaction does)."""
+    for path, data, based_on in writes:
+        tx.write(path, data, based_on=based_on)
+    if event is not None:
+        tx.write(event_path(tx.glossary.review_logs_dir, event), event.render().encode("utf-8"), based_on=None)
+    return tx.commit(message, author)
+
+
+def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action, *, from_status: str | None,
+              to_status: str | None, version: Any, entry: dict[str, Any], note: str | None) -> ReviewEvent:
+    """A review event stamped now, by `actor` in their current role, on the entry's content revision."""
+    return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
+                       action=action, from_status=from_status, to_status=to_status,
+                       version=None if version is None else str(version), revision=content_revision(entry),
+                       note=note or None)
+
+
+def role(glossary: Glossary, actor: Identity) -> Role:
+    """The actor's role under the repository's `[people]` lists."""
+    people = glossary.config.people
+    return role_of(actor, people.editors, people.agents)
+
+
+# -- reading under the lock -------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A term as an action sees it: file, editor, entry, status and review events."""
+
+    term: TermFile
+    editor: Editor
+    entry: dict[str, Any]
+    status: Status
+    events: list[ReviewEvent]
+    unreadable: list[Problem]
+
+
+def load_for_action(glossary: Glossary, term_id: str) -> Loaded:
+    """Load a term for an action: it must parse (else `ParseError`, located) and carry no uncommitted
+    outside changes (else `Conflict`, exit 4)."""
+    term = glossary.load(term_id)
+    editor = Editor(term)  # raises ParseError with the located problems when the file does not parse
+    glossary.require_clean([term.path])
+    entry = term.entry
+    assert entry is not None  # Editor() accepted it, so the entry is a mapping
+    current = status_of(entry)
+    if current is None:
+        where = term.problem_at(("status",), Severity.ERROR, "status",
+                                f"status {entry.get('status')!r} is not a workflow status")
+        raise GateRefused(f"{term_id}: status {entry.get('status')!r} is not one of"
+                          f" {', '.join(s.value for s in Status)}; fix it with `authoring set {term_id} status draft`",
+                          [where.format()])
+    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
+    return Loaded(term, editor, entry, current, events, unreadable)
+
+
+def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
+    """What the pure gates look at; snippets are checked only when a gate needs them."""
+    return gates.GateInput(entry=loaded.entry, events=loaded.events, actor=actor, role=role(glossary, actor),
+                           people=glossary.config.people, policy=glossary.config.policy,
+                           sources=check_sources(glossary, loaded.entry) if with_sources else [],
+                           problems=loaded.term.problems, unreadable_events=loaded.unreadable)
+
+
+def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.SourceCheck]:
+    """Whether each `provenance.sources` snippet stands in its module (whitespace-normalised)."""
+    provenance = entry.get("provenance")
+    sources = provenance.get("sources") if isinstance(provenance, dict) else None
+    if not isinstance(sources, list):
+        return []
+    modules = ModuleIndex.scan(glossary.modules_dir)
+    checks: list[gates.SourceCheck] = []
+    for index, source in enumerate(sources):
+        if not isinstance(source, dict):
+            checks.append(gates.SourceCheck(index, None, False, "not a {module, lines, snippet} mapping"))
+            continue
+        module, snippet = source.get("module"), source.get("snippet")
+        if not module or not isinstance(snippet, str) or not snippet.strip():
+            checks.append(gates.SourceCheck(index, str(module) if module else None, False,
+                                            "needs both a module and a snippet"))
+            continue
+        path = modules.resolve(str(module))
+        if path is None:
+            checks.append(gates.SourceCheck(index, str(module), False,
+                                            f"module {module} not found in {glossary.display(modules.directory)}"))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            checks.append(gates.SourceCheck(index, str(module), False, f"cannot read {path.name}: {exc.strerror}"))
+            continue
+        found = snippet_in(text, snippet)
+        checks.append(gates.SourceCheck(index, str(module), found,
+                                        "" if found else f"snippet not found in {glossary.display(path)}"))
+    return checks
+
+
+def refuse(term_id: str, what: str, missing: list[str]) -> GateRefused:
+    """A refusal naming every unmet gate."""
+    count = f"{len(missing)} unmet gate{'s' if len(missing) != 1 else ''}"
+    return GateRefused(f"{term_id}: {what} refused, {count}: " + "; ".join(missing), missing)
+
+
+# -- workflow fields, in every block that carries them ---------------------------------------------
+
+
+def raw_scalar(editor: Editor, path: FieldPath, block: int) -> str | None:
+    """The field's text as written (`1.10`, not the float 1.1), or None when absent or not a scalar."""
+    parsed = editor.term.blocks[block]
+    if parsed is None or parsed.node is None:
+        return None
+    try:
+        _, node, _ = find_node(parsed.node, path)
+    except KeyError:
+        return None
+    return str(node.value) if isinstance(node, ScalarNode) else None
+
+
+def set_everywhere(editor: Editor, field: str, value_for: Callable[[Any], Any]) -> None:
+    """Set `field` in the entry (adding it if missing) and in every legacy header that carries it.
+
+    `value_for(old)` gives the value to write where the field holds `old`, so each block keeps its
+    own quoting style (a header's `"0.1"` stays quoted while the entry's plain `0.1` stays plain).
+    """
+    count = len(editor.term.blocks)
+    for block in range(count):
+        is_entry = block == count - 1
+        data = editor.data(block)
+        if not isinstance(data, dict) or (field not in data and not is_entry):
+            continue
+        old = data.get(field)
+        new = value_for(old)
+        if field in data and comparable(old) == comparable(new) and type(old) is type(new):
+            continue
+        editor.set((field,), new, block=block)
+
+
+def entry_version(editor: Editor) -> str | None:
+    """The entry's version as written (None when it has none)."""
+    raw = raw_scalar(editor, ("version",), -1)
+    if raw is not None:
+        return raw
+    value = editor.data(-1).get("version")
+    return None if value is None else str(value)
+
+
+def set_version(editor: Editor, new_text: str) -> None:
+    """Write `new_text` as the version in every block carrying one, each in its own style."""
+    set_everywhere(editor, "version", lambda old: styled_version(new_text, old))
+
+
+def set_status(editor: Editor, status: Status) -> None:
+    """Write the status in every block carrying one."""
+    set_everywhere(editor, "status", lambda old: status.value)
+
+
+def touch(editor: Editor, day: dt.date) -> None:
+    """`last_updated` becomes `day` in every block carrying it."""
+    set_everywhere(editor, "last_updated", lambda old: styled_date(day, old))
+
+
+def append_review_log(editor: Editor, day: dt.date, actor: Identity, note: str) -> str:
+    """Append `{date, reviewer, notes}` to `provenance.review_log` (created when missing).
+
+    A stub's `provenance` is a list of module ids, and an entry without provenance has none: their
+    content is left alone (adding a mapping would change what the term says), the event file alone
+    records the change, and the returned text says so.
+    """
+    provenance = editor.data(-1).get("provenance")
+    if not isinstance(provenance, dict):
+        kind = "a list of module ids (a stub)" if isinstance(provenance, list) else "missing"
+        return f"not recorded in the file: provenance is {kind}; the review log under review_logs/ has it"
+    item = {"date": day, "reviewer": str(actor), "notes": note}
+    editor.append(("provenance", "review_log"), item)
+    return "appended to provenance.review_log"
+
+
+def commit_message(term_id: str, summary: str, trailers: Trailers) -> str:
+    """`ID: summary`, a blank line, then `Key: value` trailers (keys may repeat, e.g. `Reviewed-by`)."""
+    return _message(term_id, summary, list(trailers))
+
+
+def status_trailer(before: Status, after: Status) -> str:
+    """`draft → candidate`, or just `candidate` when unchanged."""
+    return after.value if before is after else f"{before.value} → {after.value}"
+
+
+def _result(term_id: str, action: str, commit: str, text: str, **details: Any) -> ActionResult:
+    return ActionResult(term_id, action, commit, f"{text} ({commit[:8]})", details)
+
+
+# -- the actions ----------------------------------------------------------------------------------
+
+
+def review(glossary: Glossary, term_id: str, action: Action, note: str | None) -> ActionResult:
+    """Record an approval, a request for changes or a comment: one event file, one commit."""
+    if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
+        raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
+    actor = glossary.actor()
+    with glossary.transaction() as tx:
+        loaded = load_for_action(glossary, term_id)
+        missing = gates.review_gaps(gate_input(glossary, loaded, actor), action, loaded.status, note)
+        if missing:
+            raise refuse(term_id, action.value.replace("_", " "), missing)
+        version = entry_version(loaded.editor)
+        event = new_event(glossary, term_id, actor, action, from_status=loaded.status.value,
+                          to_status=loaded.status.value, version=version, entry=loaded.entry, note=note)
+        words = action.value.replace("_", " ")
+        message = commit_message(term_id, words, [("Term", term_id), ("Action", action.value),
+                                                  ("Status", loaded.status.value), ("Revision", event.revision or "")])
+        commit = land(tx, [], event, message, actor)
+    return _result(term_id, action.value, commit, f"{term_id}: {words} recorded", status=loaded.status.value,
+                   version=version, revision=event.revision, event=glossary.display(
+                       event_path(glossary.review_logs_dir, event)))
+
+
+def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: str | None,
+         superseded_by: str | None = None) -> ActionResult:
+    """Move a term's status through its gates: promote, demote, reject or deprecate."""
+    actor = glossary.actor()
+    today = _today()
+    with glossary.transaction() as tx:
+        loaded = load_for_action(glossary, term_id)
+        current = loaded.status
+        target = _target(kind, current, to, term_id)
+        successor_exists = None
+        if superseded_by is not None:
+            successor_exists = superseded_by != term_id and glossary.term_path(superseded_by).is_file()
+        gi = gate_input(glossary, loaded, actor, with_sources=kind is Move.PROMOTE and target is Status.CANDIDATE)
+        missing = gates.move_gaps(gi, kind, current, target, note, successor_exists)
+        if missing:
+            raise refuse(term_id, f"{kind.value} {current.value} → {target.value}", missing)
+        editor = loaded.editor
+        version_before = entry_version(editor)
+        approvers: list[str] = []
+        if kind is Move.PROMOTE and target is Status.RATIFIED:
+            approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
+            set_version(editor, next_major(version_before))
+        set_status(editor, target)
+        if superseded_by is not None:
+            editor.set(("superseded_by",), superseded_by)
+        touch(editor, today)
+        summary = f"{kind.value} {current.value} → {target.value}"
+        review_log = append_review_log(editor, today, actor, note or summary)
+        version_after = entry_version(editor)
+        entry = editor.data(-1)
+        event = new_event(glossary, term_id, actor, Action(kind.value), from_status=current.value,
+                          to_status=target.value, version=version_after, entry=entry, note=note)
+        trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", kind.value),
+                                           ("Status", status_trailer(current, target))]
+        if version_after != version_before:
+            trailers.append(("Version", f"{version_before} → {version_after}"))
+        if superseded_by is not None:
+            trailers.append(("Superseded-by", superseded_by))
+        trailers.extend(("Reviewed-by", who) for who in approvers)
+        commit = land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,
+                      commit_message(term_id, summary, trailers), actor)
+    return _result(term_id, kind.value, commit, f"{term_id}: {summary}", status_from=current.value,
+                   status_to=target.value, version_from=version_before, version_to=version_after,
+                   approvers=approvers, review_log=review_log,
+                   event=glossary.display(event_path(glossary.review_logs_dir, event)))
+
+
+def _target(kind: Move, current: Status, to: Status | None, term_id: str) -> Status:
+    if to is not None:
+        return to
+    if kind is Move.PROMOTE:
+        up = next_up(current)
+        if up is None:
+            raise GateRefused(f"{term_id}: cannot promote a {current.value} term; nothing follows {current.value}",
+                              [f"move: nothing follows {current.value}"])
+        return up
+    if kind is Move.REJECT:
+        return Status.REJECTED
+    if kind is Move.DEPRECATE:
+        return Status.DEPRECATED
+    raise UsageError("demote needs --to STATUS")
+
+
+def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -> ActionResult:
+    """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
+    today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+    path = parse_path(dotted)
+    value = parse_value(value_text)
+    actor = glossary.actor()
+    with glossary.transaction() as tx:
+        loaded = load_for_action(glossary, term_id)
+        if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
+            raise UsageError(f"{format_path(path)} is kept by the workflow; use promote, demote, reject or deprecate"
+                             " (status and version follow), and review --comment for notes")
+        missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
+        if missing:
+            raise refuse(term_id, "edit", missing)
+        editor = loaded.editor
+        editor.set(path, value)
+        if not editor.changed:
+            return ActionResult(term_id, "edit", None, f"{term_id}: {dotted} already has that value")
+        return _finish_edit(glossary, tx, loaded, actor, f"edit {format_path(path)}",
+                            f"set {format_path(path)}", [("Field", format_path(path))], field=format_path(path))
+
+
+def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
+                 extra: Trailers, **details: Any) -> ActionResult:
+    """Bookkeeping common to content edits: version, date, reopening, event, commit."""
+    term_id = loaded.term.stem
+    editor = loaded.editor
+    today = _today()
+    version_before = entry_version(editor)
+    content_changed = content_revision(editor.data(-1)) != content_revision(loaded.entry)
+    current = target = loaded.status
+    review_log = "unchanged"
+    if content_changed:
+        set_version(editor, next_minor(version_before))
+        touch(editor, today)
+        if current is Status.RATIFIED:
+            target = Status.CANDIDATE
+            set_status(editor, target)
+            review_log = append_review_log(editor, today, actor, f"reopened as a candidate by: {note}")
+            summary = f"{summary} (reopens ratified → candidate)"
+    version_after = entry_version(editor)
+    entry = editor.data(-1)
+    event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
+                      version=version_after, entry=entry, note=note)
+    trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", "edit"), *extra,
+                                       ("Status", status_trailer(current, target))]
+    if version_after != version_before:
+        trailers.append(("Version", f"{version_before} → {version_after}"))
+    commit = land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,
+                  commit_message(term_id, summary, trailers), actor)
+    return _result(term_id, "edit", commit, f"{term_id}: {summary}", status_from=current.value,
+                   status_to=target.value, version_from=version_before, version_to=version_after,
+                   content_changed=content_changed, review_log=review_log, revision=event.revision, **details)
+
+
+def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
+    """Fold legacy headers into the entry: a header field the entry lacks is copied into the entry;
+    a header field that disagrees with the entry is rewritten to the entry's value. Recorded as an
+    `edit` (a content edit only when the entry gained fields)."""
+    from authoring.core.model import HEADER_FIELDS
+
+    actor = glossary.actor()
+    with glossary.transaction() as tx:
+        loaded = load_for_action(glossary, term_id)
+        missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
+        if missing:
+            raise refuse(term_id, "fold-headers", missing)
+        editor = loaded.editor
+        folded: list[str] = []
+        count = len(editor.term.blocks)
+        for block in range(count - 1):
+            header = editor.data(block)
+            if not isinstance(header, dict):
+                continue
+            for name in HEADER_FIELDS:
+                if name not in header:
+                    continue
+                entry = editor.data(-1)
+                if name not in entry:
+                    editor.set((name,), header[name])
+                    folded.append(f"{name} → entry")
+                elif name != "provenance" and comparable(header[name]) != comparable(entry[name]):
+                    new = entry[name]
+                    if name == "version":
+                        new = styled_version(entry_version(editor) or "", header[name])
+                    elif name == "last_updated" and (day := _as_date(entry[name])) is not None:
+                        new = styled_date(day, header[name])
+                    elif isinstance(header[name], str) and not isinstance(new, str | list | dict):
+                        new = str(new)
+                    editor.set((name,), new, block=block)
+                    folded.append(f"header {block + 1} {name}")
+        if not editor.changed:
+            return ActionResult(term_id, "edit", None, f"{term_id}: the legacy headers already agree with the entry")
+        note = "fold legacy headers: " + ", ".join(folded)
+        return _finish_edit(glossary, tx, loaded, actor, "fold legacy headers", note, [("Folded", ", ".join(folded))],
+                            folded=folded)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _today() -> dt.date:
+    return today()

@@ -1,0 +1,275 @@
+"""The workflow's gates: pure functions of (entry, review events, actor and role, policy, snippet
+checks) that return every unmet gate as a sentence, so a refusal can name them all at once.
+
+Definitions the gates rely on:
+
+- A **content change** is a `draft` or `edit` event whose content revision differs from the one
+  before it (an `edit` that only folded legacy headers changes nothing and counts for nothing).
+- The **authors** of a term are the identities of its content changes. Commits made outside the tool
+  are not consulted: every content change the tool makes records an event, and `audit` reports
+  commits that lack one.
+- An approval is **valid** when a human editor (by the current `[people]` list, and recorded as an
+  editor) who is not an author gave it on the current content revision, after the last content
+  change. Valid approvals are counted once per identity.
+- A request for changes is **open** until the same reviewer approves later, or the content changes
+  after it (the request was about content that is gone; fresh approvals are needed anyway).
+
+Must never: touch Git, files or a UI; decide anything from the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from authoring.config import People, Policy
+from authoring.core.model import Status
+from authoring.errors import Problem, Severity, UsageError
+from authoring.workflow.identity import Identity, Role, parse_identity, role_of
+from authoring.workflow.review_log import Action, ReviewEvent, content_revision
+from authoring.workflow.statuses import Move, move_problems, needs_note
+
+TRIAD_PARTS = ("art", "law", "philosophy")
+AGENT_MAY = frozenset({Action.DRAFT, Action.EDIT, Action.COMMENT})
+"""What an agent may do; everything else (approve, request changes, any status move) is for editors."""
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """Whether one provenance source's snippet stands in its module (computed by the service)."""
+
+    index: int
+    """Position in `provenance.sources`."""
+    module: str | None
+    """The module reference the source names."""
+    found: bool
+    """True when the module resolves and holds the snippet (whitespace-normalised)."""
+    detail: str = ""
+    """Why not, in words (`module DOMA-036 not found`, `snippet not in modules/X.md`)."""
+
+
+@dataclass
+class GateInput:
+    """Everything a gate may look at. Built by the repository service under its lock."""
+
+    entry: dict[str, Any]
+    events: list[ReviewEvent]
+    actor: Identity
+    role: Role
+    people: People = field(default_factory=People)
+    policy: Policy = field(default_factory=Policy)
+    sources: list[SourceCheck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable_events: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ContentHistory:
+    """Who changed the content and when, read from the events."""
+
+    authors: dict[str, str] = field(default_factory=dict)
+    """email → `Name <email>` of every identity that made a content change."""
+    last_change: int | None = None
+    """Index (in the events) of the last content change."""
+
+
+@dataclass
+class ApprovalTally:
+    """How the approvals and requests for changes on a term stand."""
+
+    valid: list[str] = field(default_factory=list)
+    """Approvers whose approval counts (`Name <email>`, once each)."""
+    stale: list[str] = field(default_factory=list)
+    """Approvers whose approval was given on content that has changed since."""
+    by_authors: list[str] = field(default_factory=list)
+    """Approvals by the term's own authors or editors (never counted)."""
+    by_non_editors: list[str] = field(default_factory=list)
+    """Approvals by agents or by identities not listed as editors (never counted)."""
+    open_requests: list[ReviewEvent] = field(default_factory=list)
+    """Requests for changes still open."""
+
+
+def content_history(events: list[ReviewEvent]) -> ContentHistory:
+    """The authors and the last content change (see the module's definitions)."""
+    history = ContentHistory()
+    revision: str | None = None
+    for index, event in enumerate(events):
+        if event.action not in (Action.DRAFT, Action.EDIT):
+            continue
+        if event.action is Action.DRAFT or event.revision != revision or event.revision is None:
+            history.authors.setdefault(event.who_email, event.who)
+            history.last_change = index
+        revision = event.revision
+    return history
+
+
+def role_of_who(who: str, people: People) -> Role:
+    """The current role of an identity as recorded in an event (`Name <email>`)."""
+    try:
+        return role_of(parse_identity(who), people.editors, people.agents)
+    except UsageError:
+        return Role.NONE
+
+
+def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> ApprovalTally:
+    """Sort the approvals on the current content, and find the open requests for changes."""
+    result = ApprovalTally()
+    current = content_revision(entry)
+    history = content_history(events)
+    after = -1 if history.last_change is None else history.last_change
+    seen: set[str] = set()
+    for index, event in enumerate(events):
+        if event.action is not Action.APPROVE:
+            continue
+        email = event.who_email
+        if event.role != Role.EDITOR.value or role_of_who(event.who, people) is not Role.EDITOR:
+            bucket = result.by_non_editors
+        elif email in history.authors:
+            bucket = result.by_authors
+        elif event.revision != current or index < after:
+            bucket = result.stale
+        elif email in seen:
+            continue
+        else:
+            seen.add(email)
+            bucket = result.valid
+        if event.who not in bucket:
+            bucket.append(event.who)
+    # A stale approval superseded by a valid one from the same person is not worth reporting.
+    result.stale = [who for who in result.stale if _email(who) not in seen]
+    for index, event in enumerate(events):
+        if event.action is not Action.REQUEST_CHANGES:
+            continue
+        later = events[index + 1 :]
+        answered = any(e.action is Action.APPROVE and e.who_email == event.who_email for e in later)
+        reworked = history.last_change is not None and history.last_change > index
+        if not answered and not reworked:
+            result.open_requests.append(event)
+    return result
+
+
+def _email(who: str) -> str:
+    start, end = who.rfind("<"), who.rfind(">")
+    return who[start + 1 : end].strip().lower() if 0 <= start < end else who.strip().lower()
+
+
+# -- the gates ------------------------------------------------------------------------------------
+
+
+def permission_gaps(action: Action, actor: Identity, role: Role) -> list[str]:
+    """Whether the actor may take this action at all."""
+    if role is Role.NONE:
+        return [f"permission: {actor} is not listed among the editors ([people] editors in the configuration)"]
+    if role is Role.AGENT and action not in AGENT_MAY:
+        return [f"permission: {actor} is an agent; agents may draft, edit and comment, never {action.value}"]
+    return []
+
+
+def full_entry_gaps(gi: GateInput) -> list[str]:
+    """What a draft lacks to become a candidate: a full entry, a found snippet, no errors."""
+    entry = gi.entry
+    gaps: list[str] = []
+    triad = entry.get("triad")
+    if not isinstance(triad, dict):
+        gaps.append("triad: missing (needs art, law and philosophy)")
+    else:
+        empty = [part for part in TRIAD_PARTS if not _filled(triad.get(part))]
+        if empty:
+            gaps.append(f"triad: {', '.join(empty)} missing or empty")
+    if not _filled(entry.get("pirouette_definition")):
+        gaps.append("pirouette_definition: missing or empty")
+    operational = entry.get("operational_definition")
+    if not isinstance(operational, dict) or not any(_filled(v) for v in operational.values()):
+        gaps.append("operational_definition: missing or empty (units, symbol_table, measurement)")
+    if not isinstance(entry.get("crosslinks"), dict):
+        gaps.append("crosslinks: missing (near_synonyms, antonyms, prerequisites, downstream_effects)")
+    gaps.extend(_source_gaps(gi))
+    errors = [p for p in gi.problems if p.severity is Severity.ERROR]
+    if errors:
+        shown = "; ".join(p.format() for p in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        gaps.append(f"problems: {len(errors)} error-level problem(s): {shown}{more}")
+    return gaps
+
+
+def _source_gaps(gi: GateInput) -> list[str]:
+    provenance = gi.entry.get("provenance")
+    if not isinstance(provenance, dict):
+        return ["provenance: needs sources [{module, lines, snippet}] (a stub's list of module ids is not enough)"]
+    sources = provenance.get("sources")
+    if not isinstance(sources, list) or not sources:
+        return ["provenance.sources: no source cited (needs at least one {module, lines, snippet})"]
+    if any(check.found for check in gi.sources):
+        return []
+    details = "; ".join(f"sources.{c.index} ({c.module}): {c.detail}" for c in gi.sources) or "none checked"
+    return [f"provenance.sources: no source whose snippet is found in its module ({details})"]
+
+
+def ratification_gaps(gi: GateInput) -> list[str]:
+    """What a candidate lacks to be ratified: enough valid approvals, no open request for changes."""
+    gaps: list[str] = []
+    if gi.unreadable_events:
+        gaps.append("review log: unreadable event file(s) could hide a review: "
+                    + "; ".join(p.format() for p in gi.unreadable_events[:3]))
+    result = tally(gi.entry, gi.events, gi.people)
+    needed = gi.policy.approvals_to_ratify
+    if len(result.valid) < needed:
+        said = [f"{len(result.valid)} valid" + (f" ({', '.join(result.valid)})" if result.valid else "")]
+        if result.stale:
+            said.append(f"stale, given before the last content change: {', '.join(result.stale)}")
+        if result.by_authors:
+            said.append(f"by an author or editor of the content: {', '.join(result.by_authors)}")
+        if result.by_non_editors:
+            said.append(f"by an agent or non-editor: {', '.join(result.by_non_editors)}")
+        gaps.append(f"approvals: {needed} needed from human editors who did not author or edit the content,"
+                    f" on the current content; {'; '.join(said)}")
+    for request in result.open_requests:
+        gaps.append(f"open request for changes by {request.who} ({request.when:%Y-%m-%d}): {request.note or ''}"
+                    .rstrip(": "))
+    return gaps
+
+
+def move_gaps(gi: GateInput, move: Move, current: Status, target: Status, note: str | None,
+              superseded_by_exists: bool | None = None) -> list[str]:
+    """Every unmet gate of a status move, in the order a user would fix them."""
+    action = {Move.PROMOTE: Action.PROMOTE, Move.DEMOTE: Action.DEMOTE, Move.REJECT: Action.REJECT,
+              Move.DEPRECATE: Action.DEPRECATE}[move]
+    gaps = permission_gaps(action, gi.actor, gi.role)
+    shape = move_problems(move, current, target)
+    gaps.extend(shape)
+    if needs_note(move) and not _filled(note):
+        gaps.append(f"note: a {move.value} needs a note saying why (--note TEXT)")
+    if superseded_by_exists is False:
+        gaps.append("superseded_by: names no term in this glossary")
+    if shape or move is not Move.PROMOTE:
+        return gaps
+    if target is Status.CANDIDATE:
+        gaps.extend(full_entry_gaps(gi))
+    elif target is Status.RATIFIED:
+        gaps.extend(ratification_gaps(gi))
+    return gaps
+
+
+def review_gaps(gi: GateInput, action: Action, current: Status, note: str | None) -> list[str]:
+    """Every unmet gate of a review event (approve, request changes, comment)."""
+    gaps = permission_gaps(action, gi.actor, gi.role)
+    if action is not Action.APPROVE and not _filled(note):
+        gaps.append(f"note: a {action.value.replace('_', ' ')} needs a note (--note TEXT)")
+    if action in (Action.APPROVE, Action.REQUEST_CHANGES) and current not in (Status.DRAFT, Status.CANDIDATE):
+        gaps.append(f"status: only drafts and candidates are reviewed; this term is {current}"
+                    " (reopen it with demote to review it again)")
+    if action is Action.APPROVE and gi.role is Role.EDITOR:
+        authors = content_history(gi.events).authors
+        if gi.actor.key in authors:
+            gaps.append(f"self-approval: {gi.actor} authored or edited this content; another editor must approve")
+    return gaps
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict | list):
+        return bool(value)
+    return True
