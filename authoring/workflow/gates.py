@@ -3,8 +3,9 @@ checks) that return every unmet gate as a sentence, so a refusal can name them a
 
 Definitions the gates rely on:
 
-- A **content change** is a `draft` or `edit` event whose content revision differs from the one
-  before it (an `edit` that only folded legacy headers changes nothing and counts for nothing).
+- A **content change** is a `draft` event, or an `edit` event whose content revision differs from
+  the revision of the event before it (an `edit` that only folded legacy headers changes nothing and
+  counts for nothing; the first `edit` of a term older than the tool counts).
 - The **authors** of a term are the identities of its content changes. Commits made outside the tool
   are not consulted: every content change the tool makes records an event, and `audit` reports
   commits that lack one.
@@ -94,12 +95,14 @@ def content_history(events: list[ReviewEvent]) -> ContentHistory:
     history = ContentHistory()
     revision: str | None = None
     for index, event in enumerate(events):
-        if event.action not in (Action.DRAFT, Action.EDIT):
-            continue
-        if event.action is Action.DRAFT or event.revision != revision or event.revision is None:
+        # Every event carries the revision it saw, so the revision before an edit is known even when
+        # the term predates the tool (no `draft` event).
+        if event.action in (Action.DRAFT, Action.EDIT) and (
+                event.action is Action.DRAFT or event.revision is None or event.revision != revision):
             history.authors.setdefault(event.who_email, event.who)
             history.last_change = index
-        revision = event.revision
+        if event.revision is not None:
+            revision = event.revision
     return history
 
 
