@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -57,8 +58,9 @@ def test_set_changes_one_line_and_commits_as_the_actor(demo_repo: Path) -> None:
                      "--as", EDITOR)
     assert result.code == 0, result.err
     after = path.read_bytes().decode().split("\n")
-    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
-    assert len(changed) == 1 and after[changed[0]] == "  units: seconds"
+    changed = [after[i] for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    # a content edit: the field, plus the workflow's minor version bump and today's date
+    assert changed == ["version: 0.2", f"last_updated: {dt.date.today().isoformat()}", "  units: seconds"]
     log = git(demo_repo, "log", "-1", "--format=%an <%ae>%n%B")
     assert log.startswith(EDITOR)
     assert "Term: SLACK_WATER" in log
