@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from authoring.config import Config, load_config
 from authoring.core import ids
@@ -29,6 +29,9 @@ from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
 from authoring.workflow.review_log import Action, ReviewEvent
 from authoring.workflow.statuses import Move
+
+if TYPE_CHECKING:
+    from authoring.repo.field_preview import FieldPreview
 
 
 @dataclass
@@ -275,6 +278,20 @@ class Glossary:
 
         with self.transaction() as tx:
             return actions.land(tx, writes, event, message, author)
+
+    # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
+
+    def field_text(self, term_id: str, dotted: str) -> str:
+        """A field's current value as YAML text, ready to edit (empty when the field is absent)."""
+        from authoring.repo.field_preview import field_yaml
+
+        return field_yaml(self.load(term_id), parse_path(dotted))
+
+    def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
+        """What `set_field` would change and the problems it would introduce, without writing anything."""
+        from authoring.repo.field_preview import preview_set
+
+        return preview_set(self.load(term_id), parse_path(dotted), parse_value(value_text))
 
 
 def _status(value: Status | str | None) -> Status | None:

@@ -1,0 +1,1 @@
+"""The terminal UI (Textual): a face over `authoring.repo.service.Glossary`."""

@@ -1,0 +1,98 @@
+"""The Textual application: opens the browser on a glossary, shows who is acting, turns failures into messages.
+
+`run_app(glossary)` is what `authoring` (no command) and `authoring demo` call. Every screen's
+long work runs in thread workers; one `Worker.StateChanged` handler here turns a failed worker into
+a notification, or a modal listing every unmet gate when a move was refused.
+
+Must never: parse YAML or run Git (screens call the `Glossary` service).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from authoring.errors import AuthoringError, GateRefused
+from authoring.repo.service import Glossary
+from authoring.tui.commands import GlossaryCommands
+from authoring.tui.formatting import problems_text
+from authoring.tui.screens.browser import BrowserScreen
+from authoring.tui.screens.dialogs import MessageDialog
+from authoring.tui.screens.help import HelpScreen
+
+# When set, the app writes this file once the term list first shows every term (for benchmarks).
+READY_MARKER_ENV = "AUTHORING_UI_READY_FILE"
+
+
+class AuthoringApp(App[None]):
+    """The authoring workbench."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "authoring"
+    COMMANDS = App.COMMANDS | {GlossaryCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(self, glossary: Glossary) -> None:
+        super().__init__()
+        self.glossary = glossary
+        self.service_lock = threading.RLock()
+        self.ready_marker = os.environ.get(READY_MARKER_ENV)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.glossary.root.name} · acting as {self.acting_identity()}"
+        self.push_screen(BrowserScreen())
+
+    def acting_identity(self) -> str:
+        """Who the actions will be recorded as (or why there is nobody)."""
+        try:
+            return str(self.glossary.actor())
+        except AuthoringError as exc:
+            return f"nobody ({exc})"
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def list_ready(self, stage: str, count: int) -> None:
+        """Called by the browser when the list first shows (`listed`) and when indexing ends (`indexed`).
+
+        Writes one line per stage to the benchmark marker file when one was asked for.
+        """
+        if self.ready_marker:
+            with Path(self.ready_marker).open("a", encoding="utf-8") as marker:
+                marker.write(f"{stage} {count}\n")
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker becomes something the user sees."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, GateRefused):
+            body = "\n".join(f"✗ {missing}" for missing in error.missing) or str(error)
+            self.push_screen(MessageDialog(f"Refused: {error}", body, error=True))
+        elif isinstance(error, AuthoringError):
+            if error.problems:
+                self.push_screen(MessageDialog(str(error), problems_text(error.problems), error=True))
+            else:
+                self.notify(str(error), title="not done", severity="error", timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
+
+
+def run_app(glossary: Glossary) -> None:
+    """Run the UI until the user quits; the terminal is restored by Textual on the way out."""
+    try:
+        AuthoringApp(glossary).run()
+    finally:
+        glossary.close()

@@ -1,0 +1,66 @@
+"""The command palette: every action of the app by name, on the screen that can run it.
+
+Must never: do I/O (each command runs a screen action, which does its work in a worker).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+# (name, help, action on the browser screen)
+BROWSER_COMMANDS = [
+    ("Search terms", "fuzzy search by id, term or alias (/)", "search"),
+    ("Filter by status", "cycle the status filter (f)", "cycle_filter"),
+    ("Sort", "cycle the sort column (s)", "cycle_sort"),
+    ("Review term", "diff, gates, approve, request changes, comment, promote, demote (enter)", "review"),
+    ("Edit field", "edit one field of the selected term (e)", "edit"),
+    ("Go to crosslink", "open one of the term's crosslinks (g)", "follow_link"),
+    ("History", "the selected term's history (h)", "history"),
+    ("Audit", "audit the whole glossary (a)", "audit"),
+    ("Draft from module", "draft a new term from a module snippet (n)", "draft"),
+    ("Repair", "apply the proposed repair to a malformed term (r)", "repair"),
+    ("Reload", "reload every term from disk (ctrl+r)", "reload"),
+]
+REVIEW_COMMANDS = [
+    ("Approve", "approve the term's current content (a)", "approve"),
+    ("Request changes", "ask for changes, with a note (c)", "request_changes"),
+    ("Comment", "add a review comment (m)", "comment"),
+    ("Promote", "move to the next status through its gate (p)", "promote"),
+    ("Demote", "move back, with a note (d)", "demote"),
+    ("Reject", "reject the term, with a note (x)", "reject"),
+]
+APP_COMMANDS = [("Help", "key bindings and the workflow (?)", "help"), ("Quit", "leave authoring (ctrl+q)", "quit")]
+
+
+class GlossaryCommands(Provider):
+    """Commands for the current screen, plus help and quit."""
+
+    def _commands(self) -> list[tuple[str, str, str, bool]]:
+        from authoring.tui.screens.browser import BrowserScreen
+        from authoring.tui.screens.review import ReviewScreen
+
+        screen = self.screen
+        found: list[tuple[str, str, str, bool]] = []
+        if isinstance(screen, BrowserScreen):
+            found.extend((name, help_text, action, False) for name, help_text, action in BROWSER_COMMANDS)
+        if isinstance(screen, ReviewScreen):
+            found.extend((name, help_text, action, False) for name, help_text, action in REVIEW_COMMANDS)
+        found.extend((name, help_text, action, True) for name, help_text, action in APP_COMMANDS)
+        return found
+
+    async def _run(self, action: str, on_app: bool) -> None:
+        target = self.app if on_app else self.screen
+        await target.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, help_text, action, on_app in self._commands():
+            yield DiscoveryHit(name, partial(self._run, action, on_app), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, action, on_app in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action, on_app), help=help_text)

@@ -1,0 +1,262 @@
+"""Turning service results into Rich text for the screens: status badges, a term's sections, problems.
+
+Pure functions of data the service already parsed; nothing here reads files or calls the service.
+
+Must never: do I/O, parse YAML, run Git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from authoring.errors import Problem, Severity
+
+STATUS_STYLES = {
+    "draft": "bold black on yellow",
+    "candidate": "bold black on cyan",
+    "ratified": "bold black on green",
+    "rejected": "bold white on red",
+    "deprecated": "bold white on grey37",
+}
+MALFORMED_STYLE = "bold white on dark_red"
+
+# Sections shown in this order with these headings; anything else follows under its own key.
+SECTION_TITLES = {
+    "triad": "Triad",
+    "pirouette_definition": "Definition",
+    "operational_definition": "Operational definition",
+    "provenance": "Provenance",
+    "crosslinks": "Crosslinks",
+    "context_windows": "Context windows",
+    "poetic_connections": "Poetic connections",
+    "formal_mappings": "Formal mappings",
+    "constraints_and_falsifiers": "Constraints and falsifiers",
+    "naming_notes": "Naming notes",
+}
+HEADLINE_FIELDS = ("term", "canonical_id", "symbol", "aliases", "status", "version", "last_updated",
+                   "parents", "children", "license")
+
+
+def status_badge(status: str | None, parses: bool = True) -> Text:
+    """A coloured badge for a status; malformed files get their own badge so they stand out."""
+    if not parses:
+        return Text(" malformed ", style=MALFORMED_STYLE)
+    if not status:
+        return Text(" ? ", style="reverse")
+    return Text(f" {status} ", style=STATUS_STYLES.get(status, "reverse"))
+
+
+def problem_count(errors: int, warnings: int) -> Text:
+    """`2E 1W` in red/yellow, or a dim dot when the file is clean."""
+    text = Text()
+    if errors:
+        text.append(f"{errors}E", style="bold red")
+    if warnings:
+        if errors:
+            text.append(" ")
+        text.append(f"{warnings}W", style="yellow")
+    return text if text.plain else Text("·", style="dim")
+
+
+def problems_text(problems: Iterable[Problem]) -> Text:
+    """Each problem in its long form: location, message, the offending line with a caret, the fix."""
+    text = Text()
+    for problem in problems:
+        style = {"error": "bold red", "warning": "yellow"}.get(str(problem.severity), "cyan")
+        text.append(f"{problem.path}:{problem.line}:{problem.col}: ", style="dim")
+        text.append(f"{problem.severity}: ", style=style)
+        text.append(f"{problem.code}: {problem.message}\n")
+        if problem.source_line is not None:
+            text.append(f"    {problem.source_line}\n", style="italic")
+            if problem.col > 0:
+                text.append("    " + " " * (problem.col - 1) + "^\n", style=style)
+        if problem.fix:
+            text.append(f"    fix: {problem.fix}\n", style="green")
+    return text
+
+
+def heading(title: str) -> Text:
+    """A section heading."""
+    return Text(f"\n{title}", style="bold underline")
+
+
+def scalar(value: Any) -> str:
+    """A value on one line for display."""
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(scalar(v) for v in value) or "—"
+    return str(value).strip()
+
+
+def link_markup(term_id: str, known: bool) -> str:
+    """A crosslink as console markup: clickable when the term exists, flagged when it dangles."""
+    if known:
+        return f"[@click=screen.open_term({term_id!r})][underline cyan]{escape(term_id)}[/][/]"
+    return f"[red]{escape(term_id)}[/] [dim](no such term)[/]"
+
+
+def nested(value: Any, indent: int = 0) -> Text:
+    """Any remaining YAML-shaped value as indented `key: value` lines (never raw YAML)."""
+    pad = "  " * indent
+    text = Text()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                text.append(f"{pad}{key}:\n", style="bold")
+                text.append_text(nested(item, indent + 1))
+            else:
+                text.append(f"{pad}{key}: ", style="bold")
+                text.append(f"{scalar(item)}\n")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list) and item:
+                text.append(f"{pad}•\n")
+                text.append_text(nested(item, indent + 1))
+            else:
+                text.append(f"{pad}• {scalar(item)}\n")
+    else:
+        for line in str(value).rstrip("\n").split("\n"):
+            text.append(f"{pad}{line}\n")
+    return text
+
+
+def headline(entry: dict[str, Any], term_id: str, parses: bool) -> Text:
+    """The term's name, id, symbol, badge and version line."""
+    text = Text()
+    text.append(str(entry.get("term") or term_id), style="bold")
+    text.append(f"  {term_id}", style="dim")
+    if entry.get("symbol"):
+        text.append(f"  {entry['symbol']}", style="italic")
+    text.append("\n")
+    text.append_text(status_badge(_opt(entry.get("status")), parses))
+    text.append(f"  v{scalar(entry.get('version'))}  updated {scalar(entry.get('last_updated'))}")
+    if entry.get("aliases"):
+        text.append(f"\naka {scalar(entry.get('aliases'))}", style="italic")
+    if entry.get("parents"):
+        text.append(f"\nparents: {scalar(entry.get('parents'))}")
+    if entry.get("children"):
+        text.append(f"\nchildren: {scalar(entry.get('children'))}")
+    return text
+
+
+def _opt(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def triad(value: Any) -> RenderableType:
+    """Art, law and philosophy, each under its own label."""
+    if not isinstance(value, dict):
+        return nested(value)
+    text = Text()
+    for part in ("art", "law", "philosophy"):
+        text.append(f"{part.title()}: ", style="bold magenta")
+        text.append(f"{scalar(value.get(part))}\n")
+    rest = {k: v for k, v in value.items() if k not in ("art", "law", "philosophy")}
+    if rest:
+        text.append_text(nested(rest))
+    return text
+
+
+def operational(value: Any) -> RenderableType:
+    """Units, the symbol table as a table, then measurement procedures."""
+    if not isinstance(value, dict):
+        return nested(value)
+    parts: list[RenderableType] = []
+    if "units" in value:
+        parts.append(Text.assemble(("Units: ", "bold"), scalar(value.get("units"))))
+    rows = value.get("symbol_table")
+    if isinstance(rows, list) and rows:
+        table = Table("name", "meaning", "dimensions", "range", expand=True, show_edge=False, pad_edge=False)
+        for row in rows:
+            if isinstance(row, dict):
+                table.add_row(*(scalar(row.get(k)) for k in ("name", "meaning", "dimensions", "default_range")))
+        parts.append(table)
+    rest = {k: v for k, v in value.items() if k not in ("units", "symbol_table")}
+    if rest:
+        parts.append(nested(rest))
+    return Group(*parts)
+
+
+def provenance(value: Any) -> RenderableType:
+    """Sources with their snippets quoted, then editors and the review log."""
+    if isinstance(value, list):  # a stub: a list of module ids
+        return Text(f"modules: {scalar(value)} (stub entry: no snippets yet)")
+    if not isinstance(value, dict):
+        return nested(value)
+    text = Text()
+    for source in value.get("sources") or []:
+        if not isinstance(source, dict):
+            text.append(f"• {scalar(source)}\n")
+            continue
+        text.append(f"• {scalar(source.get('module'))} ", style="bold")
+        text.append(f"{scalar(source.get('lines'))}\n", style="cyan")
+        for line in str(source.get("snippet") or "").rstrip("\n").split("\n"):
+            text.append(f"  ▏ {line}\n", style="italic")
+    if value.get("editors"):
+        text.append("editors: ", style="bold")
+        text.append(f"{scalar(value.get('editors'))}\n")
+    log = value.get("review_log")
+    if isinstance(log, list) and log:
+        text.append("review log:\n", style="bold")
+        for item in log:
+            if isinstance(item, dict):
+                text.append(f"  {scalar(item.get('date'))}  {scalar(item.get('reviewer'))}: "
+                            f"{scalar(item.get('notes'))}\n")
+    rest = {k: v for k, v in value.items() if k not in ("sources", "editors", "review_log")}
+    if rest:
+        text.append_text(nested(rest))
+    return text
+
+
+def crosslinks(value: Any, known: set[str]) -> RenderableType:
+    """Crosslinks by kind; each existing term is a link that opens it."""
+    if not isinstance(value, dict):
+        return nested(value)
+    lines: list[str] = []
+    for kind, items in value.items():
+        if not isinstance(items, list) or not items:
+            continue
+        links = ", ".join(link_markup(str(item), str(item) in known) for item in items)
+        lines.append(f"[bold]{escape(str(kind).replace('_', ' '))}:[/] {links}")
+    return Text.from_markup("\n".join(lines)) if lines else Text("—", style="dim")
+
+
+def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, problems: list[Problem],
+                  known: set[str], repair: str | None = None) -> Group:
+    """The whole detail pane for one term: headline, problems, then every section readably."""
+    parts: list[RenderableType] = []
+    entry = entry or {}
+    parts.append(headline(entry, term_id, parses))
+    if problems:
+        errors = sum(1 for p in problems if p.severity == Severity.ERROR)
+        parts.append(heading(f"Problems ({errors} errors, {len(problems) - errors} others)"))
+        parts.append(problems_text(problems))
+    if repair:
+        parts.append(heading("Proposed repair (press r to apply)"))
+        parts.append(Text(repair, style="green"))
+    renderers = {"triad": triad, "operational_definition": operational, "provenance": provenance}
+    for key, title in SECTION_TITLES.items():
+        if key not in entry:
+            continue
+        parts.append(heading(title))
+        value = entry[key]
+        if key == "crosslinks":
+            parts.append(crosslinks(value, known))
+        elif key in renderers:
+            parts.append(renderers[key](value))
+        else:
+            parts.append(nested(value))
+    others = {k: v for k, v in entry.items() if k not in SECTION_TITLES and k not in HEADLINE_FIELDS}
+    for key, value in others.items():
+        parts.append(heading(key))
+        parts.append(nested(value))
+    if not parses and not entry:
+        parts.append(Text("\nThe front matter does not parse, so no fields can be shown.", style="italic"))
+    return Group(*parts)

@@ -1,0 +1,373 @@
+"""The term browser: the list of every term (filter, fuzzy search, sort) beside the selected term's detail.
+
+Loading runs in thread workers: the ids appear at once, summaries fill in batch by batch with a
+progress line, so the list is usable while indexing finishes. Results come back as messages.
+
+Must never: parse YAML or run Git (it calls `Glossary`), touch widgets from a worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from authoring.core.summary import TermSummary
+from authoring.errors import Problem
+from authoring.tui.formatting import term_sections
+from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
+from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
+from authoring.tui.widgets.term_detail import TermDetail
+from authoring.tui.widgets.term_table import FILTERS, SORTS, TermTable, View
+
+# Summaries are loaded in growing batches: the first screenful quickly, then larger steps.
+FIRST_BATCH = 60
+BATCH = 400
+
+
+@dataclass
+class Detail:
+    """What the detail pane shows for one term (all from the service)."""
+
+    term_id: str
+    entry: dict[str, Any] | None
+    parses: bool
+    problems: list[Problem]
+    repair: str | None = None
+
+
+class BrowserScreen(ServiceScreenMixin, Screen[None]):
+    """The main screen."""
+
+    # Below 100 columns the list and the detail are stacked (see app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("f", "cycle_filter", "Filter"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False),
+        Binding("enter", "review", "Review"),
+        Binding("e", "edit", "Edit field"),
+        Binding("g", "follow_link", "Go to link"),
+        Binding("h", "history", "History"),
+        Binding("a", "audit", "Audit"),
+        Binding("n", "draft", "Draft"),
+        Binding("r", "repair", "Repair", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("escape", "clear_search", "Clear", show=False),
+    ]
+
+    class TermsLoaded(Message):
+        """A batch of summaries is ready (`done` of `total`); `final` when indexing has finished."""
+
+        def __init__(self, summaries: list[TermSummary], done: int, total: int, final: bool) -> None:
+            super().__init__()
+            self.summaries = summaries
+            self.done = done
+            self.total = total
+            self.final = final
+
+    class DetailLoaded(Message):
+        """The detail of one term is ready."""
+
+        def __init__(self, detail: Detail) -> None:
+            super().__init__()
+            self.detail = detail
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.detail: Detail | None = None
+        self.indexed = False
+        self.pending_focus: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser"):
+            with Vertical(id="list-pane"):
+                with Horizontal(id="filter-bar"):
+                    yield Input(placeholder="/ search (fuzzy: id, term, alias)", id="search")
+                    yield Select([(f, f) for f in FILTERS], value="all", allow_blank=False, id="status-filter",
+                                 compact=True)
+                yield TermTable(id="terms")
+                yield Static("", id="progress")
+            yield TermDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TermTable).focus()
+        self.load_terms()
+
+    # -- loading ------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="terms")
+    def load_terms(self) -> None:
+        """Ids first (a directory listing), then summaries in batches; each batch posted to the screen."""
+        glossary = self.glossary
+        ids = glossary.term_ids()
+        placeholders = [TermSummary(id=i, term=None, status=None, version=None, last_updated=None, parses=True,
+                                    stub=False, errors=0, warnings=0) for i in ids]
+        self.post_message(self.TermsLoaded(placeholders, 0, len(ids), not ids))
+        loaded: list[TermSummary] = []
+        start = 0
+        step = FIRST_BATCH
+        while start < len(ids):
+            chunk = ids[start:start + step]
+            loaded.extend(glossary.summaries(chunk))
+            start += len(chunk)
+            step = BATCH
+            rows = loaded + placeholders[start:]
+            self.post_message(self.TermsLoaded(rows, start, len(ids), start >= len(ids)))
+
+    @on(TermsLoaded)
+    def terms_loaded(self, message: TermsLoaded) -> None:
+        table = self.query_one(TermTable)
+        first = not table.summaries
+        table.set_summaries(message.summaries)
+        ready = getattr(self.app, "list_ready", None)
+        if ready is not None:
+            if first:
+                ready("listed", len(message.summaries))
+            if message.final:
+                ready("indexed", len(message.summaries))
+        progress = self.query_one("#progress", Static)
+        if message.final:
+            self.indexed = True
+            malformed = sum(1 for s in message.summaries if not s.parses)
+            shown = len(table.shown)
+            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed · "
+                            f"{self.app.sub_title}")
+        else:
+            progress.update(f"indexing {message.done}/{message.total} … (the list is usable meanwhile)")
+        if self.pending_focus and table.move_to(self.pending_focus):
+            self.pending_focus = None
+        if self.detail is None and table.current_id:
+            self.load_detail(table.current_id)
+
+    @on(DataTable.RowHighlighted, "#terms")
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        term_id = self.query_one(TermTable).current_id
+        if term_id and (self.detail is None or self.detail.term_id != term_id):
+            self.load_detail(term_id)
+
+    @on(DataTable.RowSelected, "#terms")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_review()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
+    def load_detail(self, term_id: str) -> None:
+        """Load one term in full (and a proposed repair when it does not parse)."""
+        term = self.glossary.load(term_id)
+        repair = self.proposed_repair(term_id) if not term.parses else None
+        self.post_message(self.DetailLoaded(Detail(term_id, term.entry, term.parses, list(term.problems), repair)))
+
+    def proposed_repair(self, term_id: str) -> str | None:
+        """The service's proposed repair for a malformed term, as text (None when it has none)."""
+        repair = getattr(self.glossary, "repair", None)
+        if repair is None:
+            return None
+        proposal = repair(term_id)
+        return None if proposal is None else str(getattr(proposal, "describe", lambda: proposal)())
+
+    @on(DetailLoaded)
+    def detail_loaded(self, message: DetailLoaded) -> None:
+        detail = message.detail
+        if self.query_one(TermTable).current_id not in (detail.term_id, None):
+            return  # a stale answer: the cursor has moved on
+        self.detail = detail
+        known = {s.id for s in self.query_one(TermTable).summaries}
+        self.query_one(TermDetail).show(term_sections(detail.term_id, detail.entry, detail.parses, detail.problems,
+                                                      known, detail.repair))
+
+    def reload_term(self, term_id: str) -> None:
+        """After an action: refresh that term's row and detail."""
+        self.refresh_summary(term_id)
+        self.detail = None
+        self.load_detail(term_id)
+
+    @work(thread=True, exit_on_error=False, group="summary")
+    def refresh_summary(self, term_id: str) -> None:
+        summary = self.glossary.summaries([term_id])[0]
+        self.app.call_from_thread(self._replace_summary, summary)
+
+    def _replace_summary(self, summary: TermSummary) -> None:
+        table = self.query_one(TermTable)
+        rows = [summary if s.id == summary.id else s for s in table.summaries]
+        if summary.id not in {s.id for s in table.summaries}:
+            rows = sorted([*rows, summary], key=lambda s: s.id)
+        table.set_summaries(rows)
+
+    # -- search, filter, sort -------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self.query_one(TermTable).focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self._set_view(query=event.value)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.query_one(TermTable).focus()
+
+    @on(Select.Changed, "#status-filter")
+    def filter_changed(self, event: Select.Changed) -> None:
+        self._set_view(status=str(event.value))
+
+    def action_cycle_filter(self) -> None:
+        select: Select[str] = self.query_one("#status-filter", Select)
+        current = FILTERS.index(str(select.value)) if select.value in FILTERS else 0
+        select.value = FILTERS[(current + 1) % len(FILTERS)]
+
+    def action_cycle_sort(self) -> None:
+        table = self.query_one(TermTable)
+        self._set_view(sort=SORTS[(SORTS.index(table.view.sort) + 1) % len(SORTS)], reverse=False)
+        self.notify(f"sorted by {table.view.sort}", timeout=2)
+
+    def action_reverse_sort(self) -> None:
+        self._set_view(reverse=not self.query_one(TermTable).view.reverse)
+
+    @on(DataTable.HeaderSelected, "#terms")
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        view = self.query_one(TermTable).view
+        self._set_view(sort=key, reverse=not view.reverse if view.sort == key else False)
+
+    def _set_view(self, **changes: Any) -> None:
+        table = self.query_one(TermTable)
+        view = View(**{**table.view.__dict__, **changes})
+        table.set_view(view)
+        if self.indexed:
+            self.query_one("#progress", Static).update(
+                f"{len(table.shown)} of {len(table.summaries)} terms shown · {self.app.sub_title}")
+        if table.current_id and (self.detail is None or self.detail.term_id != table.current_id):
+            self.load_detail(table.current_id)
+
+    # -- navigation -----------------------------------------------------------------------------------
+
+    def action_open_term(self, term_id: str) -> None:
+        """Show a term (a crosslink was followed): clear filters that would hide it."""
+        table = self.query_one(TermTable)
+        if not table.move_to(term_id):
+            self.query_one("#search", Input).value = ""
+            self.query_one("#status-filter", Select).value = "all"
+            table.set_view(View(sort=table.view.sort, reverse=table.view.reverse))
+            if not table.move_to(term_id):
+                self.notify(f"no term {term_id}", severity="warning")
+                return
+        table.focus()
+
+    def action_follow_link(self) -> None:
+        detail = self.detail
+        links = entry_links(detail.entry) if detail else []
+        if not links:
+            self.notify("this term has no crosslinks", severity="warning")
+            return
+        known = {s.id for s in self.query_one(TermTable).summaries}
+        choices = [(target, f"{kind}: {target}" + ("" if target in known else "  (no such term)"))
+                   for kind, target in links]
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.action_open_term(target)
+
+        self.app.push_screen(ChoiceDialog("Go to which crosslink?", choices), chosen)
+
+    def selected_id(self) -> str | None:
+        """The highlighted term, or None (with a hint) when the list is empty."""
+        term_id = self.query_one(TermTable).current_id
+        if term_id is None:
+            self.notify("no term selected", severity="warning")
+        return term_id
+
+    # -- actions that open other screens ----------------------------------------------------------------
+
+    def action_review(self) -> None:
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(term_id), lambda _: self.reload_term(term_id))
+
+    def action_edit(self) -> None:
+        term_id = self.selected_id()
+        if not term_id:
+            return
+        if self.detail is not None and self.detail.term_id == term_id and not self.detail.parses:
+            self.notify(f"{term_id} does not parse: repair it first (r), or fix the located error by hand",
+                        severity="error")
+            return
+        paths = entry_paths(self.detail.entry) if self.detail and self.detail.entry else []
+
+        def field_chosen(dotted: str | None) -> None:
+            if dotted:
+                self.open_editor(term_id, dotted)
+
+        self.app.push_screen(FieldPrompt(term_id, paths), field_chosen)
+
+    def open_editor(self, term_id: str, dotted: str) -> None:
+        """Open the field editor (the screen loads the field's current text itself)."""
+        from authoring.tui.screens.edit import EditFieldScreen
+
+        self.app.push_screen(EditFieldScreen(term_id, dotted), lambda _: self.reload_term(term_id))
+
+    def action_history(self) -> None:
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(term_id))
+
+    def action_audit(self) -> None:
+        from authoring.tui.screens.history import AuditScreen
+
+        self.app.push_screen(AuditScreen(), lambda target: self.action_open_term(target) if target else None)
+
+    def action_draft(self) -> None:
+        from authoring.tui.screens.draft import DraftScreen
+
+        def drafted(term_id: str | None) -> None:
+            if term_id:
+                self.pending_focus = term_id
+                self.load_terms()
+
+        self.app.push_screen(DraftScreen(), drafted)
+
+    def action_repair(self) -> None:
+        term_id = self.selected_id()
+        if term_id:
+            self.run_repair(term_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="action")
+    def run_repair(self, term_id: str) -> None:
+        result = self.call_service("repair", term_id, write=True)
+        self.app.call_from_thread(self.action_done, result, term_id)
+
+    def action_done(self, result: Any, term_id: str) -> None:
+        """An action committed: name the commit, refresh the term."""
+        self.notify(str(getattr(result, "message", result)), title="committed")
+        self.reload_term(term_id)
+
+    def action_reload(self) -> None:
+        self.load_terms()
+
+
+def entry_links(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(kind, target id) for every crosslink of an entry, in file order."""
+    crosslinks = (entry or {}).get("crosslinks")
+    if not isinstance(crosslinks, dict):
+        return []
+    return [(str(kind), str(target)) for kind, items in crosslinks.items() if isinstance(items, list)
+            for target in items if isinstance(target, str | int)]

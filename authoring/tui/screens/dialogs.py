@@ -1,0 +1,155 @@
+"""Small modal dialogs: ask for a note, confirm an action, choose from a list, show a message.
+
+Each returns its answer through `dismiss`; none does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Ask for a note (a review comment, the reason for a move back); empty is refused when required."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, required: bool = True, placeholder: str = "why?") -> None:
+        super().__init__()
+        self.title_text = title
+        self.required = required
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder=self.placeholder, id="note")
+            yield Static("", id="note-error", classes="error-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted, "#note")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        if self.required and not note:
+            self.query_one("#note-error", Static).update("A note is required: say why.")
+            return
+        self.dismiss(note)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, with the consequence spelled out."""
+
+    BINDINGS = [Binding("escape", "no", "No"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+
+    def __init__(self, question: str, detail: RenderableType = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Static(self.detail)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="primary", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class MessageDialog(ModalScreen[None]):
+    """A message the user must read (a refused move with every unmet gate, an error with its location)."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, title: str, body: RenderableType, *, error: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error-dialog" if self.error else "dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self.body, id="message-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of a few values (a crosslink to follow, a status to move to, an agent)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]]) -> None:
+        """`choices` are (value, label) pairs."""
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices), id="choices")
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FieldPrompt(ModalScreen[str | None]):
+    """Ask which field to edit, as a dotted path, suggesting the entry's existing fields."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, term_id: str, paths: Sequence[str]) -> None:
+        super().__init__()
+        self.term_id = term_id
+        self.paths = list(paths)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Edit which field of {self.term_id}?", classes="dialog-title")
+            yield Input(placeholder="e.g. triad.art or pirouette_definition", id="field",
+                        suggester=SuggestFromList(self.paths, case_sensitive=False))
+            yield Static("tab/→ completes; fields: " + ", ".join(p for p in self.paths if "." not in p),
+                         classes="hint")
+
+    @on(Input.Submitted, "#field")
+    def submit(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if value:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,235 @@
+"""Review one term: what changed since the last approval or status change, the gate checklist for the
+next status, and the review actions (approve, request changes, comment, promote, demote, reject).
+
+Each action is one commit made by the service; the notification names the commit. A refused move
+comes back as `GateRefused` and the app shows every unmet gate.
+
+Must never: parse YAML, run Git, or decide a gate itself (the workflow does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from authoring.tui.formatting import heading, headline, problems_text, scalar
+from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog
+from authoring.tui.service_calls import ServiceScreenMixin, ServiceUnavailable
+
+NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
+BACK_STATUS = {"candidate": ["draft"], "ratified": ["candidate", "draft"]}
+
+
+def changes_text(changes: list[Any]) -> Text:
+    """Field-level changes (path, old → new), whatever object the service returns them as."""
+    text = Text()
+    if not changes:
+        return Text("No field changes.", style="dim")
+    for change in changes:
+        path = _get(change, "path")
+        old, new = _get(change, "old"), _get(change, "new")
+        text.append(f"{path}\n", style="bold")
+        if old is not None:
+            text.append(f"  - {_short(old)}\n", style="red")
+        if new is not None:
+            text.append(f"  + {_short(new)}\n", style="green")
+    return text
+
+
+def checklist_text(gates: list[Any]) -> Text:
+    """Each gate ticked or crossed, with its reason."""
+    text = Text()
+    for gate in gates:
+        passed = bool(_get(gate, "passed", _get(gate, "ok")))
+        text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
+        text.append(str(_get(gate, "name", _get(gate, "gate", ""))))
+        reason = _get(gate, "reason", _get(gate, "detail"))
+        if reason:
+            text.append(f" — {reason}", style="dim" if passed else "red")
+        text.append("\n")
+    return text or Text("No gate for this move.", style="dim")
+
+
+def events_text(events: list[Any]) -> Text:
+    """The review trail: when, who, action, from → to, note."""
+    text = Text()
+    for event in events:
+        text.append(f"{scalar(_get(event, 'when'))}  ", style="dim")
+        text.append(f"{_get(event, 'action')} ", style="bold")
+        text.append(f"by {_get(event, 'who')}")
+        moved = (_get(event, "from_status"), _get(event, "to_status"))
+        if moved[1]:
+            text.append(f"  {moved[0]} → {moved[1]}", style="cyan")
+        if _get(event, "note"):
+            text.append(f"\n    {_get(event, 'note')}", style="italic")
+        text.append("\n")
+    return text or Text("No review events yet.", style="dim")
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    value = getattr(obj, name, default)
+    return str(value) if hasattr(value, "value") and not isinstance(value, str | int) else value
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = scalar(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class ReviewScreen(ServiceScreenMixin, Screen[None]):
+    """The review of one term."""
+
+    BINDINGS = [
+        Binding("a", "approve", "Approve"),
+        Binding("c", "request_changes", "Request changes"),
+        Binding("m", "comment", "Comment"),
+        Binding("p", "promote", "Promote"),
+        Binding("d", "demote", "Demote"),
+        Binding("x", "reject", "Reject"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    class Loaded(Message):
+        """Everything the review shows, gathered by the service."""
+
+        def __init__(self, body: RenderableType, status: str | None) -> None:
+            super().__init__()
+            self.body = body
+            self.status = status
+
+    class Done(Message):
+        """An action committed."""
+
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, term_id: str) -> None:
+        super().__init__()
+        self.term_id = term_id
+        self.status: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="review"):
+            yield Static(f"Loading the review of {self.term_id}…", id="review-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review")
+    def load(self) -> None:
+        term = self.glossary.load(self.term_id)
+        entry = term.entry or {}
+        status = None if entry.get("status") is None else str(entry.get("status"))
+        parts: list[RenderableType] = [headline(entry, self.term_id, term.parses)]
+        if term.problems:
+            parts += [heading("Problems"), problems_text(term.problems)]
+        parts.append(heading("Changes since the last approval or status change"))
+        parts.append(self._optional(lambda: changes_text(list(_get(self.call_service("diff", self.term_id),
+                                                                     "changes", [])))))
+        target = NEXT_STATUS.get(status or "")
+        if target:
+            parts.append(heading(f"Gates for {status} → {target}"))
+            parts.append(self._optional(lambda: checklist_text(list(self.call_service("gates", self.term_id,
+                                                                                        target)))))
+        parts.append(heading("Review events"))
+        parts.append(self._optional(lambda: events_text(list(self.call_service("events", self.term_id)))))
+        self.post_message(self.Loaded(Group(*parts), status))
+
+    @staticmethod
+    def _optional(make: Any) -> RenderableType:
+        """A section from a service method that this build may not have yet."""
+        try:
+            result: RenderableType = make()
+        except ServiceUnavailable as exc:
+            return Text(str(exc), style="dim italic")
+        return result
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.status = message.status
+        self.sub_title = f"review {self.term_id} ({message.status})"
+        self.query_one("#review-body", Static).update(message.body)
+
+    # -- actions ------------------------------------------------------------------------------------------
+
+    def action_approve(self) -> None:
+        self.app.push_screen(NoteDialog(f"Approve {self.term_id}: note (optional)", required=False),
+                             self._with_note("review", self.term_id, "approve", optional=True))
+
+    def action_request_changes(self) -> None:
+        self.app.push_screen(NoteDialog(f"Request changes to {self.term_id}: what should change?"),
+                             self._with_note("review", self.term_id, "request_changes"))
+
+    def action_comment(self) -> None:
+        self.app.push_screen(NoteDialog(f"Comment on {self.term_id}"),
+                             self._with_note("review", self.term_id, "comment"))
+
+    def action_promote(self) -> None:
+        target = NEXT_STATUS.get(self.status or "")
+        if target is None:
+            self.notify(f"{self.term_id} is {self.status}: there is no next status", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.act("promote", self.term_id, to=target)
+
+        self.app.push_screen(ConfirmDialog(f"Promote {self.term_id} from {self.status} to {target}?",
+                                           "This is one commit, made as you."), confirmed)
+
+    def action_demote(self) -> None:
+        targets = BACK_STATUS.get(self.status or "", [])
+        if not targets:
+            self.notify(f"{self.term_id} is {self.status}: it cannot move back", severity="warning")
+            return
+
+        def with_target(target: str | None) -> None:
+            if target:
+                self.app.push_screen(NoteDialog(f"Demote {self.term_id} to {target}: why?"),
+                                     self._with_note("demote", self.term_id, to=target))
+
+        if len(targets) == 1:
+            with_target(targets[0])
+        else:
+            self.app.push_screen(ChoiceDialog("Demote to which status?", [(t, t) for t in targets]), with_target)
+
+    def action_reject(self) -> None:
+        self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"), self._with_note("reject", self.term_id))
+
+    def _with_note(self, name: str, *args: Any, optional: bool = False, **kwargs: Any) -> Callable[[str | None], None]:
+        """A dialog callback that runs the action with the note typed (nothing when cancelled)."""
+
+        def run(note: str | None) -> None:
+            if note is None or (not note and not optional):
+                return
+            self.act(name, *args, note=note or None, **kwargs)
+
+        return run
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-action")
+    def act(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Run one review action through the service; the result (or refusal) comes back as a message."""
+        self.post_message(self.Done(self.call_service(name, *args, **kwargs)))
+
+    @on(Done)
+    def done(self, message: Done) -> None:
+        self.notify(str(_get(message.result, "message", message.result)), title="committed")
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

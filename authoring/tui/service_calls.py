@@ -1,0 +1,63 @@
+"""How screens reach the repository service: one `Glossary`, one lock, calls made from worker threads.
+
+GitPython is not thread-safe, so every service call that may touch Git runs under the app's lock;
+a screen's workers call `call_service` and post the result back.
+
+Must never: be called on the UI thread for work that touches files or Git.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from authoring.errors import UsageError
+
+if TYPE_CHECKING:
+    from authoring.repo.service import Glossary
+
+
+class ServiceUnavailable(UsageError):
+    """A service method this build of authoring does not have yet."""
+
+
+class ServiceHost:
+    """What the app offers its screens: the glossary and the lock around it."""
+
+    glossary: Glossary
+    service_lock: threading.RLock
+
+
+class ServiceScreenMixin:
+    """Gives a screen `glossary` and `call_service` through its app."""
+
+    @property
+    def glossary(self) -> Glossary:
+        """The repository service the app was opened on."""
+        host: ServiceHost = self.app  # type: ignore[attr-defined]
+        return host.glossary
+
+    def call_service(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call `Glossary.<name>` under the service lock (from a worker thread)."""
+        host: ServiceHost = self.app  # type: ignore[attr-defined]
+        method = getattr(host.glossary, name, None)
+        if method is None:
+            raise ServiceUnavailable(f"this build of authoring has no `{name}` yet")
+        with host.service_lock:
+            return method(*args, **kwargs)
+
+
+def entry_paths(entry: dict[str, Any], depth: int = 3) -> list[str]:
+    """Dotted paths of an entry's fields (mappings only, to `depth` levels), for field completion."""
+    paths: list[str] = []
+
+    def walk(value: Any, prefix: str, level: int) -> None:
+        if not isinstance(value, dict) or level > depth:
+            return
+        for key, item in value.items():
+            path = f"{prefix}{key}"
+            paths.append(path)
+            walk(item, path + ".", level + 1)
+
+    walk(entry, "", 1)
+    return paths

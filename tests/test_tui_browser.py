@@ -1,0 +1,165 @@
+"""The term browser driven with Pilot on real demo repositories: list, filter, search, sort,
+malformed files, crosslinks, help, command palette, quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Select, Static
+
+from authoring.tui.screens.browser import BrowserScreen
+from authoring.tui.screens.help import HelpScreen
+from authoring.tui.widgets.term_table import TermTable
+from tests.conftest import git
+from tests.tui_support import make_app, press, settle, shown, table_column
+
+DEMO_IDS = ["KNOT_DRIFT", "SHUTTLE_ECHO", "SLACK_WATER", "TIDAL_LOOM", "WEFT_PRESSURE"]
+
+
+async def test_list_shows_every_term_with_status_and_the_acting_identity(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        assert table_column(table) == DEMO_IDS
+        statuses = dict(zip(table_column(table), table_column(table, 2), strict=True))
+        assert statuses["TIDAL_LOOM"].strip() == "ratified"
+        assert statuses["SHUTTLE_ECHO"].strip() == "malformed"
+        assert "acting as Test Editor <test-editor@example.org>" in app.sub_title
+        progress = shown(app.screen.query_one("#progress", Static))
+        assert "5 of 5 terms shown" in progress and "1 malformed" in progress
+        # the first term's detail is shown without any key press
+        assert "Knot Drift" in shown(app.screen.query_one("#detail-body", Static))
+
+
+async def test_status_filter_cycles_and_hides_other_statuses(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        await press(pilot, "f")  # all → draft
+        assert app.screen.query_one("#status-filter", Select).value == "draft"
+        assert table_column(table) == ["KNOT_DRIFT", "SLACK_WATER"]
+        await press(pilot, "f", "f")  # → candidate → ratified
+        assert table_column(table) == ["TIDAL_LOOM"]
+        for _ in range(4):  # → rejected, deprecated, problems, malformed
+            await pilot.press("f")
+        await settle(pilot)
+        assert table_column(table) == ["SHUTTLE_ECHO"]
+        assert "1 of 5 terms shown" in shown(app.screen.query_one("#progress", Static))
+
+
+async def test_fuzzy_search_narrows_as_you_type_and_escape_clears_it(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        await press(pilot, "slash")
+        assert app.focused is app.screen.query_one("#search", Input)
+        await press(pilot, "w", "p")  # fuzzy: W…P matches WEFT_PRESSURE first
+        assert table_column(table)[0] == "WEFT_PRESSURE"
+        await press(pilot, "r", "s")
+        assert table_column(table) == ["WEFT_PRESSURE"]
+        await press(pilot, "enter")  # back to the list, search kept
+        assert isinstance(app.focused, TermTable)
+        assert "Weft Pressure" in shown(app.screen.query_one("#detail-body", Static))
+        await press(pilot, "escape")
+        assert table_column(table) == DEMO_IDS
+        # search by alias: TIDAL_LOOM is also "The Weaving Shore"
+        await press(pilot, "slash", *"weaving")
+        assert table_column(table) == ["TIDAL_LOOM"]
+
+
+async def test_sort_cycles_through_columns_and_reverses(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        await press(pilot, "s")  # by term (the malformed file has no term: it sorts by its id)
+        assert table.view.sort == "term"
+        await press(pilot, "s")  # by status
+        assert table_column(table)[:2] == ["KNOT_DRIFT", "SLACK_WATER"]
+        assert table_column(table)[-2:] == ["TIDAL_LOOM", "SHUTTLE_ECHO"]
+        await press(pilot, "s", "s")  # version, then updated
+        assert table.view.sort == "updated"  # the malformed file has no date: it comes first
+        assert table_column(table) == ["SHUTTLE_ECHO", "TIDAL_LOOM", "WEFT_PRESSURE", "KNOT_DRIFT", "SLACK_WATER"]
+        await press(pilot, "S")
+        assert table.view.reverse
+        assert table_column(table) == ["SLACK_WATER", "KNOT_DRIFT", "WEFT_PRESSURE", "TIDAL_LOOM", "SHUTTLE_ECHO"]
+
+
+async def test_malformed_term_is_listed_with_its_located_error_and_the_fix(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    before = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_bytes()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down")  # SHUTTLE_ECHO
+        detail = shown(app.screen.query_one("#detail-body", Static))
+        assert "terms/SHUTTLE_ECHO.md:4:9: error: yaml-syntax" in detail
+        assert "symbol: `S_e`" in detail
+        assert "fix: quote the value" in detail
+        # editing a file that does not parse is refused with a pointer to the repair
+        await press(pilot, "e")
+        assert isinstance(app.screen, BrowserScreen)
+        assert any("does not parse" in str(n.message) for n in app._notifications)
+    assert (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_bytes() == before
+
+
+async def test_crosslinks_navigate_to_the_linked_term(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        table.move_to("TIDAL_LOOM")
+        await settle(pilot)
+        assert "Crosslinks" in shown(app.screen.query_one("#detail-body", Static))
+        await press(pilot, "g")
+        options = app.screen.query_one("#choices")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("WEFT_PRESSURE" in label for label in labels)
+        target = next(i for i, label in enumerate(labels) if "WEFT_PRESSURE" in label)
+        for _ in range(target):
+            await pilot.press("down")
+        await press(pilot, "enter")
+        assert table.current_id == "WEFT_PRESSURE"
+        assert "Weft Pressure" in shown(app.screen.query_one("#detail-body", Static))
+
+
+async def test_help_screen_and_command_palette_list_the_actions(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = " ".join(shown(s, 110) for s in app.screen.query(Static))
+        assert "request changes" in help_text and "ctrl+q" in help_text
+        await press(pilot, "escape")
+        assert isinstance(app.screen, BrowserScreen)
+        # the palette finds "Filter by status" and running it filters the list
+        await press(pilot, "ctrl+p", *"filter by")
+        await press(pilot, "enter")
+        assert app.screen.query_one("#status-filter", Select).value == "draft"
+
+
+async def test_small_terminal_stacks_list_and_detail(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        table = app.screen.query_one(TermTable)
+        detail = app.screen.query_one("#detail")
+        assert detail.region.y >= table.region.bottom  # below the list, not squeezed beside it
+        assert table.region.width >= 78
+
+
+async def test_ctrl_q_quits_and_leaves_the_repository_untouched(demo_repo: Path) -> None:
+    head = git(demo_repo, "rev-parse", "HEAD")
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+    assert git(demo_repo, "rev-parse", "HEAD") == head
+    assert git(demo_repo, "status", "--porcelain") == ""

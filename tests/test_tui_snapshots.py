@@ -1,0 +1,46 @@
+"""Snapshot tests of the main screens at fixed sizes on the demo glossary (its dates are fixed in the
+files; the identity comes from the tests' Git configuration). Review updates by eye:
+`pytest tests/test_tui_snapshots.py --snapshot-update`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from authoring.tui.widgets.term_table import TermTable
+from tests.tui_support import make_app, press, settle
+
+
+def at(term_id: str, *keys: str) -> Any:
+    """A `run_before` that waits for loading, moves to a term and presses keys."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one(TermTable).move_to(term_id)
+        await settle(pilot)
+        await press(pilot, *keys)
+
+    return run_before
+
+
+def test_snapshot_browser_wide(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(120, 40), run_before=at("TIDAL_LOOM"))
+
+
+def test_snapshot_browser_small_terminal(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(80, 24), run_before=at("WEFT_PRESSURE"))
+
+
+def test_snapshot_malformed_term(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(120, 40), run_before=at("SHUTTLE_ECHO"))
+
+
+def test_snapshot_edit_preview(demo_repo: Path, snap_compare: Any) -> None:
+    run_before = at("SLACK_WATER", "e", *"symbol", "enter", "f6", *"W_s", "ctrl+s")
+    assert snap_compare(make_app(demo_repo), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_snapshot_help(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(100, 40), run_before=at("KNOT_DRIFT", "question_mark"))
