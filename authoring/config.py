@@ -68,6 +68,16 @@ class Agents(BaseModel):
     """The LLM agent's endpoint."""
 
 
+class AuditConfig(BaseModel):
+    """What `audit` checks beyond its defaults."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    allowed_signers: str | None = None
+    """An SSH allowed-signers file (relative to the repository root) that `audit --require-signed`
+    verifies status-change commits against."""
+
+
 class Config(BaseModel):
     """The whole configuration of one glossary repository."""
 
@@ -85,6 +95,8 @@ class Config(BaseModel):
     """Workflow policy."""
     agents: Agents = Field(default_factory=Agents)
     """Drafting agents."""
+    audit: AuditConfig = Field(default_factory=AuditConfig)
+    """The audit's settings."""
 
 
 def load_config(root: Path) -> Config:

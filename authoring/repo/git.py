@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import git
@@ -125,6 +128,70 @@ class Git:
         data: bytes = blob.data_stream.read()
         return data
 
+    # -- history -----------------------------------------------------------------------------------
+
+    def log(self, paths: Sequence[str], follow: bool = False, renames: bool = False,
+            rev: str | None = None) -> list[LogCommit]:
+        """Every commit that touched `paths` (newest first), with the files it changed and their blob ids.
+
+        One `git log` process: the header fields are separated by control characters and the changed
+        files come as `--raw -z` records, so nothing in a message or a path can confuse the parse.
+        `follow` follows one file across renames (Git allows it for a single path only); `renames`
+        detects renames among the given paths (else a rename is a deletion and an addition).
+        """
+        if self.head() is None:
+            return []
+        args = ["log", f"--format={_LOG_FORMAT}", "-z", "--raw", "--no-abbrev", "--no-color"]
+        if follow:
+            args.append("--follow")
+        else:
+            args.append("-M" if renames else "--no-renames")
+        if rev:
+            args.append(rev)
+        out = self._run(*args, "--", *paths)
+        return _parse_log(out)
+
+    def read_blob(self, oid: str) -> bytes | None:
+        """A blob's bytes by id, or `rev:path` (through GitPython's one persistent `cat-file` process)."""
+        try:
+            _sha, kind, _size, data = self.repo.git.get_object_data(oid)
+        except (ValueError, GitCommandError):
+            return None
+        if (kind.decode() if isinstance(kind, bytes) else str(kind)) != "blob":
+            return None
+        return bytes(data)
+
+    def blob_at(self, rev: str, path: str) -> str | None:
+        """The blob id of `path` at commit `rev`, or None when the file is not there."""
+        try:
+            out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"])
+        except GitCommandError:
+            return None
+        return str(out).strip() or None
+
+    def resolve(self, rev: str) -> str | None:
+        """The full commit id `rev` names, or None when it names no commit."""
+        if not rev or rev.startswith("-"):
+            return None
+        try:
+            out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])
+        except GitCommandError:
+            return None
+        return str(out).strip() or None
+
+    def verify_commit(self, rev: str, allowed_signers: Path) -> tuple[bool, str]:
+        """Whether `rev` carries a signature that verifies against `allowed_signers`, and Git's word on it."""
+        try:
+            out = self.repo.git.execute(
+                ["git", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "verify-commit", "-v", rev],
+                with_extended_output=True)
+        except GitCommandError as exc:
+            detail = " ".join(str(exc.stderr or "").replace("stderr:", "").split()).strip("'\" ")
+            return False, detail or "signature does not verify"
+        _code, stdout, stderr = out
+        detail = " ".join(f"{stdout} {stderr}".split())
+        return True, _signature_summary(detail)
+
     # -- writing -----------------------------------------------------------------------------------
 
     def commit_paths(self, paths: Sequence[Path], message: str, author: Identity,
@@ -200,3 +267,105 @@ def repository_lock(git_dir: Path, wait_seconds: float = 10.0) -> Iterator[None]
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+# Record separator before each commit, unit separator after each header field.
+_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
+_TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
+NULL_OID = "0" * 40
+
+
+def blob_id(data: bytes) -> str:
+    """The id Git gives a blob with these bytes (`git hash-object`), to match work-tree files with history."""
+    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
+    digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed, from `git log --raw`: its status and the blob ids before and after."""
+
+    status: str
+    """`A` added, `M` modified, `D` deleted, `R` renamed, `C` copied, `T` type changed."""
+    path: str
+    """The path after the commit (for a deletion, the path that was deleted)."""
+    old_path: str
+    """The path before the commit (differs from `path` for renames and copies)."""
+    old_blob: str | None
+    """The blob before the commit, None when the file was added."""
+    new_blob: str | None
+    """The blob after the commit, None when the file was deleted."""
+
+
+@dataclass
+class LogCommit:
+    """One commit of a `git log` walk."""
+
+    commit: str
+    parents: list[str]
+    author_name: str
+    author_email: str
+    date: str
+    """The author date, ISO 8601 with the author's offset."""
+    message: str
+    changes: list[FileChange] = field(default_factory=list)
+
+    @property
+    def author(self) -> str:
+        """`Name <email>`."""
+        return f"{self.author_name} <{self.author_email}>"
+
+    @property
+    def subject(self) -> str:
+        """The message's first line."""
+        return self.message.split("\n", 1)[0].strip()
+
+    @property
+    def trailers(self) -> dict[str, str]:
+        """`Key: value` lines of the message's last paragraph (the first value of each key)."""
+        paragraphs = [p for p in self.message.strip().split("\n\n") if p.strip()]
+        if len(paragraphs) < 2:
+            return {}
+        found: dict[str, str] = {}
+        for line in paragraphs[-1].splitlines():
+            match = _TRAILER.match(line.strip())
+            if not match:
+                return {}  # not a trailer block: prose that happens to hold a colon
+            found.setdefault(match[1], match[2].strip())
+        return found
+
+
+def _parse_log(out: str) -> list[LogCommit]:
+    commits: list[LogCommit] = []
+    for record in out.split("\x1e")[1:]:
+        fields = record.split("\x1f")
+        if len(fields) < 7:
+            continue
+        sha, parents, name, email, date, message = fields[:6]
+        commit = LogCommit(sha, parents.split(), name, email, date, message)
+        tokens = fields[6].lstrip("\0\n").split("\0")
+        i = 0
+        while i < len(tokens):
+            meta = tokens[i].strip("\n")
+            if not meta.startswith(":") or meta.startswith("::"):
+                i += 1
+                continue
+            parts = meta[1:].split()
+            old_blob, new_blob, status = parts[2], parts[3], parts[4][:1]
+            if status in "RC":
+                old_path, path = tokens[i + 1], tokens[i + 2]
+                i += 3
+            else:
+                old_path = path = tokens[i + 1]
+                i += 2
+            commit.changes.append(FileChange(status, path, old_path,
+                                             None if old_blob == NULL_OID else old_blob,
+                                             None if new_blob == NULL_OID else new_blob))
+        commits.append(commit)
+    return commits
+
+
+def _signature_summary(detail: str) -> str:
+    match = re.search(r"Good \"git\" signature for (\S+)", detail)
+    return f"good signature by {match[1]}" if match else (detail[:200] or "good signature")

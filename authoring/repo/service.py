@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 from authoring.config import Config, load_config
 from authoring.core import ids
 from authoring.core.model import Status
+from authoring.core.paths import parse_path
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import atomic_write
+from authoring.core.valueparse import parse_value
 from authoring.errors import AuthoringError, Conflict, NotFound, Problem, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
@@ -31,7 +33,9 @@ from authoring.workflow.review_log import Action, ReviewEvent
 from authoring.workflow.statuses import Move
 
 if TYPE_CHECKING:
+    from authoring.repo.audit import AuditReport
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.history import HistoryEntry, TermDiff
 
 
 @dataclass
@@ -292,6 +296,56 @@ class Glossary:
         from authoring.repo.field_preview import preview_set
 
         return preview_set(self.load(term_id), parse_path(dotted), parse_value(value_text))
+
+    # -- history and audit (spec §8) -------------------------------------------------------------
+
+    def history(self, term_id: str) -> list[HistoryEntry]:
+        """Every commit that touched the term or recorded a review event for it, newest first."""
+        from authoring.repo.history import term_history
+        from authoring.repo.revisions import RevisionCache
+
+        path = self.term_path(term_id)
+        entries = term_history(self.git, RevisionCache(self.git), self.git.relative(path),
+                               self.git.relative(self.review_logs_dir / term_id))
+        if not entries and not path.is_file():
+            raise NotFound(f"no term {term_id} (looked for {self.display(path)}) and none in the history")
+        return entries
+
+    def diff(self, term_id: str, revs: Sequence[str] = ()) -> TermDiff:
+        """Field-level changes between two revisions of a term.
+
+        No revisions: from the last approval or status change to the working tree. One: from it to
+        the working tree. Two: from the first to the second.
+        """
+        from authoring.repo.history import default_base, make_diff, revision_at, term_history
+        from authoring.repo.revisions import RevisionCache
+
+        if len(revs) > 2:
+            raise UsageError("diff takes at most two revisions")
+        cache = RevisionCache(self.git)
+        path = self.term_path(term_id)
+        rel = self.git.relative(path)
+        history = term_history(self.git, cache, rel, self.git.relative(self.review_logs_dir / term_id))
+        names = list(dict.fromkeys([rel, *(e.path for e in history if e.path)]))
+        if revs:
+            base, reason = revs[0], "given"
+        else:
+            found = default_base(history)
+            if found is None:
+                raise NotFound(f"{term_id} has no committed history to compare with")
+            base, reason = found
+        base_commit, before = revision_at(self.git, cache, base, names)
+        if len(revs) == 2:
+            target, after = revision_at(self.git, cache, revs[1], names)
+        else:
+            target, after = "working tree", cache.at_path(path, self.display(path))
+        return make_diff(term_id, base_commit, reason, target, before, after)
+
+    def audit(self, require_signed: bool = False) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history."""
+        from authoring.repo.audit import Auditor
+
+        return Auditor(self, require_signed=require_signed).run()
 
 
 def _status(value: Status | str | None) -> Status | None:

@@ -1,0 +1,379 @@
+"""The audit (spec §8): one pass over the repository and its history, every finding located.
+
+Provenance — does each cited snippet still stand in its module, where the citation says?
+Workflow — was every status change in history recorded as a review event; did every ratification
+have valid approvals (not the author's own, not an agent's, not given to older content)?
+Integrity — dangling crosslinks and association-matrix ids, duplicate ids, id ≠ file name,
+legacy headers that disagree with the entry (the problems `load_term` reports).
+Signatures — with `--require-signed`, every status-change commit must carry a signature that
+verifies against the configured allowed-signers file.
+
+Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
+(work-tree files and the committed blobs they equal share one parse).
+
+Must never: write files or run Git except through `repo.git`; import a UI.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from authoring.core.model import CROSSLINK_KINDS
+from authoring.errors import Severity, UsageError
+from authoring.repo.git import LogCommit
+from authoring.repo.provenance import Modules, parse_citation
+from authoring.repo.revisions import ABSENT, Revision, RevisionCache
+from authoring.workflow.identity import parse_identity
+from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
+
+if TYPE_CHECKING:
+    from authoring.repo.service import Glossary
+
+# Statuses reached only through review: arriving at one without a recorded review is suspicious.
+REVIEWED_STATUSES = {"candidate", "ratified", "rejected", "deprecated"}
+
+
+class Finding(BaseModel):
+    """One thing the audit found, located as precisely as it can be."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    severity: Severity
+    """`error` (the audit fails), `warning` or `info`."""
+    code: str
+    """A stable code (`snippet-moved`, `unreviewed-status-change`, …) for scripts to match on."""
+    term: str | None
+    """The term's canonical id (its file stem)."""
+    message: str
+    """What was found, in words."""
+    commit: str | None = None
+    """The commit the finding is about, when it is about history."""
+    module: str | None = None
+    """The module reference, for provenance findings."""
+    lines: str | None = None
+    """Where in the module: what the citation says, and for moved snippets where the text is now."""
+    path: str | None = None
+    """The file the finding is located in."""
+    line: int | None = None
+    """The line in `path`, when known."""
+
+    def format(self) -> str:
+        """One line: `path:line: severity: code: TERM: message [commit]`."""
+        where = f"{self.path}:{self.line}" if self.path and self.line else (self.path or self.term or "-")
+        extra = f" [{self.commit[:10]}]" if self.commit else ""
+        return f"{where}: {self.severity}: {self.code}: {self.message}{extra}"
+
+
+class AuditReport(BaseModel):
+    """Everything the audit found, and counts by severity and code."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    findings: list[Finding] = Field(default_factory=list)
+    """Every finding, errors first, then by term."""
+    summary: dict[str, Any] = Field(default_factory=dict)
+    """`terms`, `commits`, `by_severity` {error, warning, info} and `by_code` counts."""
+
+    @property
+    def errors(self) -> int:
+        """How many error-level findings stand."""
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
+
+
+@dataclass
+class _StatusChange:
+    term: str
+    commit: LogCommit
+    index: int  # position in the walk, 0 = newest
+    before: Revision
+    after: Revision
+
+
+@dataclass
+class _TermTrail:
+    """What history says about one term."""
+
+    changes: list[_StatusChange] = field(default_factory=list)
+    events: list[tuple[int, ReviewEvent]] = field(default_factory=list)  # (walk index, event)
+    content_authors: list[tuple[int, str]] = field(default_factory=list)  # (walk index, email)
+    created_status: str | None = None
+
+
+class Auditor:
+    """One audit run over a glossary."""
+
+    def __init__(self, glossary: Glossary, require_signed: bool = False) -> None:
+        self.glossary = glossary
+        self.git = glossary.git
+        self.cache = RevisionCache(glossary.git)
+        self.require_signed = require_signed
+        self.findings: list[Finding] = []
+        self.config = glossary.config
+        self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
+        self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
+        self.agent_keys = {parse_identity(a).key for a in self.config.people.agents}
+        self.commits = 0
+
+    def add(self, severity: Severity, code: str, term: str | None, message: str, **where: Any) -> None:
+        """Record a finding."""
+        self.findings.append(Finding(severity=severity, code=code, term=term, message=message, **where))
+
+    def run(self) -> AuditReport:
+        """Audit everything; the report's findings are sorted errors first."""
+        allowed = self._allowed_signers() if self.require_signed else None
+        term_ids = self.glossary.term_ids()
+        current = {tid: self.cache.at_path(self.glossary.term_path(tid), self._display(tid)) for tid in term_ids}
+        self._integrity(current)
+        self._provenance(current)
+        trails = self._walk()
+        self._workflow(current, trails, allowed)
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        self.findings.sort(key=lambda f: (order[f.severity], f.term or "", f.code))
+        by_severity = Counter(str(f.severity) for f in self.findings)
+        summary = {
+            "terms": len(term_ids),
+            "commits": self.commits,
+            "by_severity": {str(s): by_severity.get(str(s), 0) for s in Severity},
+            "by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
+        }
+        return AuditReport(findings=self.findings, summary=summary)
+
+    def _display(self, term_id: str) -> str:
+        return f"{self.terms_rel}/{term_id}.md"
+
+    def _allowed_signers(self) -> Path:
+        name = self.config.audit.allowed_signers
+        if not name:
+            raise UsageError("--require-signed needs an allowed-signers file: set [audit] allowed_signers = \"PATH\""
+                             " in authoring.toml")
+        path = self.glossary.root / name
+        if not path.is_file():
+            raise UsageError(f"the allowed-signers file {name} named in the configuration does not exist")
+        return path
+
+    # -- integrity ---------------------------------------------------------------------------------
+
+    def _integrity(self, current: dict[str, Revision]) -> None:
+        known = set(current)
+        owners: dict[str, list[str]] = {}
+        for term_id, revision in current.items():
+            for problem in revision.problems:
+                self.add(problem.severity, problem.code, term_id, problem.message, path=problem.path,
+                         line=problem.line or None)
+            entry = revision.entry
+            if entry is None:
+                continue
+            canonical = entry.get("canonical_id")
+            if canonical is not None:
+                owners.setdefault(str(canonical), []).append(term_id)
+            crosslinks = entry.get("crosslinks")
+            if isinstance(crosslinks, dict):
+                for kind in CROSSLINK_KINDS:
+                    values = crosslinks.get(kind)
+                    for value in values if isinstance(values, list) else []:
+                        if isinstance(value, str) and value not in known:
+                            self.add(Severity.WARNING, "dangling-crosslink", term_id,
+                                     f"crosslinks.{kind} names {value}, which is not a term here",
+                                     path=self._display(term_id), line=self._line(revision, ("crosslinks", kind)))
+            poetic = entry.get("poetic_connections")
+            matrix = poetic.get("association_matrix") if isinstance(poetic, dict) else None
+            for row in matrix if isinstance(matrix, list) else []:
+                target = row[0] if isinstance(row, list) and row else None
+                if isinstance(target, str) and target not in known:
+                    self.add(Severity.WARNING, "dangling-association", term_id,
+                             f"poetic_connections.association_matrix names {target}, which is not a term here",
+                             path=self._display(term_id),
+                             line=self._line(revision, ("poetic_connections", "association_matrix")))
+        for canonical, files in owners.items():
+            if len(files) > 1:
+                for term_id in files:
+                    others = ", ".join(f for f in files if f != term_id)
+                    self.add(Severity.ERROR, "duplicate-id", term_id,
+                             f"canonical_id {canonical} is also claimed by {others}", path=self._display(term_id),
+                             line=self._line(current[term_id], ("canonical_id",)))
+
+    @staticmethod
+    def _line(revision: Revision, path: tuple[str | int, ...]) -> int | None:
+        if revision.term is None or not revision.term.parses:
+            return None
+        try:
+            return revision.term.locate(path)[0]
+        except (KeyError, IndexError, TypeError):
+            return None
+
+    # -- provenance --------------------------------------------------------------------------------
+
+    def _provenance(self, current: dict[str, Revision]) -> None:
+        modules = Modules(self.glossary.modules_dir)
+        for term_id, revision in current.items():
+            entry = revision.entry
+            if entry is None:
+                continue
+            provenance = entry.get("provenance")
+            sources = provenance.get("sources") if isinstance(provenance, dict) else None
+            # A draft's citations are still being worked on: missing text is a warning there.
+            missing = Severity.WARNING if revision.status in (None, "draft") else Severity.ERROR
+            for index, source in enumerate(sources if isinstance(sources, list) else []):
+                if not isinstance(source, dict) or not source.get("module"):
+                    continue
+                reference = str(source["module"])
+                cited = None if source.get("lines") is None else str(source.get("lines"))
+                where = {"module": reference, "lines": cited, "path": self._display(term_id),
+                         "line": self._line(revision, ("provenance", "sources", index))}
+                path = modules.resolve(reference)
+                if path is None:
+                    self.add(missing, "module-missing", term_id,
+                             f"provenance.sources.{index} cites module {reference}, which is not in"
+                             f" {self.config.modules_dir}/", **where)
+                    continue
+                snippet = source.get("snippet")
+                text = modules.text(path)
+                if not isinstance(snippet, str) or not snippet.strip() or text is None:
+                    continue
+                places = text.find(snippet)
+                citation = parse_citation(source.get("lines"))
+                if not places:
+                    self.add(missing, "snippet-missing", term_id,
+                             f"provenance.sources.{index}: the snippet is no longer in {path.name}", **where)
+                elif not citation.checkable or any(citation.holds(p) for p in places):
+                    place = next((p for p in places if citation.holds(p)), places[0])
+                    self.add(Severity.INFO, "snippet-found", term_id,
+                             f"provenance.sources.{index}: found in {path.name} at {place.describe()}", **where)
+                else:
+                    now = ", ".join(p.describe() for p in places[:3])
+                    self.add(Severity.WARNING, "snippet-moved", term_id,
+                             f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
+                             **{**where, "lines": f"{cited} → {places[0].describe()}"})
+
+    # -- history -----------------------------------------------------------------------------------
+
+    def _term_of(self, path: str) -> str | None:
+        pure = PurePosixPath(path)
+        if pure.suffix == ".md" and pure.parent.as_posix() == self.terms_rel:
+            return pure.stem
+        return None
+
+    def _walk(self) -> dict[str, _TermTrail]:
+        trails: dict[str, _TermTrail] = {}
+        log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True)
+        self.commits = len(log)
+        for index, commit in enumerate(log):
+            for change in commit.changes:
+                term_id = self._term_of(change.path)
+                if term_id is not None:
+                    self._term_change(trails, term_id, index, commit, change.old_blob, change.new_blob,
+                                      change.old_path, change.path)
+                    continue
+                parts = PurePosixPath(change.path).parts
+                if (change.new_blob and change.status in "AMRC" and change.path.startswith(self.logs_rel + "/")
+                        and change.path.endswith(".yaml") and len(parts) >= 2):
+                    data = self.git.read_blob(change.new_blob) or b""
+                    try:
+                        event = parse_event(data.decode("utf-8", errors="replace"), change.path)
+                    except MalformedEvent as exc:
+                        self.add(Severity.ERROR, exc.problem.code, parts[-2], exc.problem.message,
+                                 path=change.path, commit=commit.commit)
+                        continue
+                    trails.setdefault(event.term, _TermTrail()).events.append((index, event))
+        return trails
+
+    def _term_change(self, trails: dict[str, _TermTrail], term_id: str, index: int, commit: LogCommit,
+                     old_blob: str | None, new_blob: str | None, old_path: str, path: str) -> None:
+        before = self.cache.at_blob(old_blob, old_path) if old_blob else ABSENT
+        after = self.cache.at_blob(new_blob, path) if new_blob else ABSENT
+        trail = trails.setdefault(term_id, _TermTrail())
+        if before is ABSENT and after is not ABSENT:
+            trail.created_status = after.status  # the walk is newest first: the last seen is the creation
+        if before.content_revision != after.content_revision and after is not ABSENT:
+            trail.content_authors.append((index, commit.author_email.lower()))
+        if (before.entry is not None and after.entry is not None and before.status != after.status):
+            trail.changes.append(_StatusChange(term_id, commit, index, before, after))
+
+    # -- workflow ----------------------------------------------------------------------------------
+
+    def _workflow(self, current: dict[str, Revision], trails: dict[str, _TermTrail], allowed: Path | None) -> None:
+        for term_id, trail in trails.items():
+            claimed: set[str] = set()
+            # oldest first, so that each status change claims the earliest event that matches it
+            for change in sorted(trail.changes, key=lambda c: -c.index):
+                event = self._matching_event(trail, change, claimed)
+                if event is None:
+                    self.add(Severity.ERROR, "unreviewed-status-change", term_id,
+                             f"{change.before.status} → {change.after.status} in {change.commit.commit[:10]}"
+                             f" (\"{change.commit.subject}\" by {change.commit.author}) has no matching review"
+                             " event", commit=change.commit.commit, path=self._display(term_id))
+                else:
+                    claimed.add(event.id)
+                if change.after.status == "ratified":
+                    self._ratification(term_id, trail, change, current.get(term_id))
+                if allowed is not None:
+                    self._signature(term_id, change, allowed)
+        for term_id, revision in current.items():
+            trail = trails.get(term_id, _TermTrail())
+            status = revision.status
+            reviewed = any(e.action in (Action.APPROVE, Action.PROMOTE) for _, e in trail.events)
+            if status in REVIEWED_STATUSES and not reviewed and not trail.changes:
+                self.add(Severity.WARNING, "ratified-without-review" if status == "ratified" else "unreviewed-status",
+                         term_id, f"arrived as {status} (imported or committed outside the workflow) with no"
+                         " recorded review", path=self._display(term_id))
+
+    @staticmethod
+    def _matching_event(trail: _TermTrail, change: _StatusChange, claimed: set[str]) -> ReviewEvent | None:
+        candidates = [(i, e) for i, e in trail.events if e.id not in claimed and e.action in
+                      (Action.PROMOTE, Action.DEMOTE, Action.REJECT, Action.DEPRECATE)
+                      and e.from_status == change.before.status and e.to_status == change.after.status
+                      and (e.version is None or change.after.version is None or e.version == change.after.version)]
+        same_commit = [e for i, e in candidates if i == change.index]
+        if same_commit:
+            return same_commit[0]
+        # recorded in another commit (a merge, a separate push): still a record of this move
+        return candidates[-1][1] if candidates else None
+
+    def _ratification(self, term_id: str, trail: _TermTrail, change: _StatusChange,
+                      current: Revision | None) -> None:
+        revision = change.after.content_revision
+        authors = {email for index, email in trail.content_authors if index >= change.index}
+        editors = change.after.entry.get("provenance") if change.after.entry else None
+        editor_names = {str(n).strip().lower() for n in (editors.get("editors") or [])} \
+            if isinstance(editors, dict) and isinstance(editors.get("editors"), list) else set()
+        approvals = [e for i, e in trail.events if e.action == Action.APPROVE and i >= change.index]
+        needed = self.config.policy.approvals_to_ratify
+        valid = 0
+        invalid: list[tuple[str, ReviewEvent, str]] = []
+        for event in approvals:
+            who_name = event.who.split("<", 1)[0].strip().lower()
+            if event.role == "agent" or event.who_email in self.agent_keys:
+                invalid.append(("agent-approval", event, f"approval by {event.who} is an agent's"))
+            elif event.who_email in authors or who_name in editor_names:
+                invalid.append(("self-approval", event, f"approval by {event.who}, who authored or edited the"
+                                " content"))
+            elif event.revision != revision:
+                invalid.append(("stale-approval", event, f"approval by {event.who} was given to content revision"
+                                f" {event.revision}, but {revision} was ratified"))
+            else:
+                valid += 1
+        short = valid < needed
+        commit = change.commit.commit
+        for code, _event, message in invalid:
+            self.add(Severity.ERROR if short else Severity.WARNING, code, term_id,
+                     f"ratification in {commit[:10]}: {message}", commit=commit, path=self._display(term_id))
+        if short:
+            self.add(Severity.ERROR, "ratification-without-approval", term_id,
+                     f"ratified in {commit[:10]} with {valid} valid approval(s) of the {needed} required",
+                     commit=commit, path=self._display(term_id))
+
+    def _signature(self, term_id: str, change: _StatusChange, allowed: Path) -> None:
+        ok, detail = self.git.verify_commit(change.commit.commit, allowed)
+        if ok:
+            return
+        unsigned = "no signature" in detail.lower() or not detail
+        self.add(Severity.ERROR, "unsigned-status-change" if unsigned else "bad-signature", term_id,
+                 f"{change.before.status} → {change.after.status} in {change.commit.commit[:10]}: "
+                 + ("the commit is not signed" if unsigned else f"the signature does not verify: {detail}"),
+                 commit=change.commit.commit, path=self._display(term_id))
+

@@ -1,0 +1,162 @@
+"""Where a term's cited snippets stand in their source modules now.
+
+A module reference (`DOMA-036`, `CORE-013_the_river_of_information`) resolves to the `*.md` file
+directly in the modules directory whose stem is the reference, or whose id (the stem up to the
+first `_`) is. Subfolders are not modules: upstream keeps its terms in `modules/dictionary/`.
+
+A snippet is looked for with whitespace normalised (a block scalar re-wraps lines), and its place
+is reported as lines `L<a>-L<b>` of the module file and the `§N` section those lines are in, so
+that a citation whose lines drifted can say where the text went.
+
+NOTE: this is a minimal resolver. The drafting layer (`authoring/drafting/modules.py`, being
+written concurrently) reads modules fully, including front-matter `id`s; once it lands, module
+resolution here should call it rather than keep its own.
+
+Must never: write files, touch Git, import a UI.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_HEADING = re.compile(r"^#{1,6}\s+(?:§\s*(?P<sec>[0-9]+(?:\.[0-9A-Za-z]+)*)|(?P<num>[0-9]+(?:\.[0-9]+)*)[.)]?\s)",
+                      re.MULTILINE)
+_LINES = re.compile(r"^\s*L?#?(?P<a>[0-9]+)\s*(?:[-–]\s*L?#?(?P<b>[0-9]+))?\s*$")
+_SECTION = re.compile(r"^\s*(?:§|Section\s+)\s*(?P<sec>[0-9]+(?:\.[0-9A-Za-z]+)*)")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a snippet stands in a module: first and last line (1-based) and the section of the first."""
+
+    first: int
+    last: int
+    section: str | None
+
+    def describe(self) -> str:
+        """`L32-L34 in §2`."""
+        lines = f"L{self.first}" if self.first == self.last else f"L{self.first}-L{self.last}"
+        return f"{lines} in §{self.section}" if self.section else lines
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a source's `lines` says: a line range, a section, or something we cannot check."""
+
+    first: int | None = None
+    last: int | None = None
+    section: str | None = None
+
+    @property
+    def checkable(self) -> bool:
+        """True when the citation names lines or a section."""
+        return self.first is not None or self.section is not None
+
+    def holds(self, place: Place) -> bool:
+        """True when `place` lies where the citation says."""
+        if self.first is not None and self.last is not None:
+            return self.first <= place.first and place.last <= self.last
+        if self.section is not None and place.section is not None:
+            return place.section == self.section or place.section.startswith(self.section + ".")
+        return False
+
+
+def parse_citation(lines: object) -> Citation:
+    """`L29-L30`, `29-30`, `L5`, `§2`, `§3.1`, `Section 4` → a citation; anything else is uncheckable."""
+    text = "" if lines is None else str(lines)
+    match = _LINES.match(text)
+    if match:
+        first = int(match["a"])
+        last = int(match["b"]) if match["b"] else first
+        return Citation(min(first, last), max(first, last))
+    section = _SECTION.match(text)
+    if section:
+        return Citation(section=section["sec"])
+    return Citation()
+
+
+@dataclass
+class ModuleText:
+    """A module's text, indexed for whitespace-normalised search and line/section lookup."""
+
+    path: Path
+    text: str
+    normalised: str = ""
+    _word_starts: list[int] = field(default_factory=list)
+    _word_offsets: list[int] = field(default_factory=list)
+    _line_starts: list[int] = field(default_factory=list)
+    _headings: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        words = list(re.finditer(r"\S+", self.text))
+        pieces: list[str] = []
+        position = 0
+        for word in words:
+            self._word_starts.append(position)
+            self._word_offsets.append(word.start())
+            pieces.append(word.group())
+            position += len(word.group()) + 1
+        self.normalised = " ".join(pieces)
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        for match in _HEADING.finditer(self.text):
+            self._headings.append((self.line_of(match.start()), match["sec"] or match["num"]))
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of a character offset in the text."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def section_of(self, line: int) -> str | None:
+        """The section (`2`, `3.1`) whose heading is the last one at or before `line`."""
+        index = bisect.bisect_right([h[0] for h in self._headings], line) - 1
+        return self._headings[index][1] if index >= 0 else None
+
+    def find(self, snippet: str) -> list[Place]:
+        """Every place the snippet stands, whitespace normalised."""
+        needle = " ".join(snippet.split())
+        if not needle:
+            return []
+        places: list[Place] = []
+        start = self.normalised.find(needle)
+        while start >= 0:
+            end = start + len(needle) - 1
+            first_word = bisect.bisect_right(self._word_starts, start) - 1
+            last_word = bisect.bisect_right(self._word_starts, end) - 1
+            first = self.line_of(self._word_offsets[first_word] + (start - self._word_starts[first_word]))
+            last = self.line_of(self._word_offsets[last_word] + (end - self._word_starts[last_word]))
+            places.append(Place(first, last, self.section_of(first)))
+            start = self.normalised.find(needle, start + 1)
+        return places
+
+
+class Modules:
+    """The modules directory: references resolved by stem or id, texts read once."""
+
+    def __init__(self, modules_dir: Path) -> None:
+        self.modules_dir = modules_dir
+        self._by_stem: dict[str, Path] = {}
+        self._by_id: dict[str, Path] = {}
+        if modules_dir.is_dir():
+            for path in sorted(modules_dir.iterdir()):
+                if path.suffix == ".md" and path.is_file():
+                    self._by_stem[path.stem] = path
+                    self._by_id.setdefault(path.stem.split("_", 1)[0], path)
+        self._texts: dict[Path, ModuleText | None] = {}
+
+    def resolve(self, reference: str) -> Path | None:
+        """The module file a reference names, or None."""
+        ref = reference.strip()
+        if ref.endswith(".md"):
+            ref = ref[:-3]
+        return self._by_stem.get(ref) or self._by_id.get(ref) or self._by_id.get(ref.split("_", 1)[0])
+
+    def text(self, path: Path) -> ModuleText | None:
+        """A module's indexed text (None when it cannot be read)."""
+        if path not in self._texts:
+            try:
+                self._texts[path] = ModuleText(path, path.read_bytes().decode("utf-8", errors="replace"))
+            except OSError:
+                self._texts[path] = None
+        return self._texts[path]

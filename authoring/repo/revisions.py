@@ -1,0 +1,185 @@
+"""Term files as they stood at past revisions: parsed once per blob, and compared field by field.
+
+History and audit read many revisions of many files. A blob id names exact bytes, so a parsed
+revision is cached by blob id: a file that did not change between commits is parsed once, and a
+work-tree file whose bytes equal a committed blob is never parsed twice in one run.
+
+`field_changes` turns two entries into the field-level changes a reviewer reads (deepdiff paths,
+old → new), with long text and large structures shown as changed rather than dumped.
+
+Must never: write files, import a UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deepdiff import DeepDiff
+from deepdiff.helper import notpresent
+from pydantic import BaseModel, ConfigDict
+
+from authoring.core.paths import format_path
+from authoring.core.termfile import TermFile, load_term
+from authoring.errors import Problem
+from authoring.repo.git import Git, blob_id
+from authoring.workflow.review_log import content_revision
+
+# Text up to this long, on one line, is shown in full; anything longer is shown as changed.
+SHORT_TEXT = 80
+
+
+@dataclass
+class Revision:
+    """One revision of a term file: its entry (when it parses) and, when not, the first error."""
+
+    blob: str | None
+    entry: dict[str, Any] | None
+    error: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    term: TermFile | None = None
+    _revision: str | None = None
+
+    @property
+    def status(self) -> str | None:
+        """The entry's status, as text."""
+        return _text(self.entry.get("status")) if self.entry else None
+
+    @property
+    def version(self) -> str | None:
+        """The entry's version, as text."""
+        return _text(self.entry.get("version")) if self.entry else None
+
+    @property
+    def content_revision(self) -> str | None:
+        """The entry's content revision (what review events refer to)."""
+        if self.entry is None:
+            return None
+        if self._revision is None:
+            self._revision = content_revision(self.entry)
+        return self._revision
+
+
+ABSENT = Revision(None, None)
+"""The state of a term before it existed or after it was deleted."""
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class RevisionCache:
+    """Parses each distinct blob at most once per run; reads blobs through Git's one `cat-file` process."""
+
+    def __init__(self, git: Git) -> None:
+        self.git = git
+        self._by_blob: dict[str, Revision] = {}
+        self.parsed = 0
+        """How many blobs were actually parsed (the rest were cache hits)."""
+
+    def at_blob(self, oid: str | None, display: str) -> Revision:
+        """The revision stored as blob `oid` (ABSENT for None)."""
+        if oid is None:
+            return ABSENT
+        cached = self._by_blob.get(oid)
+        if cached is not None:
+            return cached
+        data = self.git.read_blob(oid)
+        if data is None:
+            revision = Revision(oid, None, f"{display}: blob {oid[:10]} is missing from the repository")
+        else:
+            revision = self._parse(oid, data, Path(display), display)
+        self._by_blob[oid] = revision
+        return revision
+
+    def at_path(self, path: Path, display: str) -> Revision:
+        """The revision in the work tree (ABSENT when the file does not exist)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return ABSENT
+        except OSError as exc:
+            return Revision(None, None, f"{display}: cannot read: {exc.strerror}")
+        oid = blob_id(data)
+        cached = self._by_blob.get(oid)
+        if cached is not None and cached.term is not None and cached.term.path == path:
+            return cached
+        revision = self._parse(oid, data, path, display)
+        self._by_blob[oid] = revision
+        return revision
+
+    def _parse(self, oid: str, data: bytes, path: Path, display: str) -> Revision:
+        self.parsed += 1
+        term = load_term(path, display, data=data)
+        error = None
+        if term.entry is None:
+            first = term.errors[0] if term.errors else None
+            error = first.format() if first else f"{display}: the entry does not parse"
+        return Revision(oid, term.entry, error, list(term.problems), term)
+
+
+class FieldChange(BaseModel):
+    """One changed field between two revisions of an entry."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    path: str
+    """The field's dotted path (`triad.art`, `aliases.0`); empty for the entry as a whole."""
+    old: Any
+    """The value before (None when the field was added); long text is shown as `‹text, N chars›`."""
+    new: Any
+    """The value after (None when the field was removed); long text is shown as `‹text, N chars›`."""
+    kind: str
+    """`changed`, `added` or `removed`."""
+    summarised: bool = False
+    """True when `old` or `new` stands for a value too long to show in full."""
+
+
+def shown(value: Any) -> tuple[Any, bool]:
+    """A value as history shows it, and whether it was summarised instead of dumped."""
+    if value is notpresent or value is None:
+        return None, False
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat(), False
+    if isinstance(value, str):
+        if len(value) <= SHORT_TEXT and "\n" not in value.rstrip("\n"):
+            return value, False
+        return f"‹text, {len(value)} chars›", True
+    if isinstance(value, bool | int | float):
+        return value, False
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= SHORT_TEXT:
+        return json.loads(text), False
+    if isinstance(value, dict):
+        return f"‹mapping of {len(value)} fields›", True
+    if isinstance(value, list):
+        return f"‹list of {len(value)} items›", True
+    return f"‹{type(value).__name__}›", True
+
+
+def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
+    """The field-level changes from `old` to `new` (either may be None: the term did not exist)."""
+    if old == new:
+        return []
+    diff = DeepDiff(old or {}, new or {}, threshold_to_diff_deeper=0, view="tree")
+    changes: list[FieldChange] = []
+    for report in diff.values():
+        for level in report:
+            parts = tuple(level.path(output_format="list"))
+            before, summarised_before = shown(level.t1)
+            after, summarised_after = shown(level.t2)
+            kind = "added" if level.t1 is notpresent else "removed" if level.t2 is notpresent else "changed"
+            changes.append(FieldChange(path=format_path(parts), old=before, new=after, kind=kind,
+                                       summarised=summarised_before or summarised_after))
+    changes.sort(key=lambda c: _order_key(c.path, new or old or {}))
+    return changes
+
+
+def _order_key(path: str, entry: dict[str, Any]) -> tuple[int, str]:
+    """Changes in the order the entry's fields stand in the file, then by path."""
+    top = path.split(".", 1)[0]
+    keys = list(entry)
+    return (keys.index(top) if top in keys else len(keys), path)
