@@ -368,12 +368,11 @@ class Auditor:
                      commit=commit, path=self._display(term_id))
 
     def _signature(self, term_id: str, change: _StatusChange, allowed: Path) -> None:
-        ok, detail = self.git.verify_commit(change.commit.commit, allowed)
-        if ok:
+        verdict, detail = self.git.verify_commit(change.commit.commit, allowed)
+        if verdict == "G":
             return
-        unsigned = "no signature" in detail.lower() or not detail
+        unsigned = verdict == "N"
         self.add(Severity.ERROR, "unsigned-status-change" if unsigned else "bad-signature", term_id,
                  f"{change.before.status} → {change.after.status} in {change.commit.commit[:10]}: "
                  + ("the commit is not signed" if unsigned else f"the signature does not verify: {detail}"),
                  commit=change.commit.commit, path=self._display(term_id))
-

@@ -179,18 +179,20 @@ class Git:
             return None
         return str(out).strip() or None
 
-    def verify_commit(self, rev: str, allowed_signers: Path) -> tuple[bool, str]:
-        """Whether `rev` carries a signature that verifies against `allowed_signers`, and Git's word on it."""
+    def verify_commit(self, rev: str, allowed_signers: Path) -> tuple[str, str]:
+        """Git's verdict on `rev`'s signature against `allowed_signers` (`%G?`: `G` good, `N` none, `B` bad,
+        `U`/`E` unknown signer or unverifiable, …) and Git's words on it."""
+        config = f"gpg.ssh.allowedSignersFile={allowed_signers}"
+        verdict = self._run("-c", config, "log", "-1", "--format=%G?", rev).strip() or "N"
+        if verdict in ("G", "N"):
+            return verdict, "good signature" if verdict == "G" else "no signature"
         try:
-            out = self.repo.git.execute(
-                ["git", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "verify-commit", "-v", rev],
-                with_extended_output=True)
+            out = self.repo.git.execute(["git", "-c", config, "verify-commit", rev], with_extended_output=True)
+            detail = f"{out[1]} {out[2]}"
         except GitCommandError as exc:
-            detail = " ".join(str(exc.stderr or "").replace("stderr:", "").split()).strip("'\" ")
-            return False, detail or "signature does not verify"
-        _code, stdout, stderr = out
-        detail = " ".join(f"{stdout} {stderr}".split())
-        return True, _signature_summary(detail)
+            detail = str(exc.stderr or "")
+        detail = " ".join(detail.replace("stderr:", "").split()).strip("'\" ")
+        return verdict, detail[:300] or f"signature verdict {verdict}"
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -364,8 +366,3 @@ def _parse_log(out: str) -> list[LogCommit]:
                                              None if new_blob == NULL_OID else new_blob))
         commits.append(commit)
     return commits
-
-
-def _signature_summary(detail: str) -> str:
-    match = re.search(r"Good \"git\" signature for (\S+)", detail)
-    return f"good signature by {match[1]}" if match else (detail[:200] or "good signature")
