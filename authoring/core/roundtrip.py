@@ -11,7 +11,9 @@ Must never: re-dump a whole document, touch Git or a UI.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,8 @@ class Editor:
         self.original = term
         self.term = term
         self.changes: list[Change] = []
+        self._batch: list[tuple[int, int, str]] | None = None
+        self._batched: list[Change] = []
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -245,13 +249,70 @@ class Editor:
 
     def _splice(self, start: int, end: int, text: str) -> None:
         assert self.term.text is not None
+        if self._batch is not None:
+            self._batch.append((start, end, text))
+            return
         body = self.text[:start] + text + self.text[end:]
         self._pending = Text(self.term.text.bom, body)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make several changes with one re-parse and one verification instead of one per change.
+
+        Inside the block, every change is computed against the file as it stood when the batch
+        began, so `data()` does not show the batch's own changes yet, and no two changes may touch
+        the same value. At the end the splices are applied from the end of the file backwards and
+        the result is verified like a single change. Should splices collide, or the verification
+        fail, the changes are replayed one at a time, which either succeeds or raises `EditError`.
+        """
+        if self._batch is not None:
+            yield  # already batching: one batch
+            return
+        start = self.term
+        self._batch, self._batched = [], []
+        try:
+            yield
+        except BaseException:
+            self._batch, self._batched = None, []
+            raise
+        splices, changes = self._batch, self._batched
+        self._batch, self._batched = None, []
+        if not changes:
+            return
+        ordered = sorted(enumerate(splices), key=lambda item: (item[1][0], item[0]), reverse=True)
+        body, limit, collided = self.text, len(self.text) + 1, False
+        for _, (begin, end, text) in ordered:
+            if end > limit or (end == limit and begin != end):
+                collided = True
+                break
+            body = body[:begin] + text + body[end:]
+            limit = begin
+        if not collided:
+            assert self.term.text is not None
+            self._pending = Text(self.term.text.bom, body)
+            try:
+                self._verify(changes)
+                return
+            except EditError:
+                self.term = start
+        for change in changes:  # slow path: one change at a time, each verified
+            if change.kind == "append":
+                self.append(change.path, change.value, change.block)
+            else:
+                self.set(change.path, change.value, change.block)
 
     # -- verification --------------------------------------------------------------------------
 
     def _commit_change(self, change: Change) -> None:
         """Re-parse the spliced text and check that only `change` happened; adopt it or refuse."""
+        if self._batch is not None:
+            self._batched.append(change)
+            return
+        self._verify([change])
+
+    def _verify(self, changes: list[Change]) -> None:
+        """Re-parse the pending text and check that exactly `changes` happened; adopt it or refuse."""
+        change = changes[-1]
         pending: Text = self._pending
         new = load_term(self.term.path, self.term.display, pending.encode())
         if not new.parses:
@@ -262,18 +323,19 @@ class Editor:
             new.split and self.term.split and new.split.body != self.term.split.body):
             raise EditError(f"{self.term.display}: the edit of {format_path(change.path)} would change the file's"
                             " structure; nothing was changed")
-        target = change.block % len(self.term.blocks)
+        count = len(self.term.blocks)
         for index, (old, now) in enumerate(zip(self.term.blocks, new.blocks, strict=True)):
             assert old is not None and now is not None
             expected = old.plain
-            if index == target:
-                expected = apply_change(old.plain, change)
+            for each in changes:
+                if each.block % count == index:
+                    expected = apply_change(expected, each)
             if expected != now.plain:
                 diff = DeepDiff(expected, now.plain, threshold_to_diff_deeper=0)
                 raise EditError(f"{self.term.display}: the edit of {format_path(change.path)} would also change"
                                 f" {_describe(diff)}; nothing was changed")
         self.term = new
-        self.changes.append(change)
+        self.changes.extend(changes)
 
     # -- output ----------------------------------------------------------------------------------
 

@@ -56,10 +56,12 @@ def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | Non
     """Inside a transaction: write each `(path, new bytes or None to delete, bytes the action read or None
     if it must not exist)`, record `event` as a new file under `review_logs/`, and commit exactly those
     paths as `author`. Returns the commit id. Any failure undoes every write (the transaction does)."""
-    for path, data, based_on in writes:
-        tx.write(path, data, based_on=based_on)
+    planned = [(path, data, based_on, False) for path, data, based_on in writes]
     if event is not None:
-        tx.write(event_path(tx.glossary.review_logs_dir, event), event.render().encode("utf-8"), based_on=None)
+        # An event file has a fresh, random name: no outside edit of it can exist, so it needs no
+        # `git status` (the check costs a Git process per action).
+        planned.append((event_path(tx.glossary.review_logs_dir, event), event.render().encode("utf-8"), None, True))
+    tx.write_many(planned)
     return tx.commit(message, author)
 
 
@@ -93,12 +95,12 @@ class Loaded:
     unreadable: list[Problem]
 
 
-def load_for_action(glossary: Glossary, term_id: str) -> Loaded:
+def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded:
     """Load a term for an action: it must parse (else `ParseError`, located) and carry no uncommitted
     outside changes (else `Conflict`, exit 4)."""
     term = glossary.load(term_id)
     editor = Editor(term)  # raises ParseError with the located problems when the file does not parse
-    glossary.require_clean([term.path])
+    tx.require_clean([term.path])
     entry = term.entry
     assert entry is not None  # Editor() accepted it, so the entry is a mapping
     current = status_of(entry)
@@ -256,7 +258,7 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None) -
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
     actor = glossary.actor()
     with glossary.transaction() as tx:
-        loaded = load_for_action(glossary, term_id)
+        loaded = load_for_action(glossary, tx, term_id)
         missing = gates.review_gaps(gate_input(glossary, loaded, actor), action, loaded.status, note)
         if missing:
             raise refuse(term_id, action.value.replace("_", " "), missing)
@@ -278,7 +280,7 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
     actor = glossary.actor()
     today = _today()
     with glossary.transaction() as tx:
-        loaded = load_for_action(glossary, term_id)
+        loaded = load_for_action(glossary, tx, term_id)
         current = loaded.status
         target = _target(kind, current, to, term_id)
         successor_exists = None
@@ -291,15 +293,16 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
         editor = loaded.editor
         version_before = entry_version(editor)
         approvers: list[str] = []
-        if kind is Move.PROMOTE and target is Status.RATIFIED:
-            approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
-            set_version(editor, next_major(version_before))
-        set_status(editor, target)
-        if superseded_by is not None:
-            editor.set(("superseded_by",), superseded_by)
-        touch(editor, today)
         summary = f"{kind.value} {current.value} → {target.value}"
-        review_log = append_review_log(editor, today, actor, note or summary)
+        with editor.batch():  # one re-parse for all the bookkeeping
+            if kind is Move.PROMOTE and target is Status.RATIFIED:
+                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
+                set_version(editor, next_major(version_before))
+            set_status(editor, target)
+            if superseded_by is not None:
+                editor.set(("superseded_by",), superseded_by)
+            touch(editor, today)
+            review_log = append_review_log(editor, today, actor, note or summary)
         version_after = entry_version(editor)
         entry = editor.data(-1)
         event = new_event(glossary, term_id, actor, Action(kind.value), from_status=current.value,
@@ -342,7 +345,7 @@ def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -
     value = parse_value(value_text)
     actor = glossary.actor()
     with glossary.transaction() as tx:
-        loaded = load_for_action(glossary, term_id)
+        loaded = load_for_action(glossary, tx, term_id)
         if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
             raise UsageError(f"{format_path(path)} is kept by the workflow; use promote, demote, reject or deprecate"
                              " (status and version follow), and review --comment for notes")
@@ -368,13 +371,14 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
     current = target = loaded.status
     review_log = "unchanged"
     if content_changed:
-        set_version(editor, next_minor(version_before))
-        touch(editor, today)
-        if current is Status.RATIFIED:
-            target = Status.CANDIDATE
-            set_status(editor, target)
-            review_log = append_review_log(editor, today, actor, f"reopened as a candidate by: {note}")
-            summary = f"{summary} (reopens ratified → candidate)"
+        with editor.batch():  # one re-parse for all the bookkeeping
+            set_version(editor, next_minor(version_before))
+            touch(editor, today)
+            if current is Status.RATIFIED:
+                target = Status.CANDIDATE
+                set_status(editor, target)
+                review_log = append_review_log(editor, today, actor, f"reopened as a candidate by: {note}")
+                summary = f"{summary} (reopens ratified → candidate)"
     version_after = entry_version(editor)
     entry = editor.data(-1)
     event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
@@ -398,7 +402,7 @@ def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
 
     actor = glossary.actor()
     with glossary.transaction() as tx:
-        loaded = load_for_action(glossary, term_id)
+        loaded = load_for_action(glossary, tx, term_id)
         missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
         if missing:
             raise refuse(term_id, "fold-headers", missing)

@@ -51,6 +51,8 @@ class Git:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._user: Identity | None = None
+        self._user_read = False
         try:
             self.repo = git.Repo(root)
         except (InvalidGitRepositoryError, NoSuchPathError):
@@ -81,11 +83,12 @@ class Git:
             return None
 
     def user(self) -> Identity | None:
-        """The identity Git would commit as, from `user.name`/`user.email`."""
-        name, email = self.config_value("user.name"), self.config_value("user.email")
-        if name and email:
-            return Identity(name, email)
-        return None
+        """The identity Git would commit as, from `user.name`/`user.email` (read once per `Git`)."""
+        if not self._user_read:
+            name, email = self.config_value("user.name"), self.config_value("user.email")
+            self._user = Identity(name, email) if name and email else None
+            self._user_read = True
+        return self._user
 
     # -- state ------------------------------------------------------------------------------------
 

@@ -55,9 +55,9 @@ class Journal:
         self.path = git.git_dir / JOURNAL
         self.entries: list[JournalEntry] = []
 
-    def add(self, path: Path, before: bytes | None, after: bytes | None) -> None:
-        """Record a write before it happens."""
-        self.entries.append(JournalEntry(self.git.relative(path), before, after))
+    def add(self, writes: list[tuple[Path, bytes | None, bytes | None]]) -> None:
+        """Record writes `(path, before, after)` before they happen (one durable journal write)."""
+        self.entries.extend(JournalEntry(self.git.relative(path), before, after) for path, before, after in writes)
         payload = {"version": 1, "files": [e.to_json() for e in self.entries]}
         atomic_write(self.path, json.dumps(payload).encode("utf-8"))
 

@@ -73,21 +73,40 @@ class Transaction:
         self.writes: list[_Write] = []
         self.commit_id: str | None = None
         self.journal = Journal(glossary.git)
+        self.clean: set[Path] = set()
 
-    def write(self, path: Path, data: bytes | None, based_on: bytes | None) -> None:
-        """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read."""
-        current = path.read_bytes() if path.exists() else None
-        if current != based_on:
-            raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing was"
-                           " written, try again")
-        self.glossary.require_clean([path])
-        self.journal.add(path, current, data)
-        self.writes.append(_Write(path, current, data))
-        if data is None:
-            path.unlink()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, data)
+    def require_clean(self, paths: Sequence[Path]) -> None:
+        """`Glossary.require_clean`, remembered: a path checked once in this action is not checked again."""
+        unchecked = [p for p in paths if p not in self.clean]
+        if unchecked:
+            self.glossary.require_clean(unchecked)
+            self.clean.update(unchecked)
+
+    def write(self, path: Path, data: bytes | None, based_on: bytes | None, unique: bool = False) -> None:
+        """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read
+        or if it has uncommitted outside changes. `unique`: a new file with a fresh random name (an
+        event file), which no one can have touched, so Git's status need not be asked."""
+        self.write_many([(path, data, based_on, unique)])
+
+    def write_many(self, writes: Sequence[tuple[Path, bytes | None, bytes | None, bool]]) -> None:
+        """`write` for several files: every check first, one journal record, then the writes."""
+        befores: list[bytes | None] = []
+        for path, _, based_on, _ in writes:
+            current = path.read_bytes() if path.exists() else None
+            if current != based_on:
+                raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing"
+                               " was written, try again")
+            befores.append(current)
+        self.require_clean([path for (path, _, _, unique), before in zip(writes, befores, strict=True)
+                            if not (unique and before is None)])
+        self.journal.add([(path, before, data) for (path, data, _, _), before in zip(writes, befores, strict=True)])
+        for (path, data, _, _), before in zip(writes, befores, strict=True):
+            self.writes.append(_Write(path, before, data))
+            if data is None:
+                path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, data)
 
     def commit(self, message: str, author: Identity) -> str:
         """Commit exactly the written paths."""
