@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.widgets import Static, TextArea
@@ -43,7 +44,9 @@ async def test_edit_a_field_previews_the_change_then_commits_only_that_line(demo
         assert "W_s" in shown(app.screen.query_one("#detail-body", Static))
     after = path.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert changed == [('symbol: ""', 'symbol: "W_s"')]  # the quoting style is kept
+    # the quoting style is kept; a content edit also bumps the minor version and dates the term
+    assert changed == [('symbol: ""', 'symbol: "W_s"'), ("version: 0.1", "version: 0.2"),
+                       ("last_updated: 2026-11-12", f"last_updated: {dt.date.today().isoformat()}")]
     log = git(demo_repo, "log", "-1", "--format=%an <%ae>%n%s")
     assert log.splitlines() == ["Test Editor <test-editor@example.org>", "SLACK_WATER: edit symbol"]
     assert git(demo_repo, "status", "--porcelain") == ""

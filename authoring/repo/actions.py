@@ -389,7 +389,8 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
         trailers.append(("Version", f"{version_before} → {version_after}"))
     commit = land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,
                   commit_message(term_id, summary, trailers), actor)
-    return _result(term_id, "edit", commit, f"{term_id}: {summary}", status_from=current.value,
+    reopened = " (reopens ratified → candidate)" if target is not current else ""
+    return _result(term_id, "edit", commit, f"{term_id}: {note}{reopened}", status_from=current.value,
                    status_to=target.value, version_from=version_before, version_to=version_after,
                    content_changed=content_changed, review_log=review_log, revision=event.revision, **details)
 
