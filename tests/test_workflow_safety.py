@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,6 +178,27 @@ def test_a_failure_inside_the_commit_leaves_everything_as_it_was(demo_repo: Path
         glossary.promote("WEFT_PRESSURE")
     monkeypatch.undo()
     assert snapshot(demo_repo) == before
+
+
+def test_an_interrupt_just_after_the_commit_landed_keeps_the_commit(demo_repo: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _promote_weft(demo_repo)
+    head = git(demo_repo, "rev-parse", "HEAD")
+    from authoring.repo.git import Git
+
+    real = Git.commit_paths
+
+    def landed_then_interrupted(self: Git, *args: Any, **kwargs: Any) -> str:
+        real(self, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Git, "commit_paths", landed_then_interrupted)
+    with Glossary.open(demo_repo, EDITOR) as glossary, pytest.raises(KeyboardInterrupt):
+        glossary.promote("WEFT_PRESSURE")
+    monkeypatch.undo()
+    assert git(demo_repo, "rev-parse", "HEAD~1") == head  # the commit stands…
+    assert git(demo_repo, "status", "--porcelain") == ""  # …and the files agree with it
+    assert "status: ratified" in (demo_repo / TERM).read_text(encoding="utf-8")
 
 
 def test_a_failing_pre_commit_hook_leaves_everything_as_it_was(demo_repo: Path) -> None:

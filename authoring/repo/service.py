@@ -74,6 +74,7 @@ class Transaction:
         self.commit_id: str | None = None
         self.journal = Journal(glossary.git)
         self.clean: set[Path] = set()
+        self.head_before = glossary.git.head()
 
     def require_clean(self, paths: Sequence[Path]) -> None:
         """`Glossary.require_clean`, remembered: a path checked once in this action is not checked again."""
@@ -115,7 +116,15 @@ class Transaction:
         return self.commit_id
 
     def rollback(self) -> None:
-        """Put every written file and its index entry back as it was before the action."""
+        """Put every written file and its index entry back as it was before the action, unless the
+        commit landed after all (an interrupt between Git's commit and our bookkeeping): then keep it."""
+        git = self.glossary.git
+        head = git.head()
+        if self.writes and head is not None and head != self.head_before and all(
+                git.show_file(head, git.relative(w.path)) == w.after for w in self.writes):
+            self.commit_id = head
+            self.journal.clear()
+            return
         for write in reversed(self.writes):
             if write.before is None:
                 with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,46 @@
+"""The workflow on a copy of the real corpus laid out as upstream (terms in modules/dictionary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.conftest import EDITOR, EDITOR_2, git, run_cli
+
+
+def test_ratifying_a_corpus_candidate_syncs_its_legacy_header_in_its_own_style(corpus_copy: Path) -> None:
+    path = corpus_copy / "modules" / "dictionary" / "ALIGNED_POLE.md"
+    before = path.read_text(encoding="utf-8").split("\n")
+    assert run_cli("review", "ALIGNED_POLE", "--approve", "--repo", corpus_copy, "--as", EDITOR_2).code == 0
+    result = run_cli("promote", "ALIGNED_POLE", "--repo", corpus_copy, "--as", EDITOR)
+    assert result.code == 0, result.err
+    after = path.read_text(encoding="utf-8").split("\n")
+    today = dt.date.today().isoformat()
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
+    assert changed[:6] == [
+        ('status: "draft"', 'status: "ratified"'), ('version: "0.1"', 'version: "1.0"'),
+        ('last_updated: "2025-10-17"', f'last_updated: "{today}"'),
+        ("status: candidate", "status: ratified"), ("version: 0.1", "version: 1.0"),
+        ("last_updated: 2025-10-17", f"last_updated: {today}")]
+    # the review log was an empty flow list: the new item is added in flow style, nothing else moves
+    assert f"  review_log: [{{date: {today}, reviewer: {EDITOR}, notes: promote candidate → ratified}}]" in after
+    assert len(after) == len(before)
+    assert run_cli("check", "ALIGNED_POLE", "--repo", corpus_copy).code == 0
+    assert git(corpus_copy, "status", "--porcelain") == ""
+
+
+def test_a_corpus_draft_is_gated_on_its_snippet_in_the_upstream_modules(corpus_copy: Path) -> None:
+    drafts = sorted((corpus_copy / "modules" / "dictionary").glob("*.md"))
+    promoted = refused = 0
+    for path in drafts:
+        text = path.read_text(encoding="utf-8")
+        if "\nstatus: draft\n" not in text or "\ntriad:" not in text:
+            continue
+        result = run_cli("promote", path.stem, "--repo", corpus_copy, "--as", EDITOR)
+        assert result.code in (0, 1, 3), result.err
+        assert "Traceback" not in result.err
+        promoted += result.code == 0
+        refused += result.code == 3
+        if promoted >= 2 and refused >= 1:
+            break
+    assert promoted >= 1  # real snippets resolve against modules/ even with modules/dictionary inside it
