@@ -76,15 +76,17 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
 @app.command("check")
 def check(
     term_ids: Annotated[
-        list[str] | None, typer.Argument(metavar="[ID]...", help="Terms to check (default: all).")
+        list[str] | None, typer.Argument(metavar="[ID|FILE]...",
+                                         help="Terms to check, by id or file path (default: all).")
     ] = None,
 ) -> None:
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
 
     def body() -> None:
         with open_glossary() as glossary:
-            problems = glossary.check(term_ids or None)
-            checked = len(term_ids) if term_ids else len(glossary.term_ids())
+            wanted = glossary.term_ids_for(term_ids) if term_ids else glossary.term_ids()
+            problems = glossary.check(wanted)
+            checked = len(wanted)
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)
         warnings = sum(1 for p in problems if p.severity == Severity.WARNING)
         data = {"checked": checked, "errors": errors, "warnings": warnings,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from authoring.core import ids
 from authoring.core.frontmatter import Split, split
+from authoring.core.markers import find_markers
 from authoring.core.model import HEADER_FIELDS, Entry
 from authoring.core.paths import FieldPath, locate_index
 from authoring.core.textfile import Text, decode
@@ -106,6 +107,10 @@ def load_term(path: Path, display: str | None = None, data: bytes | None = None)
         return term
     term.split = split(term.text.body)
     _check_structure(term)
+    if _check_markers(term):
+        # Front matter holding conflict markers is not YAML; its parse errors would only hide the cause.
+        term.blocks = [None] * len(term.split.blocks)
+        return term
     for block in term.split.blocks:
         try:
             term.blocks.append(parse_block(term.split, block, shown))
@@ -142,6 +147,19 @@ def _check_structure(term: TermFile) -> None:
                                          " fences", line_text.rstrip("\r"),
                                          "fence the entry with '---' lines (see `authoring repair`)"))
         break
+
+
+def _check_markers(term: TermFile) -> bool:
+    """Report every conflict region a merge left; True when one lies in the front matter."""
+    assert term.split is not None
+    text = term.split.text
+    lines = text.split("\n")
+    in_front_matter = False
+    body_line = text.count("\n", 0, term.split.body_start) + 1
+    for region in find_markers(text):
+        term.problems.append(region.problem(term.display, lines[region.start - 1].rstrip("\r")))
+        in_front_matter = in_front_matter or region.start < body_line
+    return in_front_matter
 
 
 def _check_entry(term: TermFile) -> None:

@@ -14,7 +14,7 @@ import git
 
 from authoring.errors import UsageError
 
-DEMO_PARTS = ("terms", "review_logs", "modules", "authoring.toml")
+DEMO_PARTS = ("terms", "review_logs", "modules", "authoring.toml", ".gitattributes")
 DEMO_AUTHOR = "Authoring Demo <demo@authoring.invalid>"
 
 

@@ -82,6 +82,20 @@ class Git:
         except GitCommandError:
             return None
 
+    def local_config(self, key: str) -> str | None:
+        """A value from this clone's own configuration (`.git/config`) only."""
+        try:
+            return str(self.repo.git.config("--local", "--get", key)).strip() or None
+        except GitCommandError:
+            return None
+
+    def set_local_config(self, key: str, value: str) -> bool:
+        """Set a value in this clone's `.git/config`; False when it already had exactly that value."""
+        if self.local_config(key) == value:
+            return False
+        self._run("config", "--local", key, value)
+        return True
+
     def user(self) -> Identity | None:
         """The identity Git would commit as, from `user.name`/`user.email` (read once per `Git`)."""
         if not self._user_read:
@@ -248,6 +262,40 @@ class Git:
                                " if no Git command is running, remove that file and try again") from None
             raise GitError(f"git {args[0]} failed: {stderr or exc}") from None
         return str(out)
+
+
+def init_repository(path: Path) -> None:
+    """`git init` a new repository at `path` (created if missing), on Git's default branch."""
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        git.Repo.init(path).close()
+    except GitCommandError as exc:
+        raise GitError(f"git init failed: {str(exc.stderr or exc).strip()}") from None
+
+
+def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+               style: str | None = None) -> tuple[bytes, int]:
+    """Git's own three-way text merge (`git merge-file`): the merged bytes and the number of conflicts.
+
+    `style` is `merge.conflictStyle` (`diff3`/`zdiff3` show the base too). No repository is needed.
+    """
+    with tempfile.TemporaryDirectory(prefix="authoring-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            target = Path(folder) / name
+            target.write_bytes(data)
+            names.append(str(target))
+        args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
+        if style in ("diff3", "zdiff3"):
+            args.append(f"--{style}")
+        status, out, err = git.Git(folder).execute([*args, *names], with_extended_output=True,
+                                                   stdout_as_string=False, with_exceptions=False,
+                                                   strip_newline_in_stdout=False)
+    if status < 0 or status > 127:
+        message = err.decode("utf-8", "replace").strip() if isinstance(err, bytes) else str(err)
+        raise GitError(f"git merge-file failed: {message}")
+    merged: bytes = out if isinstance(out, bytes) else str(out).encode("utf-8")
+    return merged, int(status)
 
 
 @contextlib.contextmanager

@@ -211,6 +211,27 @@ class Glossary:
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
 
+    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
+        """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).
+
+        A path to a `.md` file in the terms directory names that term; any other path (a module, the
+        README) names none, so a hook given only such files checks nothing.
+        """
+        found: list[str] = []
+        terms_dir = self.terms_dir.resolve()
+        for name in names:
+            if not (name.endswith(".md") or "/" in name or "\\" in name):
+                found.append(name)
+                continue
+            path = Path(name)
+            if not path.is_absolute():
+                here = (cwd or Path.cwd()) / path
+                path = here if here.exists() else self.root / path
+            path = path.resolve()
+            if path.suffix == ".md" and path.parent == terms_dir:
+                found.append(path.stem)
+        return list(dict.fromkeys(found))
+
     def load(self, term_id: str) -> TermFile:
         """A term file, loaded and checked (`NotFound` when there is none)."""
         path = self.term_path(term_id)

@@ -1,0 +1,239 @@
+"""`authoring init`: make a glossary repository, or set up one more clone of an existing one.
+
+A new repository gets `authoring.toml`, the terms, review-log and module folders, a
+`.gitattributes` that hands term files to the semantic merge driver, and an initial commit.
+Every clone — new or cloned from a remote — also needs the driver's definition in its own
+`.git/config` (Git never takes merge drivers from the repository itself, so a clone cannot run
+code it was sent): `[merge "authoring-term"]` with the command line of the interpreter running
+`authoring` now, by absolute path, so it works without `authoring` on PATH (a virtual
+environment that is not activated, a Git GUI).
+
+On an existing repository `init` writes no file: it installs that configuration and says what the
+repository lacks; `--adopt` writes the missing files (never overwriting one) and commits them.
+Running it again changes nothing.
+
+Must never: overwrite a file that exists; run Git except through `repo.git`.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import authoring
+from authoring.config import CONFIG_FILE, Config, load_config
+from authoring.core.textfile import atomic_write
+from authoring.errors import UsageError
+from authoring.repo.git import Git, find_root, init_repository
+from authoring.repo.merge import DRIVER_NAME
+from authoring.repo.service import commit_message
+from authoring.workflow.identity import Identity
+
+ATTRIBUTES_FILE = ".gitattributes"
+DRIVER_TITLE = "authoring: field-level merge of glossary term files"
+ATTRIBUTES_HEADER = "# Term files merge field by field; `authoring init` installs the driver in each clone.\n"
+
+CONFIG_TEMPLATE = """\
+# The glossary's configuration (read by `authoring`).
+terms_dir = "{terms_dir}"
+modules_dir = "{modules_dir}"
+review_logs_dir = "{review_logs_dir}"
+
+[people]
+# With no editors listed, every human identity is an editor. Agents may draft, edit and comment only.
+# editors = ["Alice Editor <alice@example.org>"]
+# agents = ["Extractive Agent <agent@authoring.invalid>"]
+
+[policy]
+approvals_to_ratify = 1
+"""
+
+
+@dataclass
+class InitResult:
+    """What `init` did."""
+
+    root: Path
+    created: bool
+    """True when a new Git repository was made."""
+    written: list[str] = field(default_factory=list)
+    """Files written (relative to the root)."""
+    commit: str | None = None
+    """The commit that added them, if any."""
+    configured: dict[str, str] = field(default_factory=dict)
+    """Per-clone Git configuration set or updated by this run (already-correct values are absent)."""
+    missing: list[str] = field(default_factory=list)
+    """What an existing repository lacks (written only with `--adopt`)."""
+    driver: str = ""
+    """The merge driver's command line as installed."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        return {"root": str(self.root), "created": self.created, "written": self.written, "commit": self.commit,
+                "configured": self.configured, "missing": self.missing, "driver": self.driver}
+
+    def describe(self) -> str:
+        """The human summary."""
+        lines = [f"{'Created' if self.created else 'Set up'} glossary repository {self.root}"]
+        if self.written:
+            lines.append(f"  wrote {', '.join(self.written)}" + (f" (commit {self.commit[:8]})" if self.commit else ""))
+        if self.configured:
+            lines.append(f"  installed the merge driver in .git/config: {self.driver}")
+        else:
+            lines.append("  the merge driver was already installed in .git/config")
+        for item in self.missing:
+            lines.append(f"  missing: {item} (run `authoring init --adopt` to add it)")
+        return "\n".join(lines)
+
+
+def attributes_line(config: Config) -> str:
+    """The `.gitattributes` line that sends term files to the driver."""
+    return f"{config.terms_dir.strip('/')}/*.md merge={DRIVER_NAME}"
+
+
+def driver_command() -> str:
+    """The driver's command line: this interpreter by absolute path, `-m authoring merge-driver`.
+
+    When that interpreter cannot import this copy of `authoring` on its own (running from a source
+    checkout through PYTHONPATH), the line pins PYTHONPATH to the checkout, so Git's merges run the
+    same code as the `init` that installed it.
+    """
+    command = f"{shlex.quote(sys.executable)} -m authoring merge-driver %O %A %B %P"
+    package_parent = Path(authoring.__file__).resolve().parent.parent
+    if not _importable_as_installed(sys.executable, str(Path(authoring.__file__).resolve())):
+        command = f"PYTHONPATH={shlex.quote(str(package_parent))} {command}"
+    return command
+
+
+@lru_cache(maxsize=4)
+def _importable_as_installed(python: str, expected: str) -> bool:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    try:
+        done = subprocess.run([python, "-c", "import authoring; print(authoring.__file__)"], capture_output=True,
+                              text=True, env=env, cwd="/", timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and Path(done.stdout.strip()).resolve() == Path(expected)
+
+
+def install_clone_config(git: Git) -> tuple[dict[str, str], str]:
+    """Put the driver's definition in this clone's `.git/config`; what changed, and the command line."""
+    command = driver_command()
+    changed: dict[str, str] = {}
+    for key, value in ((f"merge.{DRIVER_NAME}.name", DRIVER_TITLE), (f"merge.{DRIVER_NAME}.driver", command)):
+        if git.set_local_config(key, value):
+            changed[key] = value
+    return changed, command
+
+
+def init_glossary(path: Path, actor: Identity | None, adopt: bool = False, terms_dir: str | None = None,
+                  modules_dir: str | None = None) -> InitResult:
+    """Make `path` a glossary repository, or set up the clone that is there (see the module's doc)."""
+    path = path.expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file, not a folder for a glossary")
+    created = not (path / ".git").exists()
+    if created and path.exists() and any(path.iterdir()):
+        enclosing = _enclosing_root(path)
+        if enclosing is not None:
+            raise UsageError(f"{path} is inside the Git repository {enclosing}; run `authoring init {enclosing}`")
+        adopt = True  # a folder of files without Git: make it a repository and add what is missing
+    made_folder = not path.exists()
+    if created:
+        init_repository(path)
+    try:
+        return _set_up(path, created, actor, adopt, terms_dir, modules_dir)
+    except BaseException:
+        if created:  # leave things as they were: no half-made repository
+            shutil.rmtree(path if made_folder else path / ".git", ignore_errors=True)
+        raise
+
+
+def _set_up(path: Path, created: bool, actor: Identity | None, adopt: bool, terms_dir: str | None,
+            modules_dir: str | None) -> InitResult:
+    with Git(path) as git:
+        result = InitResult(git.root, created)
+        config = _planned_config(git.root, terms_dir, modules_dir)
+        plan = _missing_files(git.root, config)
+        if (created or adopt) and plan:
+            who = actor or git.user()
+            if who is None:
+                raise UsageError("no identity for the first commit: set git config user.name and user.email,"
+                                 " or pass --as \"Name <email>\"")
+            _write(git.root, plan, config, result)
+            message = commit_message("glossary", "set up the authoring glossary",
+                                     {"Action": "init", "Files": ", ".join(result.written)})
+            result.commit = git.commit_paths([git.root / name for name in result.written], message, who)
+        else:
+            result.missing = [_describe_missing(name, content) for name, content in plan.items()]
+        result.configured, result.driver = install_clone_config(git)
+    return result
+
+
+def _enclosing_root(path: Path) -> Path | None:
+    try:
+        return find_root(path)
+    except UsageError:
+        return None
+
+
+def _planned_config(root: Path, terms_dir: str | None, modules_dir: str | None) -> Config:
+    """The repository's configuration; for one that has none yet, the defaults and the options given."""
+    if _has_config(root):
+        return load_config(root)
+    overrides = {k: v for k, v in (("terms_dir", terms_dir), ("modules_dir", modules_dir)) if v}
+    return Config.model_validate(overrides)
+
+
+def _has_config(root: Path) -> bool:
+    pyproject = root / "pyproject.toml"
+    return (root / CONFIG_FILE).is_file() or (
+        pyproject.is_file() and "[tool.authoring]" in pyproject.read_text(encoding="utf-8", errors="replace"))
+
+
+def _missing_files(root: Path, config: Config) -> dict[str, str | None]:
+    """Relative path → new content (None: append the attributes line to an existing `.gitattributes`)."""
+    plan: dict[str, str | None] = {}
+    if not _has_config(root):
+        plan[CONFIG_FILE] = CONFIG_TEMPLATE.format(terms_dir=config.terms_dir, modules_dir=config.modules_dir,
+                                                   review_logs_dir=config.review_logs_dir)
+    line = attributes_line(config)
+    attributes = root / ATTRIBUTES_FILE
+    if not attributes.is_file():
+        plan[ATTRIBUTES_FILE] = ATTRIBUTES_HEADER + line + "\n"
+    elif line not in (text.strip() for text in attributes.read_text(encoding="utf-8", errors="replace").splitlines()):
+        plan[ATTRIBUTES_FILE] = None
+    for folder in (config.terms_dir, config.review_logs_dir, config.modules_dir):
+        if not (root / folder).is_dir():
+            plan[f"{folder.strip('/')}/.gitkeep"] = ""
+    return plan
+
+
+def _describe_missing(name: str, content: str | None) -> str:
+    if content is None:
+        return f"a line in {ATTRIBUTES_FILE} sending term files to the merge driver"
+    if name.endswith("/.gitkeep"):
+        return f"the folder {name.rsplit('/', 1)[0]}/"
+    return name
+
+
+def _write(root: Path, plan: dict[str, str | None], config: Config, result: InitResult) -> None:
+    for name, content in plan.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if content is None:
+            existing = target.read_bytes()
+            separator = b"" if not existing or existing.endswith(b"\n") else b"\n"
+            atomic_write(target, existing + separator + f"{attributes_line(config)}\n".encode())
+        elif target.exists():
+            continue  # never overwrite
+        else:
+            atomic_write(target, content.encode("utf-8"))
+        result.written.append(name)
