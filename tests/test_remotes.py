@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
-import yaml
-
-from authoring.core.textfile import decode
+from authoring.core.termfile import load_term
 from authoring.repo.git import merge_file
 from authoring.workflow.review_log import Action, load_events
 from tests.conftest import EDITOR, EDITOR_2, git, run_cli
-from tests.remote_helpers import Clone, record_event, shared_glossary, simulate_promote
+from tests.remote_helpers import Clone, shared_glossary
 
 
 def _lines(data: bytes) -> list[str]:
@@ -34,9 +32,10 @@ def _check(where: Clone, *ids: str) -> dict[str, object]:
 
 def test_concurrent_review_events_merge_with_no_conflict(tmp_path: Path) -> None:
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
-    alice_event = record_event(alice, "WEFT_PRESSURE", Action.COMMENT, "Tighten the law.")
+    alice.review("WEFT_PRESSURE", "--comment", "Tighten the law.")
     alice.push()
-    bob_event = record_event(bob, "WEFT_PRESSURE", Action.APPROVE, "Reads well.")
+    bob.review("WEFT_PRESSURE", "--approve", "Reads well.")
+    bob.review("WEFT_PRESSURE", "--comment", "One more thought.")
     pulled = bob.pull()
     assert pulled.returncode == 0, pulled.stderr
     assert "CONFLICT" not in pulled.stdout + pulled.stderr
@@ -45,11 +44,12 @@ def test_concurrent_review_events_merge_with_no_conflict(tmp_path: Path) -> None
     for where in (alice, bob):
         events, problems = load_events(where.path / "review_logs", "WEFT_PRESSURE")
         assert problems == []
-        assert [(e.action, e.who, e.note) for e in events] == [
-            (Action.COMMENT, EDITOR, "Tighten the law."), (Action.APPROVE, EDITOR_2, "Reads well.")]
-        assert (where.path / alice_event.relative_to(alice.path)).is_file()
-        assert (where.path / bob_event.relative_to(bob.path)).is_file()
+        assert sorted((e.action, e.who, e.note) for e in events) == sorted([
+            (Action.COMMENT, EDITOR, "Tighten the law."), (Action.APPROVE, EDITOR_2, "Reads well."),
+            (Action.COMMENT, EDITOR_2, "One more thought.")])
+        assert git(where.path, "status", "--porcelain") == ""
     assert git(alice.path, "rev-parse", "HEAD") == git(bob.path, "rev-parse", "HEAD")
+    assert git(alice.path, "diff", "HEAD~1", "HEAD", "--stat", "--", "terms") == ""  # only new event files
 
 
 def test_edits_to_different_fields_merge_through_the_driver_byte_for_byte(tmp_path: Path) -> None:
@@ -121,49 +121,55 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_in_that_field_only(t
 
 def test_a_term_edited_on_one_side_and_promoted_on_the_other_merges(tmp_path: Path) -> None:
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
-    alice.set("SLACK_WATER", "triad.art", "The coast, waiting.")
+    alice.set("SLACK_WATER", "triad.art", "The coast, waiting.")  # a content edit: version 0.1 → 0.2
     alice.push()
-    simulate_promote(bob, "SLACK_WATER", "candidate", None, "Full entry; ready for review.", dt.date(2026, 11, 20))
+    bob.promote("SLACK_WATER", "Full entry; ready for review.")  # draft → candidate, a review_log item
     promoted = bob.file("SLACK_WATER").read_bytes()
     pulled = bob.pull()
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
     merged = bob.file("SLACK_WATER").read_bytes()
-    assert merged == promoted.replace(b"    The coast holding its breath.\n", b"    The coast, waiting.\n")
+    assert merged == promoted.replace(b"    The coast holding its breath.\n", b"    The coast, waiting.\n").replace(
+        b"version: 0.1\n", b"version: 0.2\n")
     entry = _entry(bob, "SLACK_WATER")
     assert entry["status"] == "candidate"
     assert entry["triad"]["art"] == "The coast, waiting.\n"
     assert entry["provenance"]["review_log"][-1]["notes"] == "Full entry; ready for review."
     assert _check(bob, "SLACK_WATER")["errors"] == 0
+    events, _ = load_events(bob.path / "review_logs", "SLACK_WATER")
+    assert {e.action for e in events} >= {Action.EDIT, Action.PROMOTE}
 
 
-def test_promotions_on_both_sides_keep_both_review_log_items_and_the_later_date(tmp_path: Path) -> None:
+def test_promotions_on_both_sides_keep_both_review_log_items(tmp_path: Path) -> None:
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
-    simulate_promote(alice, "SLACK_WATER", "candidate", None, "Alice: ready.", dt.date(2026, 11, 21))
+    alice.promote("SLACK_WATER", "Alice: ready.")
     alice.push()
-    simulate_promote(bob, "SLACK_WATER", "candidate", None, "Bob: ready.", dt.date(2026, 11, 20))
+    bob.promote("SLACK_WATER", "Bob: ready.")
     pulled = bob.pull()
     assert pulled.returncode == 0, pulled.stdout + pulled.stderr
-    assert "kept the later, 2026-11-21 (theirs)" in pulled.stderr
+    assert "provenance.review_log: kept the items both sides added" in pulled.stderr
     entry = _entry(bob, "SLACK_WATER")
-    assert [item["notes"] for item in entry["provenance"]["review_log"]] == ["Bob: ready.", "Alice: ready."]
-    assert str(entry["last_updated"]) == "2026-11-21"
+    log = entry["provenance"]["review_log"]
+    assert [(item["reviewer"], item["notes"]) for item in log] == [(EDITOR_2, "Bob: ready."), (EDITOR, "Alice: ready.")]
+    assert _check(bob, "SLACK_WATER")["errors"] == 0
     events, _ = load_events(bob.path / "review_logs", "SLACK_WATER")
-    assert sorted(e.note or "" for e in events) == ["Alice: ready.", "Bob: ready."]
+    assert sorted(e.note or "" for e in events if e.action == Action.PROMOTE) == ["Alice: ready.", "Bob: ready."]
 
 
 def test_ratification_merged_with_a_content_edit_is_left_to_the_editor(tmp_path: Path) -> None:
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
     alice.set("WEFT_PRESSURE", "triad.art", "A new picture nobody approved.")
     alice.push()
-    simulate_promote(bob, "WEFT_PRESSURE", "ratified", "1.0", "Approved by Alice.", dt.date(2026, 11, 20))
+    bob.review("WEFT_PRESSURE", "--approve", "Reads well.")
+    bob.promote("WEFT_PRESSURE", "Approved.", to="ratified")
     pulled = bob.pull()
     assert pulled.returncode != 0
     assert "ours ratified the term while theirs changed its content" in pulled.stderr
     text = bob.file("WEFT_PRESSURE").read_text(encoding="utf-8")
     assert "<<<<<<< ours: status\nstatus: ratified\n=======\nstatus: candidate\n>>>>>>> theirs: status\n" in text
-    assert "<<<<<<< ours: version\n" in text
+    assert "<<<<<<< ours: version\nversion: 1.0\n=======\nversion: 0.3\n>>>>>>> theirs: version\n" in text
     assert "A new picture nobody approved." in text  # the content edit itself merged
-    assert any(p["code"] == "merge-conflict" for p in _check(bob, "WEFT_PRESSURE")["problems"])  # type: ignore[attr-defined]
+    codes = [p["code"] for p in _check(bob, "WEFT_PRESSURE")["problems"]]  # type: ignore[attr-defined]
+    assert codes == ["merge-conflict", "merge-conflict"]
 
 
 def test_a_malformed_file_falls_back_to_gits_text_merge(tmp_path: Path) -> None:
@@ -217,8 +223,7 @@ def test_body_edits_on_both_sides_merge_as_text_beside_field_edits(tmp_path: Pat
     assert _entry(bob, "TIDAL_LOOM")["license"] == "CC0-1.0"
 
 
-def _entry(where: Clone, term_id: str) -> dict[str, object]:
-    text = decode(where.file(term_id).read_bytes(), term_id).body
-    blocks = text.split("---\n")
-    data: dict[str, object] = yaml.safe_load(blocks[-2])
-    return data
+def _entry(where: Clone, term_id: str) -> dict[str, Any]:
+    entry = load_term(where.file(term_id)).entry
+    assert entry is not None
+    return entry
