@@ -95,7 +95,7 @@ def test_pre_commit_runs_the_hooks_and_blocks_a_commit_of_a_broken_term(glossary
     """Real pre-commit, offline: the manifest's hooks as `repo: local` hooks (language `system`, since
     installing this package into pre-commit's own environment would need the network)."""
     hooks = [{**{k: v for k, v in hook.items() if k != "language"}, "language": "system"}
-             for hook in HOOKS if hook["id"] == "authoring-check"]
+             for hook in HOOKS]
     config = {"repos": [{"repo": "local", "hooks": hooks}]}
     (glossary / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     git(glossary, "add", ".pre-commit-config.yaml")
@@ -110,17 +110,32 @@ def test_pre_commit_runs_the_hooks_and_blocks_a_commit_of_a_broken_term(glossary
     refused = subprocess.run(["git", "commit", "-m", "add a broken term", f"--author={EDITOR}"], cwd=glossary,
                              env=env, capture_output=True, text=True, check=False)
     assert refused.returncode != 0
-    assert "terms/BROKEN.md:4:9: error: yaml-syntax" in refused.stdout + refused.stderr
+    output = refused.stdout + refused.stderr
+    assert "terms/BROKEN.md:4:9: error: yaml-syntax" in output  # the check hook
+    assert "terms/BROKEN.md:4: error: yaml-syntax" in output  # the audit hook
+    assert git(glossary, "status", "--porcelain", "terms/BROKEN.md").startswith("A")  # nothing committed
     (glossary / "terms" / "BROKEN.md").write_text(BROKEN.replace("`B`", "'`B`'"), encoding="utf-8")
     git(glossary, "add", "terms/BROKEN.md")
     accepted = subprocess.run(["git", "commit", "-m", "add a fixed term", f"--author={EDITOR}"], cwd=glossary,
                               env=env, capture_output=True, text=True, check=False)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     output = accepted.stdout + accepted.stderr
-    assert "authoring check" in output and "Passed" in output
+    assert "authoring check" in output and "authoring audit" in output and "Failed" not in output
+    assert output.count("Passed") == 2
 
 
-def test_the_ci_recipe_runs_audit_on_every_push(tmp_path: Path) -> None:
+def test_the_audit_hook_fails_on_an_error_level_finding(glossary: Path, authoring_on_path: dict[str, str]) -> None:
+    hook = _hook("authoring-audit")
+    done = _run_hook(hook, glossary, ["terms/SLACK_WATER.md"], authoring_on_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 error(s)" in done.stdout
+    (glossary / "terms" / "BROKEN.md").write_text(BROKEN, encoding="utf-8")
+    failed = _run_hook(hook, glossary, ["terms/BROKEN.md"], authoring_on_path)
+    assert failed.returncode == 1
+    assert "terms/BROKEN.md:4: error: yaml-syntax" in failed.stdout
+
+
+def test_the_ci_recipe_runs_audit_on_every_push(glossary: Path, authoring_on_path: dict[str, str]) -> None:
     workflow = yaml.safe_load((ROOT / "docs" / "examples" / "glossary-audit.yml").read_text(encoding="utf-8"))
     triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
     assert "push" in triggers
@@ -130,3 +145,13 @@ def test_the_ci_recipe_runs_audit_on_every_push(tmp_path: Path) -> None:
     checkout = next(step for step in steps if str(step.get("uses", "")).startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # audit reads the whole history
     assert "glossary-audit.yml" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    # The recipe's own commands, run in a glossary as the runner would: green, then red on a broken term.
+    commands = [shlex.split(run) for run in runs if run.strip().startswith("authoring ")]
+    assert [c[:2] for c in commands] == [["authoring", "check"], ["authoring", "audit"]]
+    for command in commands:
+        assert subprocess.run(command, cwd=glossary, env=authoring_on_path, capture_output=True,
+                              check=False).returncode == 0
+    (glossary / "terms" / "BROKEN.md").write_text(BROKEN, encoding="utf-8")
+    for command in commands:
+        assert subprocess.run(command, cwd=glossary, env=authoring_on_path, capture_output=True,
+                              check=False).returncode == 1
