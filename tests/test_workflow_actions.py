@@ -370,3 +370,21 @@ def test_a_header_only_fold_neither_stales_approvals_nor_makes_an_author(repo: P
     assert code == 0, out
     header, entry = front(repo, "WEFT_PRESSURE")
     assert header["status"] == "ratified" and entry["version"] == 1.0
+
+
+def test_gates_shows_the_checklist_without_writing(repo: Path) -> None:
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_cli("gates", "WEFT_PRESSURE", "--repo", repo, "--as", CAROL, "--json")
+    assert result.code == 3
+    report = json.loads(result.out)
+    assert (report["status"], report["target"], report["ready"]) == ("candidate", "ratified", False)
+    assert report["missing"][0].startswith("approvals: 1 needed")
+    assert act(repo, EDITOR_2, "review", "WEFT_PRESSURE", "--approve")[0] == 0
+    result = run_cli("gates", "WEFT_PRESSURE", "--repo", repo, "--as", CAROL, "--json")
+    assert result.code == 0 and json.loads(result.out)["approvals"]["valid"] == [EDITOR_2]
+    result = run_cli("gates", "KNOT_DRIFT", "--repo", repo, "--as", CAROL)
+    assert result.code == 3 and "KNOT_DRIFT: draft → candidate: 5 unmet gate(s)" in result.out
+    assert "  - triad: missing" in result.out
+    assert "permission:" in run_cli("gates", "SLACK_WATER", "--repo", repo, "--as", AGENT).out
+    assert git(repo, "rev-parse", "HEAD") != head  # only the review committed
+    assert git(repo, "status", "--porcelain") == ""

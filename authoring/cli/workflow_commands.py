@@ -1,4 +1,4 @@
-"""Workflow commands: `review`, `promote`, `demote`, `reject`, `deprecate`, `fold-headers`.
+"""Workflow commands: `review`, `promote`, `demote`, `reject`, `deprecate`, `fold-headers`, `gates`.
 
 Each is one call to the repository service, which checks the gates, writes the term and its review
 event, and commits them; a refusal exits 3 naming every unmet gate, a conflict exits 4.
@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app, emit, fail_usage, open_glossary, run
+from authoring.errors import ExitCode
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The term's canonical id.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why: recorded in the review log.")]
@@ -87,3 +88,27 @@ def deprecate(
 def fold_headers(term_id: IdArg) -> None:
     """Fold a term's legacy headers into its entry (headers take the entry's values) and commit it."""
     _act("fold_headers", term_id)
+
+
+@app.command("gates")
+def gates(
+    term_id: IdArg,
+    to: Annotated[str | None, typer.Option("--to", metavar="STATUS", help="candidate or ratified.")] = None,
+) -> None:
+    """What promoting a term would need, gate by gate (exit 3 when something is missing); writes nothing."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            report = glossary.gate_report(term_id, to)
+
+        def text() -> str:
+            head = f"{term_id}: {report.status} → {report.target or '?'}"
+            if report.ready:
+                return f"{head}: every gate is met"
+            return "\n".join([f"{head}: {len(report.missing)} unmet gate(s)", *[f"  - {m}" for m in report.missing]])
+
+        emit(report.to_json(), text)
+        if not report.ready:
+            raise SystemExit(ExitCode.REFUSED)
+
+    run(body)

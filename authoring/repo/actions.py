@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.nodes import ScalarNode
 
-from authoring.core.model import Status
+from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, parse_path
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
-from authoring.errors import GateRefused, Problem, Severity, UsageError
+from authoring.errors import GateRefused, ParseError, Problem, Severity, UsageError
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
 from authoring.workflow import gates
@@ -399,8 +399,6 @@ def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
     """Fold legacy headers into the entry: a header field the entry lacks is copied into the entry;
     a header field that disagrees with the entry is rewritten to the entry's value. Recorded as an
     `edit` (a content edit only when the entry gained fields)."""
-    from authoring.core.model import HEADER_FIELDS
-
     actor = glossary.actor()
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
@@ -410,32 +408,40 @@ def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
         editor = loaded.editor
         folded: list[str] = []
         count = len(editor.term.blocks)
-        for block in range(count - 1):
-            header = editor.data(block)
-            if not isinstance(header, dict):
-                continue
-            for name in HEADER_FIELDS:
-                if name not in header:
-                    continue
-                entry = editor.data(-1)
-                if name not in entry:
-                    editor.set((name,), header[name])
-                    folded.append(f"{name} → entry")
-                elif name != "provenance" and comparable(header[name]) != comparable(entry[name]):
-                    new = entry[name]
-                    if name == "version":
-                        new = styled_version(entry_version(editor) or "", header[name])
-                    elif name == "last_updated" and (day := _as_date(entry[name])) is not None:
-                        new = styled_date(day, header[name])
-                    elif isinstance(header[name], str) and not isinstance(new, str | list | dict):
-                        new = str(new)
-                    editor.set((name,), new, block=block)
-                    folded.append(f"header {block + 1} {name}")
+        with editor.batch():
+            _fold(editor, count, folded)
         if not editor.changed:
             return ActionResult(term_id, "edit", None, f"{term_id}: the legacy headers already agree with the entry")
         note = "fold legacy headers: " + ", ".join(folded)
         return _finish_edit(glossary, tx, loaded, actor, "fold legacy headers", note, [("Folded", ", ".join(folded))],
                             folded=folded)
+
+
+def _fold(editor: Editor, count: int, folded: list[str]) -> None:
+    added: set[str] = set()
+    for block in range(count - 1):
+        header = editor.data(block)
+        if not isinstance(header, dict):
+            continue
+        for name in HEADER_FIELDS:
+            if name not in header:
+                continue
+            entry = editor.data(-1)  # as before the batch: each field is changed at most once
+            if name not in entry:
+                if name not in added:  # the first header that carries it wins
+                    added.add(name)
+                    editor.set((name,), header[name])
+                    folded.append(f"{name} → entry")
+            elif name != "provenance" and comparable(header[name]) != comparable(entry[name]):
+                new = entry[name]
+                if name == "version":
+                    new = styled_version(entry_version(editor) or "", header[name])
+                elif name == "last_updated" and (day := _as_date(entry[name])) is not None:
+                    new = styled_date(day, header[name])
+                elif isinstance(header[name], str) and not isinstance(new, str | list | dict):
+                    new = str(new)
+                editor.set((name,), new, block=block)
+                folded.append(f"header {block + 1} {name}")
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -449,3 +455,61 @@ def _as_date(value: Any) -> dt.date | None:
 
 def _today() -> dt.date:
     return today()
+
+
+# -- what the gates say, without acting -------------------------------------------------------------
+
+
+@dataclass
+class GateReport:
+    """Where a term stands against the gates of a move, for the TUI's checklist and `authoring gates`."""
+
+    term_id: str
+    status: str
+    move: str
+    target: str | None
+    missing: list[str] = field(default_factory=list)
+    approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
+    revision: str = ""
+
+    @property
+    def ready(self) -> bool:
+        """True when the move would pass every gate."""
+        return self.target is not None and not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        tally = self.approvals
+        return {"term": self.term_id, "status": self.status, "move": self.move, "target": self.target,
+                "ready": self.ready, "missing": self.missing, "revision": self.revision,
+                "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
+                              "by_non_editors": tally.by_non_editors},
+                "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
+                                  for e in tally.open_requests]}
+
+
+def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to: Status | None = None,
+                note: str | None = None) -> GateReport:
+    """What a move of the term would need, as the acting identity, without taking the lock or writing."""
+    actor = glossary.actor()
+    term = glossary.load(term_id)
+    if not term.parses or term.entry is None:
+        raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
+                         term.errors or list(term.problems))
+    entry = term.entry
+    current = status_of(entry)
+    if current is None:
+        raise UsageError(f"{term_id}: status {entry.get('status')!r} is not a workflow status")
+    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
+    loaded = Loaded(term, Editor(term), entry, current, events, unreadable)
+    report = GateReport(term_id, current.value, kind.value, None, revision=content_revision(entry),
+                        approvals=gates.tally(entry, events, glossary.config.people))
+    try:
+        target = _target(kind, current, to, term_id)
+    except GateRefused as exc:
+        report.missing = exc.missing
+        return report
+    report.target = target.value
+    gi = gate_input(glossary, loaded, actor, with_sources=kind is Move.PROMOTE and target is Status.CANDIDATE)
+    report.missing = gates.move_gaps(gi, kind, current, target, note)
+    return report

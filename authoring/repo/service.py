@@ -33,6 +33,9 @@ from authoring.workflow.review_log import Action, ReviewEvent
 from authoring.workflow.statuses import Move
 
 if TYPE_CHECKING:
+    from authoring.repo.actions import GateReport
+
+if TYPE_CHECKING:
     from authoring.repo.audit import AuditReport
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
@@ -318,6 +321,12 @@ class Glossary:
         from authoring.repo import actions
 
         return actions.fold_headers(self, term_id)
+
+    def gate_report(self, term_id: str, to: Status | str | None = None) -> GateReport:
+        """What promoting the term (to the next status, or `to`) would need; writes nothing."""
+        from authoring.repo import actions
+
+        return actions.gate_report(self, term_id, Move.PROMOTE, _status(to))
 
     def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
                       message: str, author: Identity) -> str:
