@@ -72,6 +72,7 @@ def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
     """Parse one block, or raise `ParseError` whose problems say where and why."""
     content = split.content(block)
     yaml = new_yaml()
+    node: Node | None = None
     try:
         constructor, parser = yaml.get_constructor_parser(content)
         try:
@@ -89,11 +90,38 @@ def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
             [_problem(split, block, path, 0, "too-deep", "YAML nesting is too deep to load",
                       fix="flatten the nested collections")],
         ) from None
+    except (ValueError, OverflowError) as exc:  # a timestamp like 2021-13-01 fails in datetime, unmarked
+        index = _bad_timestamp_index(node) if node is not None else 0
+        raise ParseError(str(exc), [_problem(split, block, path, index, "invalid-value",
+                                             f"a value YAML reads as a date is not a real date ({exc})",
+                                             fix="correct the date, or quote the value to keep it as text")]) from None
     except YAMLError as exc:  # reader errors (non-printable characters) carry no mark in some versions
         raise ParseError(str(exc), [_problem(split, block, path, getattr(exc, "index", 0), "yaml-error",
                                              " ".join(str(exc).split()))]) from None
     plain = to_plain(data)
     return ParsedBlock(block, node, data, plain)
+
+
+def _bad_timestamp_index(root: Node) -> int:
+    """Where the first date-like scalar that is not a real date stands (0 when none is found)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode) and str(node.tag).endswith(":timestamp"):
+            try:
+                dt.date.fromisoformat(str(node.value)[:10])
+            except ValueError:
+                return int(node.start_mark.index)
+        elif isinstance(node, MappingNode):
+            for k, v in reversed(node.value):
+                stack.extend((v, k))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return 0
 
 
 def _message_of(exc: MarkedYAMLError) -> str:
@@ -227,3 +255,51 @@ def to_plain(value: Any) -> Any:
 def scalar_node(node: Node) -> ScalarNode | None:
     """`node` if it is a scalar node, else None (for callers that narrow types)."""
     return node if isinstance(node, ScalarNode) else None
+
+
+def syntax_error_lines(content: str) -> tuple[int, int, int | None] | None:
+    """Where the first YAML syntax error of `content` is: (line, column, context line), 0-based.
+
+    The context line is where the construct the parser was reading began (the `[` of a flow list
+    that never closed, say), which is often where the fault is. Only the node graph is composed:
+    nothing is constructed, so aliases are never expanded. None when `content` composes.
+    """
+    yaml = new_yaml()
+    try:
+        constructor, parser = yaml.get_constructor_parser(content)
+        try:
+            constructor.composer.get_single_node()
+        finally:
+            parser.dispose()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if mark is None:
+            return None
+        context = exc.context_mark.line if exc.context_mark is not None else None
+        return int(mark.line), int(mark.column), context
+    except (YAMLError, RecursionError):
+        return None
+    return None
+
+
+def quick_syntax_error_lines(content: str) -> tuple[int, int, int | None] | None:
+    """`syntax_error_lines` through libyaml's C composer: for loops that re-check a block after each small
+    change (repairs). libyaml and ruamel.yaml agree on what is a syntax error in every corpus block we
+    measured; callers still confirm the end result with `parse_block`."""
+    import yaml as pyyaml
+
+    loader_class = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+    loader = loader_class(content)
+    try:
+        loader.get_single_node()
+    except pyyaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if mark is None:
+            return None
+        context = exc.context_mark.line if exc.context_mark is not None else None
+        return int(mark.line), int(mark.column), context
+    except (pyyaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+    return None

@@ -21,6 +21,7 @@ from authoring.config import Config, load_config
 from authoring.core import ids
 from authoring.core.model import Status
 from authoring.core.paths import parse_path
+from authoring.core.repair import RepairPlan, propose
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import atomic_write
@@ -404,6 +405,50 @@ class Glossary:
         from authoring.repo.audit import Auditor
 
         return Auditor(self, require_signed=require_signed).run()
+
+    def repair(self, term_ids: Sequence[str] | None = None, write: bool = False) -> list[RepairResult]:
+        """Repairs for front matter that does not parse (default: every term); `write` commits each
+        applicable repair as `ID: repair front matter`. The logic is `core.repair`'s."""
+        return _repair_glossary(self, term_ids, write)
+
+
+@dataclass
+class RepairResult:
+    """One file's repair plan and, when it was written, the commit that holds it."""
+
+    term_id: str
+    plan: RepairPlan
+    commit: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
+
+
+def _repair_glossary(glossary: Glossary, term_ids: Sequence[str] | None, write: bool) -> list[RepairResult]:
+    """Propose repairs for each term (default: all); with `write`, commit each applicable one on its own."""
+    results: list[RepairResult] = []
+    actor = glossary.actor() if write else None
+    for term_id in (list(term_ids) if term_ids is not None else glossary.term_ids()):
+        plan = propose(glossary.load(term_id))
+        if not plan.needed:
+            results.append(RepairResult(term_id, plan))
+            continue
+        if not (write and plan.applicable):
+            results.append(RepairResult(term_id, plan))
+            continue
+        assert actor is not None and plan.after is not None
+        with glossary.transaction() as tx:
+            term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
+            plan = propose(term)
+            if not plan.applicable or plan.after is None:
+                results.append(RepairResult(term_id, plan))
+                continue
+            tx.write(term.path, plan.after, based_on=term.data)
+            commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
+                               actor)
+        results.append(RepairResult(term_id, plan, commit))
+    return results
 
 
 def _status(value: Status | str | None) -> Status | None:
