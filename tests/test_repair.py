@@ -206,6 +206,25 @@ def test_repair_refuses_a_file_changed_outside_the_tool(broken_repo: Path) -> No
     assert git(broken_repo, "rev-list", "--count", "HEAD").strip() == "1"
 
 
+def test_repair_write_of_a_file_it_cannot_repair_is_one_error_line(broken_repo: Path) -> None:
+    before = (broken_repo / "terms" / "EBB_LINE.md").read_bytes()
+    result = run_cli("repair", "EBB_LINE", "--write", "--repo", broken_repo, "--as", EDITOR)
+    assert result.code == 1
+    assert result.err.startswith("authoring: error: EBB_LINE: cannot be repaired automatically")
+    assert "duplicate-key" in result.err and "Traceback" not in result.err
+    assert (broken_repo / "terms" / "EBB_LINE.md").read_bytes() == before
+
+
+def test_the_service_describes_a_proposal_for_the_ui(broken_repo: Path) -> None:
+    from authoring.repo.service import Glossary
+
+    with Glossary.open(broken_repo) as glossary:
+        result = glossary.repair("TIDE_GAUGE")
+    assert result.commit is None and result.message == "TIDE_GAUGE: 1 repair(s) proposed"
+    assert result.describe().split("\n")[1:] == ["@@ line 7", "- where: Chapter 5: Tides",
+                                                  "+ where: 'Chapter 5: Tides'"]
+
+
 def test_repair_needs_an_id_or_all(broken_repo: Path) -> None:
     result = run_cli("repair", "--repo", broken_repo)
     assert result.code == 2 and "--all" in result.err

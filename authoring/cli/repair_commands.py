@@ -25,7 +25,10 @@ def repair(
 
     def body() -> None:
         with open_glossary() as glossary:
-            results = glossary.repair([term_id] if term_id else None, write=write)
+            if term_id is not None:
+                results = [glossary.repair(term_id, write=write)]
+            else:
+                results = glossary.repair_all(write=write)
         needed = [r for r in results if r.plan.needed]
         fixable = [r for r in needed if r.plan.applicable]
         written = [r for r in fixable if r.commit]
@@ -43,18 +46,9 @@ def repair(
                 else:
                     state = "cannot be repaired automatically"
                 lines.append(f"{plan.display}: {len(plan.repairs)} repair(s), {state}")
-                for item in plan.repairs:
-                    lines.append(f"  line {item.line}: {item.rule}: {item.message}")
-                for hunk in plan.hunks:
-                    lines.append(f"  @@ line {hunk.line}")
-                    lines.extend(f"  - {old}" for old in hunk.old)
-                    lines.extend(f"  + {new}" for new in hunk.new)
-                if plan.refused:
-                    lines.append(f"  refused: {plan.refused}")
-                for problem in plan.remaining:
-                    lines.append("  still: " + problem.format_long().replace("\n", "\n  "))
+                lines.extend("  " + line for line in plan.describe().split("\n"))
             if not needed:
-                lines.append("nothing to repair" if len(results) != 1 else f"{results[0].term_id}: nothing to repair")
+                lines.append(f"{results[0].term_id}: nothing to repair" if term_id else "nothing to repair")
             else:
                 lines.append(f"{len(needed)} file(s) need repair: {len(fixable)} repairable"
                              f"{f', {len(written)} written' if write else ''},"
@@ -62,8 +56,7 @@ def repair(
             return "\n".join(lines)
 
         emit(data, text)
-        unfixed = len(needed) - len(fixable)
-        if unfixed or (not write and needed):
+        if len(needed) > len(fixable) or (not write and needed):
             raise SystemExit(ExitCode.PROBLEMS)
 
     run(body)

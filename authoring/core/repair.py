@@ -111,6 +111,21 @@ class RepairPlan:
         """True when the repairs may be written: they fix every fault and were verified."""
         return self.after is not None and self.refused is None and not self.remaining and bool(self.repairs)
 
+    def describe(self) -> str:
+        """The repairs as a person reads them: each fault with its line, then the old and new lines."""
+        lines: list[str] = []
+        for item in self.repairs:
+            lines.append(f"line {item.line}: {item.rule}: {item.message}")
+        for hunk in self.hunks:
+            lines.append(f"@@ line {hunk.line}")
+            lines.extend(f"- {old}" for old in hunk.old)
+            lines.extend(f"+ {new}" for new in hunk.new)
+        if self.refused:
+            lines.append(f"refused: {self.refused}")
+        for problem in self.remaining:
+            lines.append("still: " + problem.format_long())
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `--json`."""
         return {"path": self.display, "applicable": self.applicable, "repairs": [r.to_json() for r in self.repairs],

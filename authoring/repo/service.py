@@ -26,7 +26,7 @@ from authoring.core.summary import TermSummary, summarise
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import atomic_write
 from authoring.core.valueparse import parse_value
-from authoring.errors import AuthoringError, Conflict, NotFound, Problem, UsageError
+from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
@@ -406,10 +406,24 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed).run()
 
-    def repair(self, term_ids: Sequence[str] | None = None, write: bool = False) -> list[RepairResult]:
-        """Repairs for front matter that does not parse (default: every term); `write` commits each
-        applicable repair as `ID: repair front matter`. The logic is `core.repair`'s."""
-        return _repair_glossary(self, term_ids, write)
+    def repair(self, term_id: str, write: bool = False) -> RepairResult:
+        """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
+        `ID: repair front matter`, or raise `EditError` when they cannot be applied. The logic is `core.repair`'s."""
+        result = _repair_term(self, term_id, write, self.actor() if write else None)
+        if write and result.commit is None:
+            plan = result.plan
+            if not plan.needed:
+                raise UsageError(f"{term_id}: nothing to repair")
+            reason = plan.refused or "; ".join(p.format() for p in plan.remaining[:1]) or "no repair found"
+            raise EditError(f"{term_id}: cannot be repaired automatically ({reason}); nothing was written",
+                            plan.remaining)
+        return result
+
+    def repair_all(self, write: bool = False) -> list[RepairResult]:
+        """`repair` for every term, in id order; with `write`, each applicable repair is its own commit and the
+        rest are reported, not raised."""
+        actor = self.actor() if write else None
+        return [_repair_term(self, term_id, write, actor) for term_id in self.term_ids()]
 
 
 @dataclass
@@ -420,35 +434,38 @@ class RepairResult:
     plan: RepairPlan
     commit: str | None = None
 
+    @property
+    def message(self) -> str:
+        """One line for a notification."""
+        if self.commit:
+            return f"{self.term_id}: repaired front matter ({self.commit[:8]})"
+        if self.plan.applicable:
+            return f"{self.term_id}: {len(self.plan.repairs)} repair(s) proposed"
+        return f"{self.term_id}: nothing to repair" if not self.plan.needed else f"{self.term_id}: needs a person"
+
+    def describe(self) -> str:
+        """The proposed change as text (see `RepairPlan.describe`)."""
+        return self.plan.describe()
+
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `--json`."""
         return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
 
 
-def _repair_glossary(glossary: Glossary, term_ids: Sequence[str] | None, write: bool) -> list[RepairResult]:
-    """Propose repairs for each term (default: all); with `write`, commit each applicable one on its own."""
-    results: list[RepairResult] = []
-    actor = glossary.actor() if write else None
-    for term_id in (list(term_ids) if term_ids is not None else glossary.term_ids()):
-        plan = propose(glossary.load(term_id))
-        if not plan.needed:
-            results.append(RepairResult(term_id, plan))
-            continue
-        if not (write and plan.applicable):
-            results.append(RepairResult(term_id, plan))
-            continue
-        assert actor is not None and plan.after is not None
-        with glossary.transaction() as tx:
-            term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
-            plan = propose(term)
-            if not plan.applicable or plan.after is None:
-                results.append(RepairResult(term_id, plan))
-                continue
-            tx.write(term.path, plan.after, based_on=term.data)
-            commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
-                               actor)
-        results.append(RepairResult(term_id, plan, commit))
-    return results
+def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None) -> RepairResult:
+    plan = propose(glossary.load(term_id))
+    if not (write and plan.applicable):
+        return RepairResult(term_id, plan)
+    assert actor is not None
+    with glossary.transaction() as tx:
+        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
+        plan = propose(term)
+        if not plan.applicable or plan.after is None:
+            return RepairResult(term_id, plan)
+        tx.write(term.path, plan.after, based_on=term.data)
+        commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
+                           actor)
+    return RepairResult(term_id, plan, commit)
 
 
 def _status(value: Status | str | None) -> Status | None:
