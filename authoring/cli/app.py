@@ -136,8 +136,13 @@ def _root(ctx: typer.Context) -> None:
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
     import authoring.cli.audit_commands  # noqa: F401
-    import authoring.cli.repair_commands  # noqa: F401
-    from authoring.cli import repo_commands, terms_commands, ui, workflow_commands  # noqa: F401
+    from authoring.cli import (  # noqa: F401
+        repair_commands,
+        repo_commands,
+        terms_commands,
+        ui,
+        workflow_commands,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
