@@ -66,7 +66,8 @@ def term_text(term_id: str = "TIDAL_LOOM", status: str = "draft", version: str =
         lines += [f"    - module: {module}", f'      lines: "{where}"', "      snippet: |"]
         lines += [f"        {line}" for line in snippet.split("\n")]
     lines += [f"  editors: {editors}", "triad:", f"  art: {art}", "  law: A law.", "  philosophy: A thought.",
-              "pirouette_definition: A coupled two-rhythm system.", "poetic_connections:",
+              "pirouette_definition: A coupled two-rhythm system.", "operational_definition:",
+              "  units: dimensionless", "poetic_connections:",
               "  association_matrix:"]
     lines += [f'    - [ "{target}", 0.5 ]' for target in (matrix or [])]
     lines += ["crosslinks:", f"  near_synonyms: [{', '.join(crosslinks or [])}]", "---", "",

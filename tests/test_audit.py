@@ -253,3 +253,36 @@ def test_require_signed_verifies_status_change_commits_with_ssh_keys(tmp_path: P
     # without --require-signed, signatures are not judged
     code, report = _audit(repo)
     assert code == 0 and "bad-signature" not in report["summary"]["by_code"]
+
+
+def test_a_history_made_with_the_tools_own_commands_audits_clean_until_someone_goes_around_it(
+        tmp_path: Path) -> None:
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text()})
+    steps = [("set", "TIDAL_LOOM", "triad.art", "A coast.", "--as", EDITOR),
+             ("promote", "TIDAL_LOOM", "--as", EDITOR),
+             ("review", "TIDAL_LOOM", "--approve", "--note", "Checked the snippet.", "--as", EDITOR_2),
+             ("promote", "TIDAL_LOOM", "--note", "Ratified.", "--as", EDITOR_2)]
+    for step in steps:
+        result = run_cli(*step, "--repo", repo)
+        assert result.code == 0, (step, result.err)
+    code, report = _audit(repo)
+    assert code == 0, [f for f in report["findings"] if f["severity"] != "info"]
+    assert report["summary"]["by_severity"] == {"error": 0, "warning": 0, "info": 1}
+
+    history = json.loads(run_cli("history", "TIDAL_LOOM", "--repo", repo, "--json").out)
+    assert [(e["action"], e["status_before"], e["status_after"], e["version_after"]) for e in history] == [
+        ("promote", "candidate", "ratified", "1.0"), ("approve", "candidate", "candidate", "0.2"),
+        ("promote", "draft", "candidate", "0.2"), ("edit", "draft", "draft", "0.2"),
+        ("create", None, "draft", "0.1")]
+    assert not any(e["action_inferred"] for e in history[:4]) and history[4]["action_inferred"]
+    assert [r["action"] for r in history[0]["reviews"]] == ["promote"]
+    assert history[1]["reviews"][0]["who"] == EDITOR_2
+    ratify_changes = {c["path"] for c in history[0]["changes"]}
+    assert {"status", "version", "provenance.review_log.1"} <= ratify_changes
+
+    # behind the tool's back: a ratified term put back to draft with a text editor and git commit
+    text = (repo / "terms/TIDAL_LOOM.md").read_text().replace("status: ratified", "status: draft")
+    sneaky = plain_commit(repo, {"terms/TIDAL_LOOM.md": text}, "back to draft")
+    code, report = _audit(repo)
+    assert code == 1
+    assert [f["commit"] for f in _codes(report)["unreviewed-status-change"]] == [sneaky]

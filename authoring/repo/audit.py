@@ -28,11 +28,17 @@ from authoring.errors import Severity, UsageError
 from authoring.repo.git import LogCommit
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
-from authoring.workflow.identity import parse_identity
+from authoring.workflow import gates
+from authoring.workflow.identity import Role
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
+
+
+def _email(who: str) -> str:
+    start, end = who.rfind("<"), who.rfind(">")
+    return who[start + 1 : end].strip().lower() if 0 <= start < end else who.strip().lower()
 
 # Statuses reached only through review: arriving at one without a recorded review is suspicious.
 REVIEWED_STATUSES = {"candidate", "ratified", "rejected", "deprecated"}
@@ -116,7 +122,6 @@ class Auditor:
         self.config = glossary.config
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
-        self.agent_keys = {parse_identity(a).key for a in self.config.people.agents}
         self.commits = 0
 
     def add(self, severity: Severity, code: str, term: str | None, message: str, **where: Any) -> None:
@@ -310,7 +315,7 @@ class Auditor:
                 else:
                     claimed.add(event.id)
                 if change.after.status == "ratified":
-                    self._ratification(term_id, trail, change, current.get(term_id))
+                    self._ratification(term_id, trail, change)
                 if allowed is not None:
                     self._signature(term_id, change, allowed)
         for term_id, revision in current.items():
@@ -334,37 +339,40 @@ class Auditor:
         # recorded in another commit (a merge, a separate push): still a record of this move
         return candidates[-1][1] if candidates else None
 
-    def _ratification(self, term_id: str, trail: _TermTrail, change: _StatusChange,
-                      current: Revision | None) -> None:
-        revision = change.after.content_revision
+    def _ratification(self, term_id: str, trail: _TermTrail, change: _StatusChange) -> None:
+        """Judge the approvals a ratification stood on, as the ratification gate does (`gates.tally`),
+        and also count as authors everyone Git shows changing the content, tool or not."""
+        entry = change.after.entry or {}
+        events = sorted((e for i, e in trail.events if i >= change.index), key=lambda e: (e.when, e.id))
+        tally = gates.tally(entry, events, self.config.people)
         authors = {email for index, email in trail.content_authors if index >= change.index}
-        editors = change.after.entry.get("provenance") if change.after.entry else None
-        editor_names = {str(n).strip().lower() for n in (editors.get("editors") or [])} \
-            if isinstance(editors, dict) and isinstance(editors.get("editors"), list) else set()
-        approvals = [e for i, e in trail.events if e.action == Action.APPROVE and i >= change.index]
+        provenance = entry.get("provenance")
+        named = provenance.get("editors") if isinstance(provenance, dict) else None
+        editor_names = {str(n).strip().lower() for n in named} if isinstance(named, list) else set()
+
+        def authored(who: str) -> bool:
+            return _email(who) in authors or who.split("<", 1)[0].strip().lower() in editor_names
+
+        valid = [who for who in tally.valid if not authored(who)]
+        invalid: list[tuple[str, str]] = []
+        for who in tally.by_non_editors:
+            agent = gates.role_of_who(who, self.config.people) is not Role.NONE
+            invalid.append(("agent-approval" if agent else "non-editor-approval",
+                            f"approval by {who} is {'an agent' if agent else 'not an editor'}'s"))
+        for who in [*tally.by_authors, *(w for w in tally.valid if authored(w))]:
+            invalid.append(("self-approval", f"approval by {who}, who authored or edited the content"))
+        for who in tally.stale:
+            invalid.append(("stale-approval", f"approval by {who} was given to content that changed before"
+                            f" the ratification (content revision {change.after.content_revision})"))
         needed = self.config.policy.approvals_to_ratify
-        valid = 0
-        invalid: list[tuple[str, ReviewEvent, str]] = []
-        for event in approvals:
-            who_name = event.who.split("<", 1)[0].strip().lower()
-            if event.role == "agent" or event.who_email in self.agent_keys:
-                invalid.append(("agent-approval", event, f"approval by {event.who} is an agent's"))
-            elif event.who_email in authors or who_name in editor_names:
-                invalid.append(("self-approval", event, f"approval by {event.who}, who authored or edited the"
-                                " content"))
-            elif event.revision != revision:
-                invalid.append(("stale-approval", event, f"approval by {event.who} was given to content revision"
-                                f" {event.revision}, but {revision} was ratified"))
-            else:
-                valid += 1
-        short = valid < needed
+        short = len(valid) < needed
         commit = change.commit.commit
-        for code, _event, message in invalid:
+        for code, message in invalid:
             self.add(Severity.ERROR if short else Severity.WARNING, code, term_id,
                      f"ratification in {commit[:10]}: {message}", commit=commit, path=self._display(term_id))
         if short:
             self.add(Severity.ERROR, "ratification-without-approval", term_id,
-                     f"ratified in {commit[:10]} with {valid} valid approval(s) of the {needed} required",
+                     f"ratified in {commit[:10]} with {len(valid)} valid approval(s) of the {needed} required",
                      commit=commit, path=self._display(term_id))
 
     def _signature(self, term_id: str, change: _StatusChange, allowed: Path) -> None:

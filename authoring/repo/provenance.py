@@ -1,16 +1,10 @@
 """Where a term's cited snippets stand in their source modules now.
 
-A module reference (`DOMA-036`, `CORE-013_the_river_of_information`) resolves to the `*.md` file
-directly in the modules directory whose stem is the reference, or whose id (the stem up to the
-first `_`) is. Subfolders are not modules: upstream keeps its terms in `modules/dictionary/`.
-
-A snippet is looked for with whitespace normalised (a block scalar re-wraps lines), and its place
-is reported as lines `L<a>-L<b>` of the module file and the `§N` section those lines are in, so
-that a citation whose lines drifted can say where the text went.
-
-NOTE: this is a minimal resolver. The drafting layer (`authoring/drafting/modules.py`, being
-written concurrently) reads modules fully, including front-matter `id`s; once it lands, module
-resolution here should call it rather than keep its own.
+Module references resolve through `core.module_refs` (stem, id up to the first `_`, or declared
+`id:`; only `*.md` directly in the modules directory). A snippet is looked for with whitespace
+normalised as `module_refs.normalise_space` does (a block scalar re-wraps lines), and its place is
+reported as lines `L<a>-L<b>` of the module file and the `§N` section those lines are in, so that
+a citation whose lines drifted can say where the text went.
 
 Must never: write files, touch Git, import a UI.
 """
@@ -21,6 +15,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from authoring.core.module_refs import ModuleIndex, normalise_space
 
 _HEADING = re.compile(r"^#{1,6}\s+(?:§\s*(?P<sec>[0-9]+(?:\.[0-9A-Za-z]+)*)|(?P<num>[0-9]+(?:\.[0-9]+)*)[.)]?\s)",
                       re.MULTILINE)
@@ -115,7 +111,7 @@ class ModuleText:
 
     def find(self, snippet: str) -> list[Place]:
         """Every place the snippet stands, whitespace normalised."""
-        needle = " ".join(snippet.split())
+        needle = normalise_space(snippet)
         if not needle:
             return []
         places: list[Place] = []
@@ -132,25 +128,15 @@ class ModuleText:
 
 
 class Modules:
-    """The modules directory: references resolved by stem or id, texts read once."""
+    """The modules directory: references resolved through the core's `ModuleIndex`, texts read once."""
 
     def __init__(self, modules_dir: Path) -> None:
-        self.modules_dir = modules_dir
-        self._by_stem: dict[str, Path] = {}
-        self._by_id: dict[str, Path] = {}
-        if modules_dir.is_dir():
-            for path in sorted(modules_dir.iterdir()):
-                if path.suffix == ".md" and path.is_file():
-                    self._by_stem[path.stem] = path
-                    self._by_id.setdefault(path.stem.split("_", 1)[0], path)
+        self.index = ModuleIndex.scan(modules_dir)
         self._texts: dict[Path, ModuleText | None] = {}
 
     def resolve(self, reference: str) -> Path | None:
         """The module file a reference names, or None."""
-        ref = reference.strip()
-        if ref.endswith(".md"):
-            ref = ref[:-3]
-        return self._by_stem.get(ref) or self._by_id.get(ref) or self._by_id.get(ref.split("_", 1)[0])
+        return self.index.resolve(reference)
 
     def text(self, path: Path) -> ModuleText | None:
         """A module's indexed text (None when it cannot be read)."""
