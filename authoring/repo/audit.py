@@ -267,6 +267,7 @@ class Auditor:
         trails: dict[str, _TermTrail] = {}
         log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True)
         self.commits = len(log)
+        self.cache.prefetch([oid for commit in log for c in commit.changes for oid in (c.old_blob, c.new_blob)])
         for index, commit in enumerate(log):
             for change in commit.changes:
                 term_id = self._term_of(change.path)
@@ -277,7 +278,7 @@ class Auditor:
                 parts = PurePosixPath(change.path).parts
                 if (change.new_blob and change.status in "AMRC" and change.path.startswith(self.logs_rel + "/")
                         and change.path.endswith(".yaml") and len(parts) >= 2):
-                    data = self.git.read_blob(change.new_blob) or b""
+                    data = self.cache.blob_bytes(change.new_blob) or b""
                     try:
                         event = parse_event(data.decode("utf-8", errors="replace"), change.path)
                     except MalformedEvent as exc:

@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import re
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -177,6 +178,31 @@ class Git:
         if (kind.decode() if isinstance(kind, bytes) else str(kind)) != "blob":
             return None
         return bytes(data)
+
+    def read_blobs(self, oids: Sequence[str]) -> dict[str, bytes]:
+        """Many blobs in one round trip: every id written to one `git cat-file --batch`, all answers read
+        back. Ids that name no blob are absent from the result."""
+        wanted = list(dict.fromkeys(oids))
+        if not wanted:
+            return {}
+        done = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch"], check=False,
+                              input="".join(f"{oid}\n" for oid in wanted).encode(), capture_output=True)
+        if done.returncode != 0:
+            raise GitError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
+        out = done.stdout
+        found: dict[str, bytes] = {}
+        position = 0
+        for oid in wanted:
+            end = out.index(b"\n", position)
+            header = out[position:end].split()
+            position = end + 1
+            if len(header) != 3:  # `<oid> missing`
+                continue
+            size = int(header[2])
+            if header[1] == b"blob":
+                found[oid] = out[position : position + size]
+            position += size + 1
+        return found
 
     def blob_at(self, rev: str, path: str) -> str | None:
         """The blob id of `path` at commit `rev`, or None when the file is not there."""

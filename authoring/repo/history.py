@@ -91,12 +91,14 @@ def term_history(git: Git, cache: RevisionCache, term_rel: str, review_dir_rel: 
     review_dirs = sorted({f"{review_root / stem}/" for stem in stems} | {review_dir_rel.rstrip("/") + "/"})
     ordered = git.log([*sorted(names), *review_dirs], follow=False)
     followed_ids = {c.commit for c in followed}
+    cache.prefetch([b for change in changes.values() for b in (change.old_blob, change.new_blob)]
+                   + [c.new_blob for commit in ordered for c in commit.changes if c.path.endswith(".yaml")])
     steps: list[_Step] = []
     for commit in ordered:
         change = changes.get(commit.commit)
         if change is None and commit.commit in followed_ids and len(commit.parents) > 1:
             change = _merge_change(git, commit, term_rel)
-        events, errors = _added_events(git, commit, review_dirs)
+        events, errors = _added_events(cache, commit, review_dirs)
         if change is None and not events and not errors:
             continue
         steps.append(_Step(commit, change, events, errors))
@@ -113,7 +115,8 @@ def _merge_change(git: Git, commit: LogCommit, path: str) -> FileChange | None:
     return FileChange(status, path, path, old, new)
 
 
-def _added_events(git: Git, commit: LogCommit, review_dirs: Sequence[str]) -> tuple[list[ReviewEvent], list[str]]:
+def _added_events(cache: RevisionCache, commit: LogCommit,
+                  review_dirs: Sequence[str]) -> tuple[list[ReviewEvent], list[str]]:
     events: list[ReviewEvent] = []
     errors: list[str] = []
     for change in commit.changes:
@@ -121,7 +124,7 @@ def _added_events(git: Git, commit: LogCommit, review_dirs: Sequence[str]) -> tu
             continue
         if not any(change.path.startswith(d) for d in review_dirs) or not change.path.endswith(".yaml"):
             continue
-        data = git.read_blob(change.new_blob)
+        data = cache.blob_bytes(change.new_blob)
         try:
             events.append(parse_event((data or b"").decode("utf-8", errors="replace"), change.path))
         except MalformedEvent as exc:

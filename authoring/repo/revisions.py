@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,19 @@ class RevisionCache:
     def __init__(self, git: Git) -> None:
         self.git = git
         self._by_blob: dict[str, Revision] = {}
+        self._bytes: dict[str, bytes] = {}
         self.parsed = 0
         """How many blobs were actually parsed (the rest were cache hits)."""
+
+    def prefetch(self, oids: Sequence[str | None]) -> None:
+        """Read the bytes of many blobs in one round trip (parsing stays lazy)."""
+        missing = [oid for oid in oids if oid and oid not in self._by_blob and oid not in self._bytes]
+        self._bytes.update(self.git.read_blobs(missing))
+
+    def blob_bytes(self, oid: str) -> bytes | None:
+        """A blob's bytes, prefetched or read now."""
+        data = self._bytes.get(oid)
+        return data if data is not None else self.git.read_blob(oid)
 
     def at_blob(self, oid: str | None, display: str) -> Revision:
         """The revision stored as blob `oid` (ABSENT for None)."""
@@ -87,7 +99,7 @@ class RevisionCache:
         cached = self._by_blob.get(oid)
         if cached is not None:
             return cached
-        data = self.git.read_blob(oid)
+        data = self._bytes.pop(oid, None) or self.git.read_blob(oid)
         if data is None:
             revision = Revision(oid, None, f"{display}: blob {oid[:10]} is missing from the repository")
         else:
@@ -164,18 +176,29 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> lis
     """The field-level changes from `old` to `new` (either may be None: the term did not exist)."""
     if old == new:
         return []
-    diff = DeepDiff(old or {}, new or {}, threshold_to_diff_deeper=0, view="tree")
+    before, after = old or {}, new or {}
     changes: list[FieldChange] = []
-    for report in diff.values():
-        for level in report:
-            parts = tuple(level.path(output_format="list"))
-            before, summarised_before = shown(level.t1)
-            after, summarised_after = shown(level.t2)
-            kind = "added" if level.t1 is notpresent else "removed" if level.t2 is notpresent else "changed"
-            changes.append(FieldChange(path=format_path(parts), old=before, new=after, kind=kind,
-                                       summarised=summarised_before or summarised_after))
-    changes.sort(key=lambda c: _order_key(c.path, new or old or {}))
+    # Most revisions change one or two fields: deepdiff only the top-level fields that differ.
+    for key in dict.fromkeys([*after, *before]):
+        if key in before and key in after and before[key] == after[key]:
+            continue
+        if key not in before or key not in after:
+            changes.append(_change((key,), before.get(key, notpresent), after.get(key, notpresent)))
+            continue
+        diff = DeepDiff(before[key], after[key], threshold_to_diff_deeper=0, view="tree")
+        for report in diff.values():
+            for level in report:
+                changes.append(_change((key, *level.path(output_format="list")), level.t1, level.t2))
+    changes.sort(key=lambda c: _order_key(c.path, after or before))
     return changes
+
+
+def _change(parts: tuple[Any, ...], old: Any, new: Any) -> FieldChange:
+    shown_old, summarised_old = shown(old)
+    shown_new, summarised_new = shown(new)
+    kind = "added" if old is notpresent else "removed" if new is notpresent else "changed"
+    return FieldChange(path=format_path(parts), old=shown_old, new=shown_new, kind=kind,
+                       summarised=summarised_old or summarised_new)
 
 
 def _order_key(path: str, entry: dict[str, Any]) -> tuple[int, str]:
