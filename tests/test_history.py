@@ -163,3 +163,15 @@ def test_diff_from_the_last_status_change_when_nothing_was_approved(tmp_path: Pa
     data = json.loads(run_cli("diff", "TIDAL_LOOM", "--repo", repo, "--json").out)
     assert data["base"] == moved and data["base_reason"] == "last status change"
     assert [(c["path"], c["old"], c["new"]) for c in data["changes"]] == [("triad.art", "A shore.", "A coast.")]
+
+
+def test_history_and_audit_read_entries_with_numeric_keys(tmp_path: Path) -> None:
+    # YAML allows `1:` beside `name:`; the corpus has such mappings, and content revisions must not choke
+    text = term_text().replace("  units: dimensionless", "  units: dimensionless\n  1: first\n  name: x")
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": text})
+    plain_commit(repo, {"terms/TIDAL_LOOM.md": text.replace("1: first", "1: one")}, "edit")
+    entries = _history(repo)
+    assert [(c["path"], c["old"], c["new"]) for c in entries[0]["changes"]] == [
+        ("operational_definition.1", "first", "one")]
+    result = run_cli("audit", "--repo", repo, "--json")
+    assert result.code == 0, result.err

@@ -113,8 +113,19 @@ def content_revision(entry: dict[str, Any]) -> str:
     provenance = content.get("provenance")
     if isinstance(provenance, dict):
         content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    canonical = json.dumps(_text_keys(content), sort_keys=True, ensure_ascii=False, default=str,
+                           separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _text_keys(value: Any) -> Any:
+    """`value` with every mapping key as text: YAML allows `1:` beside `name:`, and sorting mixed keys
+    fails (JSON would turn them into text anyway)."""
+    if isinstance(value, dict):
+        return {str(k): _text_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_keys(v) for v in value]
+    return value
 
 
 def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:
