@@ -54,7 +54,7 @@ def test_snippets_found_then_moved_then_missing_as_the_module_is_edited(tmp_path
     assert code == 0
     assert [(f["module"], f["lines"], f["severity"]) for f in found] == [
         ("MOD-001", "L10-L11", "info"), ("MOD-001_the_test_module", "§2", "info")]
-    assert "at L10-L11 in §1" in found[0]["message"] and "at L15 in §2" in found[1]["message"]
+    assert [f["now"] for f in found] == ["L10-L11 in §1", "L15 in §2"]
 
     # someone inserts a paragraph above: the first snippet's lines drift; the section citation still holds
     moved_module = MODULE.replace("## §1 · Looms\n", "## §1 · Looms\n\nA new opening paragraph.\n")
@@ -65,7 +65,7 @@ def test_snippets_found_then_moved_then_missing_as_the_module_is_edited(tmp_path
     [moved] = codes["snippet-moved"]
     assert moved["severity"] == "warning" and moved["module"] == "MOD-001"
     assert "cited at L10-L11 but now at L12-L13 in §1" in moved["message"]
-    assert moved["lines"] == "L10-L11 → L12-L13 in §1"
+    assert (moved["lines"], moved["now"]) == ("L10-L11", "L12-L13 in §1")
     assert [f["lines"] for f in codes["snippet-found"]] == ["§2"]
 
     # then the second snippet's text is rewritten away: missing, an error for a candidate
@@ -84,7 +84,7 @@ def test_snippet_moved_to_another_section_and_module_missing(tmp_path: Path) -> 
     code, report = _audit(repo)
     codes = _codes(report)
     [moved] = codes["snippet-moved"]
-    assert "cited at §2 but now at L10-L11 in §1" in moved["message"]
+    assert "cited at §2 but now at L10-L11 in §1" in moved["message"] and moved["now"] == "L10-L11 in §1"
     [missing] = codes["module-missing"]
     assert missing["module"] == "MOD-404" and missing["severity"] == "warning"  # the term is a draft
     assert code == 0
@@ -280,8 +280,15 @@ def test_a_history_made_with_the_tools_own_commands_audits_clean_until_someone_g
     ratify_changes = {c["path"] for c in history[0]["changes"]}
     assert {"status", "version", "provenance.review_log.1"} <= ratify_changes
 
-    # behind the tool's back: a ratified term put back to draft with a text editor and git commit
-    text = (repo / "terms/TIDAL_LOOM.md").read_text().replace("status: ratified", "status: draft")
+    # a content edit through the tool reopens the ratified term as a candidate: recorded, so no finding
+    reopened = run_cli("set", "TIDAL_LOOM", "triad.law", "A new law.", "--as", EDITOR, "--repo", repo)
+    assert reopened.code == 0, reopened.err
+    assert json.loads(run_cli("history", "TIDAL_LOOM", "--repo", repo, "--json").out)[0]["status_after"] == "candidate"
+    code, report = _audit(repo)
+    assert code == 0 and "unreviewed-status-change" not in report["summary"]["by_code"]
+
+    # behind the tool's back: the term put back to draft with a text editor and git commit
+    text = (repo / "terms/TIDAL_LOOM.md").read_text().replace("status: candidate", "status: draft")
     sneaky = plain_commit(repo, {"terms/TIDAL_LOOM.md": text}, "back to draft")
     code, report = _audit(repo)
     assert code == 1

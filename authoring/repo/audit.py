@@ -62,7 +62,9 @@ class Finding(BaseModel):
     module: str | None = None
     """The module reference, for provenance findings."""
     lines: str | None = None
-    """Where in the module: what the citation says, and for moved snippets where the text is now."""
+    """Where in the module the citation says the snippet stands (`L29-L30`, `§2`)."""
+    now: str | None = None
+    """Where the snippet stands in the module now (`L32-L33 in §2`), when it was found."""
     path: str | None = None
     """The file the finding is located in."""
     line: int | None = None
@@ -248,12 +250,13 @@ class Auditor:
                 elif not citation.checkable or any(citation.holds(p) for p in places):
                     place = next((p for p in places if citation.holds(p)), places[0])
                     self.add(Severity.INFO, "snippet-found", term_id,
-                             f"provenance.sources.{index}: found in {path.name} at {place.describe()}", **where)
+                             f"provenance.sources.{index}: found in {path.name} at {place.describe()}",
+                             now=place.describe(), **where)
                 else:
                     now = ", ".join(p.describe() for p in places[:3])
                     self.add(Severity.WARNING, "snippet-moved", term_id,
                              f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
-                             **{**where, "lines": f"{cited} → {places[0].describe()}"})
+                             now=places[0].describe(), **where)
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -330,8 +333,8 @@ class Auditor:
 
     @staticmethod
     def _matching_event(trail: _TermTrail, change: _StatusChange, claimed: set[str]) -> ReviewEvent | None:
-        candidates = [(i, e) for i, e in trail.events if e.id not in claimed and e.action in
-                      (Action.PROMOTE, Action.DEMOTE, Action.REJECT, Action.DEPRECATE)
+        # Any event recording this move counts: a promotion, or an edit that reopened a ratified term.
+        candidates = [(i, e) for i, e in trail.events if e.id not in claimed
                       and e.from_status == change.before.status and e.to_status == change.after.status
                       and (e.version is None or change.after.version is None or e.version == change.after.version)]
         same_commit = [e for i, e in candidates if i == change.index]
