@@ -388,3 +388,12 @@ def test_gates_shows_the_checklist_without_writing(repo: Path) -> None:
     assert "permission:" in run_cli("gates", "SLACK_WATER", "--repo", repo, "--as", AGENT).out
     assert git(repo, "rev-parse", "HEAD") != head  # only the review committed
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_review_of_content_that_changed_since_it_was_read_is_a_conflict(repo: Path) -> None:
+    seen = json.loads(run_cli("gates", "WEFT_PRESSURE", "--repo", repo, "--as", CAROL, "--json").out)["revision"]
+    assert act(repo, EDITOR, "set", "WEFT_PRESSURE", "triad.art", "Wind on the tide.")[0] == 0
+    code, out = act(repo, EDITOR_2, "review", "WEFT_PRESSURE", "--approve", "--revision", seen)
+    assert code == 4 and "the content changed since you read it" in out
+    now = json.loads(run_cli("gates", "WEFT_PRESSURE", "--repo", repo, "--as", CAROL, "--json").out)["revision"]
+    assert act(repo, EDITOR_2, "review", "WEFT_PRESSURE", "--approve", "--revision", now)[0] == 0

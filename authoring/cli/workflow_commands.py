@@ -35,13 +35,16 @@ def review(
     request_changes: Annotated[bool, typer.Option("--request-changes", help="Ask for changes (needs --note).")] = False,
     comment: Annotated[bool, typer.Option("--comment", help="Comment (needs --note).")] = False,
     note: NoteOpt = None,
+    revision: Annotated[str | None, typer.Option(
+        "--revision", metavar="REV", help="The content revision you reviewed (`gates --json`); refused if it moved.")
+    ] = None,
 ) -> None:
     """Record a review (approve, request changes, comment) and commit it."""
     chosen = [name for name, on in (("approve", approve), ("request_changes", request_changes),
                                     ("comment", comment)) if on]
     if len(chosen) != 1:
         fail_usage("review needs exactly one of --approve, --request-changes, --comment")
-    _act("review", term_id, chosen[0], note)
+    _act("review", term_id, chosen[0], note, revision)
 
 
 @app.command("promote")

@@ -29,7 +29,7 @@ from authoring.core.paths import FieldPath, find_node, format_path, parse_path
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
-from authoring.errors import GateRefused, ParseError, Problem, Severity, UsageError
+from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
 from authoring.workflow import gates
@@ -252,13 +252,22 @@ def _result(term_id: str, action: str, commit: str, text: str, **details: Any) -
 # -- the actions ----------------------------------------------------------------------------------
 
 
-def review(glossary: Glossary, term_id: str, action: Action, note: str | None) -> ActionResult:
-    """Record an approval, a request for changes or a comment: one event file, one commit."""
+def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
+           seen_revision: str | None = None) -> ActionResult:
+    """Record an approval, a request for changes or a comment: one event file, one commit.
+
+    `seen_revision` is the content revision the reviewer read (the TUI passes what it showed): when
+    the content has changed since, the review is refused as a conflict rather than recorded against
+    content the reviewer never saw."""
     if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
     actor = glossary.actor()
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
+        current_revision = content_revision(loaded.entry)
+        if seen_revision is not None and seen_revision != current_revision:
+            raise Conflict(f"{term_id}: the content changed since you read it (revision {seen_revision}, now"
+                           f" {current_revision}); read it again (`authoring diff {term_id}`), then review")
         missing = gates.review_gaps(gate_input(glossary, loaded, actor), action, loaded.status, note)
         if missing:
             raise refuse(term_id, action.value.replace("_", " "), missing)

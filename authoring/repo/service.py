@@ -287,11 +287,13 @@ class Glossary:
 
     # -- the workflow (logic in `repo.actions`, gates in `workflow.gates`) ---------------------------
 
-    def review(self, term_id: str, action: Action | str, note: str | None = None) -> ActionResult:
-        """Record `approve`, `request_changes` or `comment` on a term: one event, one commit."""
+    def review(self, term_id: str, action: Action | str, note: str | None = None,
+               seen_revision: str | None = None) -> ActionResult:
+        """Record `approve`, `request_changes` or `comment` on a term: one event, one commit.
+        With `seen_revision` (the content revision the reviewer read), a changed term is a `Conflict`."""
         from authoring.repo import actions
 
-        return actions.review(self, term_id, Action(action), note)
+        return actions.review(self, term_id, Action(action), note, seen_revision)
 
     def promote(self, term_id: str, to: Status | str | None = None, note: str | None = None) -> ActionResult:
         """Move a term up (draft → candidate → ratified) through the gates."""
