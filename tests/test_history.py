@@ -175,3 +175,23 @@ def test_history_and_audit_read_entries_with_numeric_keys(tmp_path: Path) -> Non
         ("operational_definition.1", "first", "one")]
     result = run_cli("audit", "--repo", repo, "--json")
     assert result.code == 0, result.err
+
+
+def test_history_through_a_merge_shows_both_branches_and_the_merge(tmp_path: Path) -> None:
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text()})
+    base = (repo / "terms/TIDAL_LOOM.md").read_text()
+    git(repo, "checkout", "--quiet", "-b", "other")
+    theirs = plain_commit(repo, {"terms/TIDAL_LOOM.md": base.replace("art: A shore.", "art: A coast.")}, "art")
+    git(repo, "checkout", "--quiet", "main")
+    ours = plain_commit(repo, {"terms/TIDAL_LOOM.md": base.replace("units: dimensionless", "units: seconds")},
+                        "units")
+    git(repo, "merge", "--quiet", "--no-edit", "other")
+    merge = git(repo, "rev-parse", "HEAD").strip()
+    entries = _history(repo)
+    by_commit = {e["commit"]: e for e in entries}
+    assert {theirs, ours, merge} <= set(by_commit)
+    assert [c["path"] for c in by_commit[theirs]["changes"]] == ["triad.art"]
+    assert [c["path"] for c in by_commit[ours]["changes"]] == ["operational_definition.units"]
+    # the merge, against its first parent, brings in the other branch's change
+    assert [c["path"] for c in by_commit[merge]["changes"]] == ["triad.art"]
+    assert entries[-1]["action"] == "create"

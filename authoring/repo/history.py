@@ -90,14 +90,14 @@ def term_history(git: Git, cache: RevisionCache, term_rel: str, review_dir_rel: 
     review_root = PurePosixPath(review_dir_rel).parent
     review_dirs = sorted({f"{review_root / stem}/" for stem in stems} | {review_dir_rel.rstrip("/") + "/"})
     ordered = git.log([*sorted(names), *review_dirs], follow=False)
-    followed_ids = {c.commit for c in followed}
     cache.prefetch([b for change in changes.values() for b in (change.old_blob, change.new_blob)]
                    + [c.new_blob for commit in ordered for c in commit.changes if c.path.endswith(".yaml")])
     steps: list[_Step] = []
     for commit in ordered:
         change = changes.get(commit.commit)
-        if change is None and commit.commit in followed_ids and len(commit.parents) > 1:
-            change = _merge_change(git, commit, term_rel)
+        if change is None and len(commit.parents) > 1:
+            # `--follow` leaves merges out; a merge that changed the file shows in the ordered walk
+            change = next(filter(None, (_merge_change(git, commit, name) for name in sorted(names))), None)
         events, errors = _added_events(cache, commit, review_dirs)
         if change is None and not events and not errors:
             continue
