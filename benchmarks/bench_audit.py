@@ -63,6 +63,12 @@ def build(repo: Path, edits: int) -> None:
         done += 1
 
 
+def machine() -> str:
+    """Cores and load: figures from a shared machine are only comparable within one run."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"machine: {os.cpu_count()} cores, load average {load}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=50)
@@ -104,6 +110,7 @@ def main() -> None:
         assert done.returncode in (0, 1), done.stderr
 
         counts = report.summary["by_severity"]
+        print(machine())
         print(f"corpus: {len(terms)} terms, {blocks} front-matter blocks, {commits} commits")
         print(f"audit, in-process:              {in_process:7.2f} s   ({counts['error']} errors,"
               f" {counts['warning']} warnings, {counts['info']} info)")

@@ -86,6 +86,12 @@ def best_of(runs: int, call: object) -> float:
     return min(times)
 
 
+def machine() -> str:
+    """Cores and load: figures from a shared machine are only comparable within one run."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"machine: {os.cpu_count()} cores, load average {load}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--revisions", type=int, default=200)
@@ -128,6 +134,7 @@ def main() -> None:
                     new_yaml().load(parts.content(block))
 
         ruamel_s = best_of(1, ruamel_all)
+        print(machine())
         print(f"history, in-process (cold cache, best of 3): {history_s:.3f} s   target ≤ 1.000 s"
               f"   {'OK' if history_s <= 1.0 else 'OVER'}")
         print(f"history --json, new process:                 {cli_s:.3f} s")
