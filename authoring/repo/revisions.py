@@ -157,8 +157,10 @@ def shown(value: Any) -> tuple[Any, bool]:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat(), False
     if isinstance(value, str):
-        if len(value) <= SHORT_TEXT and "\n" not in value.rstrip("\n"):
-            return value, False
+        # one line (a block scalar's final newline aside) that fits: shown as it reads
+        line = value.rstrip("\n")
+        if len(line) <= SHORT_TEXT and "\n" not in line:
+            return line, False
         return f"‹text, {len(value)} chars›", True
     if isinstance(value, bool | int | float):
         return value, False
@@ -166,10 +168,14 @@ def shown(value: Any) -> tuple[Any, bool]:
     if len(text) <= SHORT_TEXT:
         return json.loads(text), False
     if isinstance(value, dict):
-        return f"‹mapping of {len(value)} fields›", True
+        return f"‹mapping of {_count(len(value), 'field')}›", True
     if isinstance(value, list):
-        return f"‹list of {len(value)} items›", True
+        return f"‹list of {_count(len(value), 'item')}›", True
     return f"‹{type(value).__name__}›", True
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
