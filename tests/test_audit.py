@@ -293,3 +293,24 @@ def test_a_history_made_with_the_tools_own_commands_audits_clean_until_someone_g
     code, report = _audit(repo)
     assert code == 1
     assert [f["commit"] for f in _codes(report)["unreviewed-status-change"]] == [sneaky]
+
+
+def test_audit_of_the_corpus_laid_out_as_upstream(corpus_copy: Path) -> None:
+    code, report = _audit(corpus_copy)
+    summary = report["summary"]
+    assert code == 1  # the corpus holds front matter that does not parse: errors stand
+    assert summary["terms"] == 1691 and summary["commits"] == 1
+    by_code = summary["by_code"]
+    # imported as they are: ratified terms with no recorded review are warnings, never errors
+    assert by_code["ratified-without-review"] > 100
+    assert all(f["severity"] == "warning" for f in report["findings"] if f["code"] == "ratified-without-review")
+    # one import commit is not a status change
+    assert "unreviewed-status-change" not in by_code
+    assert by_code["header-disagrees"] >= 578 and by_code["yaml-syntax"] > 0
+    # provenance is checked against modules/*.md, never against the terms inside modules/dictionary
+    assert by_code["snippet-found"] > 100 and by_code["snippet-moved"] > 0
+    cited = [f for f in report["findings"] if f["code"] in ("snippet-found", "snippet-moved", "snippet-missing")]
+    assert all(f["module"] and f["path"].startswith("modules/dictionary/") for f in cited)
+    moved = next(f for f in report["findings"] if f["code"] == "snippet-moved")
+    assert moved["now"] and moved["lines"] and moved["now"] != moved["lines"]
+    assert sum(summary["by_severity"].values()) == len(report["findings"])
