@@ -149,3 +149,14 @@ def test_the_driver_command_writes_the_result_over_ours_and_exits_by_conflicts(t
     done = run_cli_process("merge-driver", base, ours, theirs, "terms/SLACK_WATER.md", cwd=tmp_path)
     assert done.code == 1
     assert "CONFLICT in operational_definition.units" in done.err and "Traceback" not in done.err
+
+
+def test_diff3_style_shows_the_base_lines_of_the_field_too() -> None:
+    ours = _variant(SLACK, (b"units: minutes", b"units: hours"))
+    theirs = _variant(SLACK, (b"units: minutes", b"units: seconds"))
+    merged, outcome = merge_term_bytes(SLACK, ours, theirs, "terms/SLACK_WATER.md", conflict_style="diff3")
+    assert outcome.exit_code == 1
+    assert (b"<<<<<<< ours: operational_definition.units\n  units: hours\n"
+            b"||||||| base: operational_definition.units\n  units: minutes\n=======\n  units: seconds\n"
+            b">>>>>>> theirs: operational_definition.units\n") in merged
+    assert [p.code for p in load_term(Path("terms/SLACK_WATER.md"), "x", merged).problems] == ["merge-conflict"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,21 @@ def test_edits_to_different_fields_merge_through_the_driver_byte_for_byte(tmp_pa
     assert alice.file("SLACK_WATER").read_bytes() == merged
 
 
+def test_pull_with_rebase_uses_the_driver_too(tmp_path: Path) -> None:
+    _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
+    base = alice.file("SLACK_WATER").read_bytes()
+    alice.set("SLACK_WATER", "symbol", "S_w")
+    alice.push()
+    bob.set("SLACK_WATER", "aliases", "[the held breath, slack]")
+    ours = bob.file("SLACK_WATER").read_bytes()
+    rebased = subprocess.run(["git", "-C", str(bob.path), "pull", "--rebase"], capture_output=True, text=True,
+                             check=False)
+    assert rebased.returncode == 0, rebased.stdout + rebased.stderr
+    assert bob.file("SLACK_WATER").read_bytes() == _line_merge(base, alice.file("SLACK_WATER").read_bytes(), ours)
+    assert len(git(bob.path, "log", "-1", "--format=%P").split()) == 1  # replayed on top, no merge commit
+    assert _check(bob, "SLACK_WATER")["errors"] == 0
+
+
 def test_without_the_driver_git_would_conflict_on_the_same_edits(tmp_path: Path) -> None:
     """The control for the test above: a clone that never ran `authoring init` gets Git's text merge."""
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2, bob_init=False)
@@ -93,6 +109,7 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_in_that_field_only(t
     bob.set("SLACK_WATER", "triad.art", "A breath the sea holds.")
     bob.set("SLACK_WATER", "symbol", "S_w")
     bob_before = bob.file("SLACK_WATER").read_bytes()
+    git(bob.path, "config", "merge.conflictStyle", "merge")  # Git's default style, said out loud
     pulled = bob.pull()
     assert pulled.returncode != 0
     assert "CONFLICT in triad.art: both sides changed it differently" in pulled.stderr
@@ -117,6 +134,18 @@ def test_the_same_field_changed_on_both_sides_is_a_conflict_in_that_field_only(t
                                        encoding="utf-8")
     git(bob.path, "commit", "--quiet", "-am", "Merge: keep Alice's art")
     assert _check(bob, "SLACK_WATER")["errors"] == 0
+
+
+def test_the_driver_follows_the_clones_diff3_conflict_style(tmp_path: Path) -> None:
+    _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
+    alice.set("SLACK_WATER", "operational_definition.units", "seconds")
+    alice.push()
+    bob.set("SLACK_WATER", "operational_definition.units", "hours")
+    git(bob.path, "config", "merge.conflictStyle", "diff3")
+    assert bob.pull().returncode != 0
+    text = bob.file("SLACK_WATER").read_text(encoding="utf-8")
+    assert ("  units: hours\n||||||| base: operational_definition.units\n  units: minutes\n=======\n"
+            "  units: seconds\n") in text
 
 
 def test_a_term_edited_on_one_side_and_promoted_on_the_other_merges(tmp_path: Path) -> None:

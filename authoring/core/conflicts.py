@@ -78,34 +78,45 @@ class ConflictSpan:
     path: FieldPath
     ours: FieldLines
     theirs: FieldLines
+    base: FieldLines | None = None
+    """The field's lines at the merge base (diff3 style), None where the base did not have it."""
 
 
-def conflict_span(ours: TermFile, theirs: TermFile, block: int, path: FieldPath) -> ConflictSpan:
+def conflict_span(ours: TermFile, theirs: TermFile, block: int, path: FieldPath,
+                  base: TermFile | None = None) -> ConflictSpan:
     """The narrowest field at or above `path` that sits on lines of its own on both sides."""
     for length in range(len(path), -1, -1):
         candidate = path[:length]
         mine, other = field_lines(ours, block, candidate), field_lines(theirs, block, candidate)
         if mine is not None and other is not None:
-            return ConflictSpan(block, candidate, mine, other)
+            original = field_lines(base, block, candidate) if base is not None else None
+            return ConflictSpan(block, candidate, mine, other, original)
     raise AssertionError("the whole block always has lines of its own")  # pragma: no cover
 
 
-def write_markers(ours: TermFile, theirs: TermFile, spans: list[ConflictSpan], newline: str) -> str:
+def write_markers(ours: TermFile, theirs: TermFile, spans: list[ConflictSpan], newline: str,
+                  base: TermFile | None = None) -> str:
     """Our text with each span's lines replaced by both sides' lines between conflict markers.
 
-    Spans nested in another span, or overlapping one, are folded into the wider one.
+    With `base` (Git's `merge.conflictStyle` diff3 or zdiff3) the base's lines for the field follow
+    a `|||||||` line, as Git writes them. Spans nested in or overlapping another are folded into it.
     """
     assert ours.split is not None and theirs.split is not None
     chosen = _outermost(spans)
     ours_lines = lines_of(ours.split.text)
     theirs_lines = lines_of(theirs.split.text)
+    base_lines = lines_of(base.split.text) if base is not None and base.split is not None else []
     for span in sorted(chosen, key=lambda s: s.ours.start, reverse=True):
         label = format_path(span.path) or ("the whole entry" if span.block == len(ours.blocks) - 1 else
                                            f"header block {span.block + 1}")
         mine = [_ended(line, newline) for line in ours_lines[span.ours.start : span.ours.end]]
         other = [_ended(line, newline) for line in theirs_lines[span.theirs.start : span.theirs.end]]
-        region = [f"{'<' * MARKER_SIZE} ours: {label}{newline}", *mine, f"{'=' * MARKER_SIZE}{newline}", *other,
-                  f"{'>' * MARKER_SIZE} theirs: {label}{newline}"]
+        original: list[str] = []
+        if base is not None:
+            kept = base_lines[span.base.start : span.base.end] if span.base is not None else []
+            original = [f"{'|' * MARKER_SIZE} base: {label}{newline}", *(_ended(line, newline) for line in kept)]
+        region = [f"{'<' * MARKER_SIZE} ours: {label}{newline}", *mine, *original, f"{'=' * MARKER_SIZE}{newline}",
+                  *other, f"{'>' * MARKER_SIZE} theirs: {label}{newline}"]
         ours_lines[span.ours.start : span.ours.end] = region
     return "".join(ours_lines)
 
@@ -122,11 +133,17 @@ def _outermost(spans: list[ConflictSpan]) -> list[ConflictSpan]:
             if span.ours.end > last.ours.end or span.theirs.end > last.theirs.end:
                 chosen[-1] = ConflictSpan(last.block, _common(last.path, span.path),
                                           FieldLines(last.ours.start, max(last.ours.end, span.ours.end)),
-                                          FieldLines(min(last.theirs.start, span.theirs.start),
-                                                     max(last.theirs.end, span.theirs.end)))
+                                          _union(last.theirs, span.theirs) or span.theirs,
+                                          _union(last.base, span.base))
             continue
         chosen.append(span)
     return chosen
+
+
+def _union(a: FieldLines | None, b: FieldLines | None) -> FieldLines | None:
+    if a is None or b is None:
+        return a or b
+    return FieldLines(min(a.start, b.start), max(a.end, b.end))
 
 
 def _common(a: FieldPath, b: FieldPath) -> FieldPath:

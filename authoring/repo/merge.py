@@ -82,7 +82,7 @@ def merge_term_bytes(base: bytes, ours: bytes, theirs: bytes, display: str,
                      conflict_style: str | None = None) -> tuple[bytes, MergeOutcome]:
     """Merge three versions of a term file; the merged bytes and what happened."""
     try:
-        return _merge_fields(base, ours, theirs, display)
+        return _merge_fields(base, ours, theirs, display, conflict_style in ("diff3", "zdiff3"))
     except _TextFallback as why:
         reason = str(why)
     except Exception as exc:  # a driver that crashes leaves the merge half done: merge as text instead
@@ -115,7 +115,8 @@ def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, display: str
     return outcome
 
 
-def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, display: str) -> tuple[bytes, MergeOutcome]:
+def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, display: str,
+                  show_base: bool = False) -> tuple[bytes, MergeOutcome]:
     path = Path(display)
     base, ours, theirs = (load_term(path, display, data) for data in (base_data, ours_data, theirs_data))
     for name, term in (("the merge base", base), ("ours", ours), ("theirs", theirs)):
@@ -131,10 +132,13 @@ def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, displa
     _refuse_stale_ratification(results, base, ours, theirs)
     outcome = MergeOutcome(display, "fields")
     merged_term = _apply(ours, results)
-    body, body_conflicts = _merge_body(base, ours, theirs)
-    spans = [conflict_span(merged_term, theirs, i, c.path) for i, r in enumerate(results) for c in r.conflicts]
+    body, body_conflicts = _merge_body(base, ours, theirs, "diff3" if show_base else None)
+    shown_base = base if show_base else None
+    spans = [conflict_span(merged_term, theirs, i, c.path, shown_base) for i, r in enumerate(results)
+             for c in r.conflicts]
     assert merged_term.split is not None and merged_term.text is not None
-    text = write_markers(merged_term, theirs, spans, merged_term.text.newline) if spans else merged_term.split.text
+    text = (write_markers(merged_term, theirs, spans, merged_term.text.newline, shown_base) if spans
+            else merged_term.split.text)
     text = text[: len(text) - len(merged_term.split.body)] + body
     for index, result in enumerate(results):
         where = "" if index == len(results) - 1 else f" (header block {index + 1})"
@@ -195,7 +199,7 @@ def _apply(ours: TermFile, results: list[MergeResult]) -> TermFile:
     return merged
 
 
-def _merge_body(base: TermFile, ours: TermFile, theirs: TermFile) -> tuple[str, int]:
+def _merge_body(base: TermFile, ours: TermFile, theirs: TermFile, style: str | None) -> tuple[str, int]:
     """The Markdown body, merged three ways as text (only when both sides changed it)."""
     assert base.split is not None and ours.split is not None and theirs.split is not None
     b, o, t = base.split.body, ours.split.body, theirs.split.body
@@ -203,5 +207,5 @@ def _merge_body(base: TermFile, ours: TermFile, theirs: TermFile) -> tuple[str, 
         return o, 0
     if o == b:
         return t, 0
-    merged, conflicts = merge_file(o.encode("utf-8"), b.encode("utf-8"), t.encode("utf-8"))
+    merged, conflicts = merge_file(o.encode("utf-8"), b.encode("utf-8"), t.encode("utf-8"), style=style)
     return merged.decode("utf-8"), conflicts
