@@ -141,3 +141,14 @@ def test_a_batch_of_edits_is_verified_once_and_equals_edits_one_at_a_time(demo_r
     assert parses["n"] == 1  # the batch: one re-parse for six changes
     assert batched.render() == one.render()
     assert len(batched.changes) == 6
+
+
+def test_the_first_mapping_appended_to_an_empty_flow_list_is_a_block_item(tmp_path: Path) -> None:
+    path = tmp_path / "T.md"
+    path.write_text("---\nterm: T\nprovenance:\n  review_log: []\n  editors: [a]\n---\nbody\n", encoding="utf-8")
+    editor = Editor(load_term(path))
+    editor.append(("provenance", "review_log"), {"date": dt.date(2026, 1, 2), "reviewer": "R <r@x.org>",
+                                                 "notes": "n"})
+    editor.append(("provenance", "editors"), "b")  # a flow list with siblings stays flow
+    assert editor.render().decode() == ("---\nterm: T\nprovenance:\n  review_log:\n    - date: 2026-01-02\n"
+                                        "      reviewer: R <r@x.org>\n      notes: n\n  editors: [a, b]\n---\nbody\n")

@@ -108,13 +108,21 @@ class Editor:
         """Append `value` to the list at `path` in its siblings' style; create the list if it is missing."""
         parsed = self._parsed(block)
         try:
-            _, node, _ = find_node(_root(parsed), path)
+            key_node, node, parent = find_node(_root(parsed), path)
         except KeyError:
             self._add_key(parsed, path, [value])
             self._commit_change(Change("set", path, [value], block))
             return
         if not isinstance(node, SequenceNode):
             raise EditError(f"{format_path(path)} is not a list")
+        if (node.flow_style and not node.value and isinstance(value, dict) and value and key_node is not None
+                and not (isinstance(parent, MappingNode) and parent.flow_style)):
+            # An empty `[]` has no siblings whose style to follow, and a mapping squeezed into a flow
+            # list reads badly (`review_log: []` gaining its first `{date, reviewer, notes}`): the
+            # first item is written as a block list item instead.
+            self._replace(parsed, key_node, node, parent, [value])
+            self._commit_change(Change("set", path, [value], block))
+            return
         self._append(parsed, node, value)
         self._commit_change(Change("append", path, value, block))
 
@@ -131,7 +139,8 @@ class Editor:
         if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
             start = _after_indicator(self._block_text(parsed), key_node, node)
         if isinstance(value, dict | list) and value:
-            flow = in_flow or (isinstance(node, MappingNode | SequenceNode) and bool(node.flow_style)) or (
+            flow = in_flow or (isinstance(node, MappingNode | SequenceNode) and bool(node.flow_style)
+                               and bool(node.value)) or (
                 isinstance(value, list) and all(not isinstance(x, dict | list) for x in value)
                 and not any(isinstance(x, str) and "\n" in x for x in value))
             style = Style(quote=_sibling_quote(node), flow=True, flow_padding=_padded(node, self._block_text(parsed)),
