@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from authoring.repo.audit import AuditReport
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
+    from authoring.workflow.checklist import Checklist
 
 
 @dataclass
@@ -426,6 +427,30 @@ class Glossary:
         rest are reported, not raised."""
         actor = self.actor() if write else None
         return [_repair_term(self, term_id, write, actor) for term_id in self.term_ids()]
+
+
+    # -- what the review screen shows (and `promote --check`) ------------------------------------------
+
+    def gate_checklist(self, term_id: str, target: Status | str | None = None) -> Checklist:
+        """The gates between the term's status and `target` (default: the next status), each ticked
+        or crossed with its reason, as the acting identity would meet them. Writes nothing."""
+        from authoring.repo import actions
+        from authoring.workflow.checklist import Checklist, promotion_checklist
+        from authoring.workflow.statuses import next_up
+
+        loaded = actions.load_for_action(self, term_id)
+        goal = _status(target) or next_up(loaded.status)
+        if goal is None:
+            return Checklist(term_id, loaded.status.value, None)
+        gi = actions.gate_input(self, loaded, self.actor(), with_sources=goal is Status.CANDIDATE)
+        return promotion_checklist(term_id, gi, loaded.status, goal)
+
+    def review_events(self, term_id: str) -> list[ReviewEvent]:
+        """The term's review events, oldest first (unreadable event files are reported by `audit`)."""
+        from authoring.workflow.review_log import load_events
+
+        events, _unreadable = load_events(self.review_logs_dir, term_id, self.root)
+        return events
 
 
 @dataclass

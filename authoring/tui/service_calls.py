@@ -8,7 +8,9 @@ Must never: be called on the UI thread for work that touches files or Git.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from authoring.errors import UsageError
@@ -36,6 +38,13 @@ class ServiceScreenMixin:
         """The repository service the app was opened on."""
         host: ServiceHost = self.app  # type: ignore[attr-defined]
         return host.glossary
+
+    @contextlib.contextmanager
+    def service(self) -> Iterator[Glossary]:
+        """The glossary, held under the service lock for the length of the `with` block."""
+        host: ServiceHost = self.app  # type: ignore[attr-defined]
+        with host.service_lock:
+            yield host.glossary
 
     def call_service(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call `Glossary.<name>` under the service lock (from a worker thread)."""

@@ -25,6 +25,8 @@ from textual.widgets import Footer, Header, Static
 from authoring.tui.formatting import heading, headline, problems_text, scalar
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog
 from authoring.tui.service_calls import ServiceScreenMixin, ServiceUnavailable
+from authoring.workflow.checklist import Checklist
+from authoring.workflow.review_log import ReviewEvent
 
 NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
 BACK_STATUS = {"candidate": ["draft"], "ratified": ["candidate", "draft"]}
@@ -46,32 +48,32 @@ def changes_text(changes: list[Any]) -> Text:
     return text
 
 
-def checklist_text(gates: list[Any]) -> Text:
-    """Each gate ticked or crossed, with its reason."""
+def checklist_text(checklist: Checklist) -> Text:
+    """Each gate of the next move ticked or crossed, with its reason."""
     text = Text()
-    for gate in gates:
-        passed = bool(_get(gate, "passed", _get(gate, "ok")))
-        text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
-        text.append(str(_get(gate, "name", _get(gate, "gate", ""))))
-        reason = _get(gate, "reason", _get(gate, "detail"))
-        if reason:
-            text.append(f" — {reason}", style="dim" if passed else "red")
-        text.append("\n")
+    for item in checklist.items:
+        text.append("✓ " if item.passed else "✗ ", style="bold green" if item.passed else "bold red")
+        text.append(item.name, style="bold")
+        text.append(f" — {item.reason}\n", style="dim" if item.passed else "red")
+    if checklist.items:
+        text.append("All gates pass: p promotes.\n" if checklist.passes else
+                    "Promotion would be refused until every ✗ is fixed.\n", style="bold")
     return text or Text("No gate for this move.", style="dim")
 
 
-def events_text(events: list[Any]) -> Text:
-    """The review trail: when, who, action, from → to, note."""
+def events_text(events: list[ReviewEvent]) -> Text:
+    """The review trail, newest first: when, who, action, from → to, note."""
     text = Text()
-    for event in events:
-        text.append(f"{scalar(_get(event, 'when'))}  ", style="dim")
-        text.append(f"{_get(event, 'action')} ", style="bold")
-        text.append(f"by {_get(event, 'who')}")
-        moved = (_get(event, "from_status"), _get(event, "to_status"))
-        if moved[1]:
-            text.append(f"  {moved[0]} → {moved[1]}", style="cyan")
-        if _get(event, "note"):
-            text.append(f"\n    {_get(event, 'note')}", style="italic")
+    for event in reversed(events):
+        text.append(f"{event.when:%Y-%m-%d %H:%M}  ", style="dim")
+        text.append(f"{event.action.value.replace('_', ' ')} ", style="bold")
+        text.append(f"by {event.who}")
+        if event.to_status and event.to_status != event.from_status:
+            text.append(f"  {event.from_status} → {event.to_status}", style="cyan")
+        if event.version:
+            text.append(f"  v{event.version}", style="dim")
+        if event.note:
+            text.append(f"\n    {event.note}", style="italic")
         text.append("\n")
     return text or Text("No review events yet.", style="dim")
 
@@ -132,22 +134,25 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review")
     def load(self) -> None:
-        term = self.glossary.load(self.term_id)
-        entry = term.entry or {}
-        status = None if entry.get("status") is None else str(entry.get("status"))
-        parts: list[RenderableType] = [headline(entry, self.term_id, term.parses)]
-        if term.problems:
-            parts += [heading("Problems"), problems_text(term.problems)]
-        parts.append(heading("Changes since the last approval or status change"))
-        parts.append(self._optional(lambda: changes_text(list(_get(self.call_service("diff", self.term_id),
-                                                                     "changes", [])))))
-        target = NEXT_STATUS.get(status or "")
-        if target:
-            parts.append(heading(f"Gates for {status} → {target}"))
-            parts.append(self._optional(lambda: checklist_text(list(self.call_service("gates", self.term_id,
-                                                                                        target)))))
-        parts.append(heading("Review events"))
-        parts.append(self._optional(lambda: events_text(list(self.call_service("events", self.term_id)))))
+        with self.service() as glossary:
+            term = glossary.load(self.term_id)
+            entry = term.entry or {}
+            status = None if entry.get("status") is None else str(entry.get("status"))
+            parts: list[RenderableType] = [headline(entry, self.term_id, term.parses)]
+            if term.problems:
+                parts += [heading("Problems"), problems_text(term.problems)]
+            parts.append(heading("Changes since the last approval or status change"))
+            parts.append(self._optional(lambda: changes_text(list(_get(self.call_service("diff", self.term_id),
+                                                                         "changes", [])))))
+            if term.parses:
+                checklist = glossary.gate_checklist(self.term_id)
+                if checklist.target:
+                    parts.append(heading(f"Gates for {checklist.current} → {checklist.target}"))
+                    parts.append(checklist_text(checklist))
+            else:
+                parts.append(Text("\nThe front matter does not parse: repair it before reviewing.", style="bold red"))
+            parts.append(heading("Review events"))
+            parts.append(events_text(glossary.review_events(self.term_id)))
         self.post_message(self.Loaded(Group(*parts), status))
 
     @staticmethod

@@ -1,0 +1,95 @@
+"""The gate checklist of a promotion: every gate of the move, ticked or not, with the reason.
+
+It asks the gates themselves (`gates.move_gaps`) what is missing and files each unmet gate under
+the gate it belongs to, so the checklist can never disagree with what a promotion would refuse.
+
+Must never: touch Git, files or a UI; decide a gate differently from `gates`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from authoring.core.model import Status
+from authoring.workflow import gates
+from authoring.workflow.statuses import Move
+
+# The gates of each promotion, in the order a user would fix them, with the prefixes of their gaps.
+CANDIDATE_GATES = (
+    ("permission", "you may promote", ("permission",)),
+    ("triad", "art, law and philosophy filled in", ("triad",)),
+    ("definition", "pirouette_definition filled in", ("pirouette_definition",)),
+    ("operational definition", "units, symbol table or measurement", ("operational_definition",)),
+    ("crosslinks", "crosslinks present", ("crosslinks",)),
+    ("provenance", "a source whose snippet is found in its module", ("provenance",)),
+    ("no errors", "no error-level problems", ("problems",)),
+)
+RATIFIED_GATES = (
+    ("permission", "you may promote", ("permission",)),
+    ("review log readable", "every review event could be read", ("review log",)),
+    ("approvals", "enough valid approvals on the current content", ("approvals",)),
+    ("no open requests", "no open request for changes", ("open request",)),
+)
+
+
+@dataclass
+class GateItem:
+    """One gate: whether it passes, and why (the unmet reasons, or what satisfied it)."""
+
+    name: str
+    passed: bool
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        return {"name": self.name, "passed": self.passed, "reason": self.reason}
+
+
+@dataclass
+class Checklist:
+    """The gates between a term's status and the next one (empty `items` when nothing follows)."""
+
+    term_id: str
+    current: str
+    target: str | None
+    items: list[GateItem] = field(default_factory=list)
+
+    @property
+    def passes(self) -> bool:
+        """True when a promotion would go through."""
+        return self.target is not None and all(item.passed for item in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        return {"term": self.term_id, "current": self.current, "target": self.target, "passes": self.passes,
+                "gates": [item.to_json() for item in self.items]}
+
+
+def promotion_checklist(term_id: str, gi: gates.GateInput, current: Status, target: Status) -> Checklist:
+    """Every gate of `current → target`, each ticked or crossed with its reasons."""
+    missing = gates.move_gaps(gi, Move.PROMOTE, current, target, None)
+    spec = CANDIDATE_GATES if target is Status.CANDIDATE else RATIFIED_GATES if target is Status.RATIFIED else ()
+    items: list[GateItem] = []
+    claimed: set[str] = set()
+    for name, meaning, prefixes in spec:
+        gaps = [gap for gap in missing if gap.startswith(prefixes)]
+        claimed.update(gaps)
+        items.append(GateItem(name, not gaps, "; ".join(gaps) if gaps else _satisfied(name, meaning, gi)))
+    for gap in missing:  # anything the table above does not name (a move that is not allowed at all)
+        if gap not in claimed:
+            items.append(GateItem(gap.split(":", 1)[0], False, gap))
+    return Checklist(term_id, current.value, target.value, items)
+
+
+def _satisfied(name: str, meaning: str, gi: gates.GateInput) -> str:
+    """What satisfied a gate, where there is something useful to say."""
+    if name == "permission":
+        return f"{gi.actor} is {'an' if gi.role.value[:1] in 'aeiou' else 'a'} {gi.role.value}"
+    if name == "provenance":
+        found = [f"sources.{c.index} ({c.module})" for c in gi.sources if c.found]
+        return "snippet found: " + ", ".join(found) if found else meaning
+    if name == "approvals":
+        valid = gates.tally(gi.entry, gi.events, gi.people).valid
+        return f"{len(valid)} valid: {', '.join(valid)}" if valid else meaning
+    return meaning
