@@ -34,12 +34,12 @@ async def test_edit_a_field_previews_the_change_then_commits_only_that_line(demo
         await press(pilot, "f6", *"W_s")  # select the line, type over it
         await press(pilot, "ctrl+s")
         preview = shown(app.screen.query_one("#edit-preview", Static))
-        assert "symbol (changed)" in preview and "+ W_s" in preview
+        assert "symbol changed" in preview and "+ W_s" in preview
         assert "ctrl+s again to commit" in preview
         assert git(demo_repo, "rev-parse", "HEAD").strip() == head  # nothing committed by the preview
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, BrowserScreen)
-        assert any("SLACK_WATER: edit symbol" in str(n.message) for n in app._notifications)
+        assert any("SLACK_WATER: set symbol" in str(n.message) for n in app._notifications)
         assert "W_s" in shown(app.screen.query_one("#detail-body", Static))
     after = path.read_text(encoding="utf-8").splitlines()
     changed = {a: b for a, b in zip(before, after, strict=False) if a != b}
@@ -64,9 +64,9 @@ async def test_edit_refuses_invalid_yaml_and_schema_errors_and_writes_nothing(de
         await press(pilot, "f6", *"[unclosed", "ctrl+s")
         preview = shown(app.screen.query_one("#edit-preview", Static))
         assert "not valid YAML" in preview and "Nothing was saved" in preview
-        await press(pilot, "f6", *"bogus", "ctrl+s")
+        await press(pilot, "f6", *"bogus", "ctrl+s")  # status belongs to the workflow, not to edits
         preview = shown(app.screen.query_one("#edit-preview", Static))
-        assert "error: schema: status" in preview and "nothing was saved" in preview
+        assert "status is kept by the workflow" in preview and "Nothing was saved" in preview
         await press(pilot, "ctrl+s")  # a second ctrl+s does not commit an invalid value
         assert isinstance(app.screen, EditFieldScreen)
         await press(pilot, "escape")  # typed text would be lost: asked first
@@ -75,3 +75,20 @@ async def test_edit_refuses_invalid_yaml_and_schema_errors_and_writes_nothing(de
         assert isinstance(app.screen, BrowserScreen)
     assert path.read_bytes() == before
     assert git(demo_repo, "rev-parse", "HEAD").strip() == head
+
+
+async def test_edit_preview_shows_schema_errors_and_never_commits_them(demo_repo: Path) -> None:
+    path = demo_repo / "terms" / "WEFT_PRESSURE.md"
+    before = path.read_bytes()
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_field(pilot, "WEFT_PRESSURE", "term")
+        await press(pilot, "f6", *"[not, a, name]", "ctrl+s")
+        preview = shown(app.screen.query_one("#edit-preview", Static))
+        assert "error: schema: term" in preview and "nothing was saved" in preview
+        # the preview also shows the bookkeeping the edit would bring
+        assert "version changed" in preview and "- 0.2" in preview and "+ 0.3" in preview
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, EditFieldScreen)
+    assert path.read_bytes() == before

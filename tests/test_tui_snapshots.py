@@ -4,13 +4,23 @@ files; the identity comes from the tests' Git configuration). Review updates by 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from authoring.tui.widgets.term_table import TermTable
 from tests.tui_support import make_app, press, settle
+
+
+@pytest.fixture(autouse=True)
+def _frozen_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixed commit dates (so commit ids are the same every run) and a fixed "today" for edits."""
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.setenv(variable, "2026-11-20T12:00:00+00:00")
+    monkeypatch.setattr("authoring.repo.actions.today", lambda: dt.date(2026, 11, 20))
 
 
 def at(term_id: str, *keys: str) -> Any:
@@ -44,3 +54,11 @@ def test_snapshot_edit_preview(demo_repo: Path, snap_compare: Any) -> None:
 
 def test_snapshot_help(demo_repo: Path, snap_compare: Any) -> None:
     assert snap_compare(make_app(demo_repo), terminal_size=(100, 40), run_before=at("KNOT_DRIFT", "question_mark"))
+
+
+def test_snapshot_review_with_gate_checklist(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(110, 36), run_before=at("SLACK_WATER", "enter"))
+
+
+def test_snapshot_audit(demo_repo: Path, snap_compare: Any) -> None:
+    assert snap_compare(make_app(demo_repo), terminal_size=(120, 30), run_before=at("KNOT_DRIFT", "a"))

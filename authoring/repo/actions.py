@@ -355,24 +355,55 @@ def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -
     actor = glossary.actor()
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
-        if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
-            raise UsageError(f"{format_path(path)} is kept by the workflow; use promote, demote, reject or deprecate"
-                             " (status and version follow), and review --comment for notes")
-        missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
-        if missing:
-            raise refuse(term_id, "edit", missing)
-        editor = loaded.editor
-        editor.set(path, value)
-        if not editor.changed:
+        _set_content_field(glossary, loaded, actor, path, value)
+        if not loaded.editor.changed:
             return ActionResult(term_id, "edit", None, f"{term_id}: {dotted} already has that value")
         return _finish_edit(glossary, tx, loaded, actor, f"edit {format_path(path)}",
                             f"set {format_path(path)}", [("Field", format_path(path))], field=format_path(path))
 
 
-def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
-                 extra: Trailers, **details: Any) -> ActionResult:
-    """Bookkeeping common to content edits: version, date, reopening, event, commit."""
-    term_id = loaded.term.stem
+def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str) -> tuple[Loaded, bytes]:
+    """What `edit_field` would write (the same checks and bookkeeping), without writing or committing:
+    the term as loaded and the bytes the file would have."""
+    path = parse_path(dotted)
+    value = parse_value(value_text)
+    actor = glossary.actor()
+    with glossary.transaction() as tx:  # nothing is written: the lock only makes the reading consistent
+        loaded = load_for_action(glossary, tx, term_id)
+    original = loaded.term.data
+    _set_content_field(glossary, loaded, actor, path, value)
+    if loaded.editor.changed:
+        _bookkeep_edit(loaded, actor, f"edit {format_path(path)}", f"set {format_path(path)}")
+        return loaded, loaded.editor.render()
+    return loaded, original
+
+
+def _set_content_field(glossary: Glossary, loaded: Loaded, actor: Identity, path: FieldPath, value: Any) -> None:
+    """The checks of a content edit, then the edit itself (in memory)."""
+    if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
+        raise UsageError(f"{format_path(path)} is kept by the workflow; use promote, demote, reject or deprecate"
+                         " (status and version follow), and review --comment for notes")
+    missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
+    if missing:
+        raise refuse(loaded.term.stem, "edit", missing)
+    loaded.editor.set(path, value)
+
+
+@dataclass
+class _EditBookkeeping:
+    """What the bookkeeping of a content edit did to the term (in memory)."""
+
+    summary: str
+    current: Status
+    target: Status
+    version_before: str | None
+    version_after: str | None
+    content_changed: bool
+    review_log: str
+
+
+def _bookkeep_edit(loaded: Loaded, actor: Identity, summary: str, note: str) -> _EditBookkeeping:
+    """Version, date and reopening after a content change (in memory)."""
     editor = loaded.editor
     today = _today()
     version_before = entry_version(editor)
@@ -388,7 +419,18 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
                 set_status(editor, target)
                 review_log = append_review_log(editor, today, actor, f"reopened as a candidate by: {note}")
                 summary = f"{summary} (reopens ratified → candidate)"
-    version_after = entry_version(editor)
+    return _EditBookkeeping(summary, current, target, version_before, entry_version(editor), content_changed,
+                            review_log)
+
+
+def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
+                 extra: Trailers, **details: Any) -> ActionResult:
+    """Bookkeeping common to content edits: version, date, reopening, event, commit."""
+    term_id = loaded.term.stem
+    editor = loaded.editor
+    done = _bookkeep_edit(loaded, actor, summary, note)
+    current, target, summary = done.current, done.target, done.summary
+    version_before, version_after = done.version_before, done.version_after
     entry = editor.data(-1)
     event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
                       version=version_after, entry=entry, note=note)
@@ -401,7 +443,8 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
     reopened = " (reopens ratified → candidate)" if target is not current else ""
     return _result(term_id, "edit", commit, f"{term_id}: {note}{reopened}", status_from=current.value,
                    status_to=target.value, version_from=version_before, version_to=version_after,
-                   content_changed=content_changed, review_log=review_log, revision=event.revision, **details)
+                   content_changed=done.content_changed, review_log=done.review_log, revision=event.revision,
+                   **details)
 
 
 def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:

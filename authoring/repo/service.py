@@ -25,7 +25,6 @@ from authoring.core.repair import RepairPlan, propose
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import atomic_write
-from authoring.core.valueparse import parse_value
 from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
@@ -354,10 +353,14 @@ class Glossary:
         return field_yaml(self.load(term_id), parse_path(dotted))
 
     def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
-        """What `set_field` would change and the problems it would introduce, without writing anything."""
-        from authoring.repo.field_preview import preview_set
+        """What `set_field` would change (the field, and the version, date and status that follow) and the
+        problems it would introduce, without writing anything."""
+        from authoring.core.paths import format_path
+        from authoring.repo import actions
+        from authoring.repo.field_preview import preview_of
 
-        return preview_set(self.load(term_id), parse_path(dotted), parse_value(value_text))
+        loaded, after = actions.preview_edit(self, term_id, dotted, value_text)
+        return preview_of(loaded.term, format_path(parse_path(dotted)), after)
 
     # -- history and audit (spec §8) -------------------------------------------------------------
 
@@ -438,7 +441,8 @@ class Glossary:
         from authoring.workflow.checklist import Checklist, promotion_checklist
         from authoring.workflow.statuses import next_up
 
-        loaded = actions.load_for_action(self, term_id)
+        with self.transaction() as tx:  # nothing is written: the lock only makes the reading consistent
+            loaded = actions.load_for_action(self, tx, term_id)
         goal = _status(target) or next_up(loaded.status)
         if goal is None:
             return Checklist(term_id, loaded.status.value, None)

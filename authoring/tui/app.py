@@ -13,10 +13,8 @@ import os
 import threading
 from pathlib import Path
 
-from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from authoring.errors import AuthoringError, GateRefused
 from authoring.repo.service import Glossary
@@ -72,12 +70,9 @@ class AuthoringApp(App[None]):
             with Path(self.ready_marker).open("a", encoding="utf-8") as marker:
                 marker.write(f"{stage} {count}\n")
 
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed worker becomes something the user sees."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
+    def report_failure(self, error: BaseException | None) -> None:
+        """The one place a failed worker becomes something the user sees (screens forward their
+        workers' failures here: `Worker.StateChanged` does not bubble)."""
         if isinstance(error, GateRefused):
             body = "\n".join(f"✗ {missing}" for missing in error.missing) or str(error)
             self.push_screen(MessageDialog(f"Refused: {error}", body, error=True))

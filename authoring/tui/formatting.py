@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from authoring.errors import Problem, Severity
+from authoring.repo.revisions import FieldChange
 
 STATUS_STYLES = {
     "draft": "bold black on yellow",
@@ -260,3 +261,29 @@ def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, prob
     if not parses and not entry:
         parts.append(Text("\nThe front matter does not parse, so no fields can be shown.", style="italic"))
     return Group(*parts)
+
+
+def changes_text(changes: list[FieldChange], indent: int = 0) -> Text:
+    """Field-level changes: the dotted path, then the old value in red and the new in green.
+
+    A term created whole (every change an addition of a top-level field) is summarised in one line.
+    """
+    pad = " " * indent
+    if not changes:
+        return Text(f"{pad}No field changes.", style="dim")
+    if len(changes) > 5 and all(c.kind == "added" and "." not in c.path for c in changes):
+        return Text(f"{pad}created with {len(changes)} fields: {', '.join(c.path for c in changes)}\n", style="green")
+    text = Text()
+    for change in changes:
+        text.append(f"{pad}{change.path or '(the whole entry)'}", style="bold")
+        text.append(f" {change.kind}\n", style="dim")
+        if change.kind != "added":
+            text.append(f"{pad}  - {_short(change.old)}\n", style="red")
+        if change.kind != "removed":
+            text.append(f"{pad}  + {_short(change.new)}\n", style="green")
+    return text
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = scalar(value)
+    return text if len(text) <= limit else text[:limit] + "…"

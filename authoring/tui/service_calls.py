@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+from textual.worker import Worker, WorkerState
 
 from authoring.errors import UsageError
 
@@ -23,11 +25,14 @@ class ServiceUnavailable(UsageError):
     """A service method this build of authoring does not have yet."""
 
 
-class ServiceHost:
+class ServiceHost(Protocol):
     """What the app offers its screens: the glossary and the lock around it."""
 
     glossary: Glossary
     service_lock: threading.RLock
+
+    def report_failure(self, error: BaseException | None) -> None:
+        """Show a failed worker's error to the user."""
 
 
 class ServiceScreenMixin:
@@ -45,6 +50,12 @@ class ServiceScreenMixin:
         host: ServiceHost = self.app  # type: ignore[attr-defined]
         with host.service_lock:
             yield host.glossary
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every screen's failed worker goes to the app's one report (a notification or a modal)."""
+        if event.state == WorkerState.ERROR:
+            host: ServiceHost = self.app  # type: ignore[attr-defined]
+            host.report_failure(event.worker.error)
 
     def call_service(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call `Glossary.<name>` under the service lock (from a worker thread)."""

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from authoring.tui.screens.review import _get
 from authoring.tui.service_calls import ServiceScreenMixin
 
 
@@ -55,8 +54,8 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     def modules_loaded(self, message: ModulesLoaded) -> None:
         options = self.query_one("#modules", OptionList)
         for module in message.modules:
-            ident = str(_get(module, "id", module))
-            title = _get(module, "title")
+            ident = str(getattr(module, "id", module))
+            title = getattr(module, "title", None)
             options.add_option(Option(f"{ident}  {title}" if title else ident, id=ident))
         self.query_one("#draft-status", Static).update(f"{len(message.modules)} modules. Enter opens one.")
         options.focus()

@@ -9,8 +9,6 @@ Must never: write files or run Git itself.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,23 +21,18 @@ from textual.worker import Worker, WorkerState
 
 from authoring.errors import AuthoringError
 from authoring.repo.field_preview import FieldPreview
-from authoring.tui.formatting import problems_text, scalar
+from authoring.tui.formatting import changes_text, problems_text
 from authoring.tui.screens.dialogs import ConfirmDialog
 from authoring.tui.service_calls import ServiceScreenMixin
 
 
 def preview_text(preview: FieldPreview) -> Text:
-    """The changes an edit makes (path: old → new) and the problems it would bring."""
+    """The changes an edit makes (path: old → new, with the bookkeeping that follows) and its problems."""
     text = Text()
     if not preview.changes:
         text.append("No change: the field already has this value.\n", style="yellow")
-    for change in preview.changes:
-        text.append(f"{change.path}", style="bold")
-        text.append(f" ({change.kind})\n", style="dim")
-        if change.kind != "added":
-            text.append(f"  - {_short(change.old)}\n", style="red")
-        if change.kind != "removed":
-            text.append(f"  + {_short(change.new)}\n", style="green")
+    else:
+        text.append_text(changes_text(preview.changes))
     if preview.problems:
         text.append("\nProblems after this edit:\n", style="bold red" if preview.errors else "bold yellow")
         text.append_text(problems_text(preview.problems))
@@ -48,11 +41,6 @@ def preview_text(preview: FieldPreview) -> Text:
     elif preview.errors:
         text.append("\nFix the errors above; nothing was saved.", style="bold red")
     return text
-
-
-def _short(value: Any, limit: int = 400) -> str:
-    text = scalar(value) if not isinstance(value, dict) else str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
@@ -149,7 +137,7 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
         """A value that does not parse or cannot be written is shown beside the editor, not in a toast."""
         error = event.worker.error
         if event.state == WorkerState.ERROR and isinstance(error, AuthoringError):
-            event.stop()
+            event.prevent_default()  # shown here, not by the app's general report
             self.can_commit = False
             text = Text(f"{error}\n", style="bold red")
             text.append_text(problems_text(error.problems))

@@ -17,39 +17,38 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from authoring.tui.formatting import scalar
-from authoring.tui.screens.review import _get, changes_text
+from authoring.repo.audit import Finding
+from authoring.repo.history import HistoryEntry
+from authoring.tui.formatting import changes_text
 from authoring.tui.service_calls import ServiceScreenMixin
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def timeline_text(entries: list[Any]) -> Text:
+def timeline_text(entries: list[HistoryEntry]) -> Text:
     """Newest first: commit, date, author, action, status and version before → after, reviews, changes."""
     text = Text()
     if not entries:
         return Text("No commits touch this term.", style="dim")
     for item in entries:
-        text.append(f"{str(_get(item, 'commit', ''))[:8]} ", style="yellow")
-        text.append(f"{scalar(_get(item, 'date'))}  ", style="dim")
-        text.append(f"{_get(item, 'action')} ", style="bold")
-        text.append(f"by {_get(item, 'author')}\n")
-        before, after = _get(item, "status_before"), _get(item, "status_after")
-        if before != after:
-            text.append(f"    status {before} → {after}\n", style="cyan")
-        vb, va = _get(item, "version_before"), _get(item, "version_after")
-        if vb != va:
-            text.append(f"    version {vb} → {va}\n", style="cyan")
-        for review in _get(item, "reviews", []) or []:
-            text.append(f"    review: {_get(review, 'action')} by {_get(review, 'who')}", style="magenta")
-            if _get(review, "note"):
-                text.append(f" — {_get(review, 'note')}", style="italic")
+        text.append(f"{item.commit[:8]} ", style="yellow")
+        text.append(f"{item.date[:16].replace('T', ' ')}  ", style="dim")
+        text.append(f"{item.action}{' (inferred)' if item.action_inferred else ''} ", style="bold")
+        text.append(f"by {item.author}\n")
+        if item.status_before != item.status_after:
+            text.append(f"    status {item.status_before or '—'} → {item.status_after or '—'}\n", style="cyan")
+        if item.version_before != item.version_after:
+            text.append(f"    version {item.version_before or '—'} → {item.version_after or '—'}\n", style="cyan")
+        for review in item.reviews:
+            text.append(f"    review: {str(review.get('action', '')).replace('_', ' ')} by {review.get('who')}",
+                        style="magenta")
+            if review.get("note"):
+                text.append(f" — {review.get('note')}", style="italic")
             text.append("\n")
-        changes = list(_get(item, "changes", []) or [])
-        if changes:
-            body = changes_text(changes)
-            body.pad_left(4)
-            text.append_text(body)
+        if item.changes:
+            text.append_text(changes_text(item.changes, indent=4))
+        if item.error:
+            text.append(f"    {item.error}\n", style="red")
         text.append("\n")
     return text
 
@@ -82,7 +81,8 @@ class HistoryScreen(ServiceScreenMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def load(self) -> None:
-        entries = list(self.call_service("history", self.term_id))
+        with self.service() as glossary:
+            entries = glossary.history(self.term_id)
         self.post_message(self.Loaded(timeline_text(entries)))
 
     @on(Loaded)
@@ -101,7 +101,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     class Loaded(Message):
         """The findings are ready."""
 
-        def __init__(self, findings: list[Any]) -> None:
+        def __init__(self, findings: list[Finding]) -> None:
             super().__init__()
             self.findings = findings
 
@@ -120,31 +120,29 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def load(self) -> None:
-        report = self.call_service("audit")
-        findings = _get(report, "findings", report)
-        self.post_message(self.Loaded(list(findings)))
+        with self.service() as glossary:
+            report = glossary.audit()
+        self.post_message(self.Loaded(report.findings))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         table: DataTable[Any] = self.query_one("#findings", DataTable)
         counts: dict[str, int] = {}
-        for finding in message.findings:
-            severity = str(_get(finding, "severity", ""))
+        for index, finding in enumerate(message.findings):
+            severity = str(finding.severity)
             counts[severity] = counts.get(severity, 0) + 1
-            where = " ".join(str(x) for x in (_get(finding, "module"), _get(finding, "lines"),
-                                              str(_get(finding, "commit") or "")[:8]) if x)
-            table.add_row(Text(severity, style=SEVERITY_STYLES.get(severity, "")), str(_get(finding, "code")),
-                          str(_get(finding, "term") or ""), where, str(_get(finding, "message")),
-                          key=str(len(table.rows)))
+            where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
+            table.add_row(Text(severity, style=SEVERITY_STYLES.get(severity, "")), finding.code, finding.term or "",
+                          where, finding.message, key=str(index))
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
         self.query_one("#audit-summary", Static).update(f"Audit: {summary}. Enter opens a finding's term.")
         self.findings = message.findings
 
     @on(DataTable.RowSelected, "#findings")
     def open_finding(self, event: DataTable.RowSelected) -> None:
-        term = _get(self.findings[event.cursor_row], "term")
+        term = self.findings[event.cursor_row].term
         if term:
-            self.dismiss(str(term))
+            self.dismiss(term)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -22,9 +22,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from authoring.tui.formatting import heading, headline, problems_text, scalar
+from authoring.errors import NotFound
+from authoring.repo.history import TermDiff
+from authoring.repo.service import ActionResult, Glossary
+from authoring.tui.formatting import changes_text, heading, headline, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog
-from authoring.tui.service_calls import ServiceScreenMixin, ServiceUnavailable
+from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
 from authoring.workflow.review_log import ReviewEvent
 
@@ -32,19 +35,13 @@ NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
 BACK_STATUS = {"candidate": ["draft"], "ratified": ["candidate", "draft"]}
 
 
-def changes_text(changes: list[Any]) -> Text:
-    """Field-level changes (path, old → new), whatever object the service returns them as."""
-    text = Text()
-    if not changes:
-        return Text("No field changes.", style="dim")
-    for change in changes:
-        path = _get(change, "path")
-        old, new = _get(change, "old"), _get(change, "new")
-        text.append(f"{path}\n", style="bold")
-        if old is not None:
-            text.append(f"  - {_short(old)}\n", style="red")
-        if new is not None:
-            text.append(f"  + {_short(new)}\n", style="green")
+def diff_text(diff: TermDiff) -> Text:
+    """A term's diff: what it compares, then the changes."""
+    target = diff.target if diff.target == "working tree" else diff.target[:8]
+    text = Text(f"{diff.base[:8]} ({diff.base_reason}) → {target}\n", style="dim")
+    if diff.error:
+        text.append(f"{diff.error}\n", style="red")
+    text.append_text(changes_text(diff.changes))
     return text
 
 
@@ -78,18 +75,6 @@ def events_text(events: list[ReviewEvent]) -> Text:
     return text or Text("No review events yet.", style="dim")
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    value = getattr(obj, name, default)
-    return str(value) if hasattr(value, "value") and not isinstance(value, str | int) else value
-
-
-def _short(value: Any, limit: int = 300) -> str:
-    text = scalar(value)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 class ReviewScreen(ServiceScreenMixin, Screen[None]):
     """The review of one term."""
 
@@ -114,7 +99,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     class Done(Message):
         """An action committed."""
 
-        def __init__(self, result: Any) -> None:
+        def __init__(self, result: ActionResult) -> None:
             super().__init__()
             self.result = result
 
@@ -142,8 +127,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             if term.problems:
                 parts += [heading("Problems"), problems_text(term.problems)]
             parts.append(heading("Changes since the last approval or status change"))
-            parts.append(self._optional(lambda: changes_text(list(_get(self.call_service("diff", self.term_id),
-                                                                         "changes", [])))))
+            parts.append(self._diff(glossary))
             if term.parses:
                 checklist = glossary.gate_checklist(self.term_id)
                 if checklist.target:
@@ -155,14 +139,12 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts.append(events_text(glossary.review_events(self.term_id)))
         self.post_message(self.Loaded(Group(*parts), status))
 
-    @staticmethod
-    def _optional(make: Any) -> RenderableType:
-        """A section from a service method that this build may not have yet."""
+    def _diff(self, glossary: Glossary) -> RenderableType:
+        """The diff since the last approval or status change, or why there is none."""
         try:
-            result: RenderableType = make()
-        except ServiceUnavailable as exc:
+            return diff_text(glossary.diff(self.term_id))
+        except NotFound as exc:
             return Text(str(exc), style="dim italic")
-        return result
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -233,7 +215,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Done)
     def done(self, message: Done) -> None:
-        self.notify(str(_get(message.result, "message", message.result)), title="committed")
+        self.notify(message.result.message, title="committed")
         self.load()
 
     def action_back(self) -> None:
