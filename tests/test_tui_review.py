@@ -82,7 +82,7 @@ async def test_promote_draft_to_candidate_through_the_full_entry_gate(demo_repo:
         await settle(pilot)
         text = await open_review(pilot, "SLACK_WATER")
         assert "Gates for draft → candidate" in text
-        assert "✓ provenance — snippet found: sources.0 (DEMO-001)" in text
+        assert "✓ provenance — a source whose snippet is found in its module" in text
         assert "All gates pass" in text
         await press(pilot, "p", "y")
         assert notified(pilot, "SLACK_WATER: promote draft → candidate")

@@ -435,19 +435,12 @@ class Glossary:
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
     def gate_checklist(self, term_id: str, target: Status | str | None = None) -> Checklist:
-        """The gates between the term's status and `target` (default: the next status), each ticked
-        or crossed with its reason, as the acting identity would meet them. Writes nothing."""
-        from authoring.repo import actions
-        from authoring.workflow.checklist import Checklist, promotion_checklist
-        from authoring.workflow.statuses import next_up
+        """`gate_report` as a checklist: every gate of the promotion ticked or crossed with its reason."""
+        from authoring.workflow.checklist import promotion_checklist
 
-        with self.transaction() as tx:  # nothing is written: the lock only makes the reading consistent
-            loaded = actions.load_for_action(self, tx, term_id)
-        goal = _status(target) or next_up(loaded.status)
-        if goal is None:
-            return Checklist(term_id, loaded.status.value, None)
-        gi = actions.gate_input(self, loaded, self.actor(), with_sources=goal is Status.CANDIDATE)
-        return promotion_checklist(term_id, gi, loaded.status, goal)
+        report = self.gate_report(term_id, target)
+        return promotion_checklist(term_id, report.status, report.target, report.missing, str(self.actor()),
+                                   report.approvals.valid)
 
     def review_events(self, term_id: str) -> list[ReviewEvent]:
         """The term's review events, oldest first (unreadable event files are reported by `audit`)."""

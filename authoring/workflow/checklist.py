@@ -1,7 +1,7 @@
 """The gate checklist of a promotion: every gate of the move, ticked or not, with the reason.
 
-It asks the gates themselves (`gates.move_gaps`) what is missing and files each unmet gate under
-the gate it belongs to, so the checklist can never disagree with what a promotion would refuse.
+It takes what the gates themselves said is missing and files each unmet gate under the gate it
+belongs to, so the checklist can never disagree with what a promotion would refuse.
 
 Must never: touch Git, files or a UI; decide a gate differently from `gates`.
 """
@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from authoring.core.model import Status
-from authoring.workflow import gates
-from authoring.workflow.statuses import Move
 
 # The gates of each promotion, in the order a user would fix them, with the prefixes of their gaps.
 CANDIDATE_GATES = (
@@ -66,30 +64,31 @@ class Checklist:
                 "gates": [item.to_json() for item in self.items]}
 
 
-def promotion_checklist(term_id: str, gi: gates.GateInput, current: Status, target: Status) -> Checklist:
-    """Every gate of `current → target`, each ticked or crossed with its reasons."""
-    missing = gates.move_gaps(gi, Move.PROMOTE, current, target, None)
-    spec = CANDIDATE_GATES if target is Status.CANDIDATE else RATIFIED_GATES if target is Status.RATIFIED else ()
+def promotion_checklist(term_id: str, current: str, target: str | None, missing: list[str], actor: str,
+                        approvers: list[str]) -> Checklist:
+    """Every gate of `current → target`, each ticked or crossed with its reasons.
+
+    `missing` is what the gates said (`gates.move_gaps`, via the service's `gate_report`); each gap is
+    filed under the gate it belongs to, so the checklist never disagrees with a real promotion.
+    """
+    if target is None:
+        return Checklist(term_id, current, None, [GateItem(gap.split(":", 1)[0], False, gap) for gap in missing])
+    spec = CANDIDATE_GATES if target == Status.CANDIDATE.value else \
+        RATIFIED_GATES if target == Status.RATIFIED.value else ()
     items: list[GateItem] = []
     claimed: set[str] = set()
     for name, meaning, prefixes in spec:
         gaps = [gap for gap in missing if gap.startswith(prefixes)]
         claimed.update(gaps)
-        items.append(GateItem(name, not gaps, "; ".join(gaps) if gaps else _satisfied(name, meaning, gi)))
+        if gaps:
+            items.append(GateItem(name, False, "; ".join(gaps)))
+        elif name == "permission":
+            items.append(GateItem(name, True, f"{actor} may promote"))
+        elif name == "approvals" and approvers:
+            items.append(GateItem(name, True, f"{len(approvers)} valid: {', '.join(approvers)}"))
+        else:
+            items.append(GateItem(name, True, meaning))
     for gap in missing:  # anything the table above does not name (a move that is not allowed at all)
         if gap not in claimed:
             items.append(GateItem(gap.split(":", 1)[0], False, gap))
-    return Checklist(term_id, current.value, target.value, items)
-
-
-def _satisfied(name: str, meaning: str, gi: gates.GateInput) -> str:
-    """What satisfied a gate, where there is something useful to say."""
-    if name == "permission":
-        return f"{gi.actor} is {'an' if gi.role.value[:1] in 'aeiou' else 'a'} {gi.role.value}"
-    if name == "provenance":
-        found = [f"sources.{c.index} ({c.module})" for c in gi.sources if c.found]
-        return "snippet found: " + ", ".join(found) if found else meaning
-    if name == "approvals":
-        valid = gates.tally(gi.entry, gi.events, gi.people).valid
-        return f"{len(valid)} valid: {', '.join(valid)}" if valid else meaning
-    return meaning
+    return Checklist(term_id, current, target, items)
