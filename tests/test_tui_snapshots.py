@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
 from authoring.tui.widgets.term_table import TermTable
 from tests.tui_support import make_app, press, settle
@@ -48,7 +49,13 @@ def test_snapshot_malformed_term(demo_repo: Path, snap_compare: Any) -> None:
 
 
 def test_snapshot_edit_preview(demo_repo: Path, snap_compare: Any) -> None:
-    run_before = at("SLACK_WATER", "e", *"symbol", "enter", "f6", *"W_s", "ctrl+s")
+    typing = at("SLACK_WATER", "e", *"symbol", "enter", "f6", *"W_s", "ctrl+s")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await typing(pilot)
+        pilot.app.screen.query_one(TextArea).cursor_blink = False  # a blinking cursor makes the snapshot flaky
+        await settle(pilot)
+
     assert snap_compare(make_app(demo_repo), terminal_size=(100, 30), run_before=run_before)
 
 
