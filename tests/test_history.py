@@ -195,3 +195,17 @@ def test_history_through_a_merge_shows_both_branches_and_the_merge(tmp_path: Pat
     # the merge, against its first parent, brings in the other branch's change
     assert [c["path"] for c in by_commit[merge]["changes"]] == ["triad.art"]
     assert entries[-1]["action"] == "create"
+
+
+def test_blobs_are_read_in_one_batch_and_unknown_ids_are_left_out(tmp_path: Path) -> None:
+    from authoring.repo.git import Git, blob_id
+
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text()})
+    data = (repo / "terms/TIDAL_LOOM.md").read_bytes()
+    empty = plain_commit(repo, {"terms/EMPTY.md": ""}, "an empty file")
+    assert empty
+    with Git(repo) as g:
+        found = g.read_blobs([blob_id(data), "0" * 40, blob_id(b""), blob_id(data)])
+        assert found == {blob_id(data): data, blob_id(b""): b""}
+        assert g.blob_at("HEAD", "terms/TIDAL_LOOM.md") == blob_id(data)
+        assert g.read_blob("HEAD:terms/TIDAL_LOOM.md") == data
