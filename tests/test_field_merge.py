@@ -29,8 +29,7 @@ entries = st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), values, max_siz
 def test_a_side_that_changed_nothing_takes_the_other_sides_data(base: dict[str, Any], other: dict[str, Any]) -> None:
     theirs_only = merge_data(base, base, other)
     assert theirs_only.conflicts == []
-    if not theirs_only.removals:
-        assert theirs_only.merged == other
+    assert theirs_only.merged == other
     ours_only = merge_data(base, other, base)
     assert ours_only.conflicts == [] and ours_only.edits == [] and ours_only.merged == other
 
@@ -127,13 +126,42 @@ def test_a_conflict_inside_a_flow_list_marks_the_whole_line() -> None:
     assert [p.code for p in problems] == ["merge-conflict"]
 
 
-def test_a_field_removed_on_their_side_goes_to_the_text_merge() -> None:
+def test_a_field_removed_on_their_side_is_removed_with_its_lines() -> None:
     ours = _variant(SLACK, (b'symbol: ""', b'symbol: "S"'))
-    theirs = _variant(SLACK, (b"license: CC-BY-SA-4.0\n", b""))
+    theirs = _variant(SLACK, (b"license: CC-BY-SA-4.0\n", b""), (b"  antonyms: []\n", b""),
+                      (b"  philosophy: |\n    The quiet moments are when a system shows what its noise alone would make"
+                       b" of it.\n", b""))
+    merged, outcome = merge_term_bytes(SLACK, ours, theirs, "terms/SLACK_WATER.md")
+    assert (outcome.method, outcome.exit_code) == ("fields", 0)
+    assert merged == _variant(theirs, (b'symbol: ""', b'symbol: "S"'))
+
+
+def test_a_removal_that_cannot_be_made_in_place_goes_to_the_text_merge() -> None:
+    # `module` is the first key of a `- module: …` item: its line carries the item's dash.
+    ours = _variant(SLACK, (b'symbol: ""', b'symbol: "S"'))
+    theirs = _variant(SLACK, (b"  - module: DEMO-001\n    excerpt: |", b"  - excerpt: |"))
     merged, outcome = merge_term_bytes(SLACK, ours, theirs, "terms/SLACK_WATER.md")
     assert outcome.method == "text" and outcome.exit_code == 0
-    assert "theirs removed license" in outcome.notes[0]
-    assert merged == _variant(ours, (b"license: CC-BY-SA-4.0\n", b""))
+    assert "cannot remove context_windows.0.module in place" in outcome.notes[0]
+    assert merged == _variant(theirs, (b'symbol: ""', b'symbol: "S"'))
+
+
+def test_removed_on_one_side_and_changed_on_the_other_is_a_conflict() -> None:
+    ours = _variant(SLACK, (b"license: CC-BY-SA-4.0", b"license: CC0-1.0"))
+    theirs = _variant(SLACK, (b"license: CC-BY-SA-4.0\n", b""))
+    merged, outcome = merge_term_bytes(SLACK, ours, theirs, "terms/SLACK_WATER.md")
+    assert outcome.conflicts == ["license: one side removed it, the other changed it"]
+    assert b"<<<<<<< ours: license\nlicense: CC0-1.0\n=======\n>>>>>>> theirs: license\n---\n" in merged
+    # and the other way round: our side removed it, theirs changed it
+    merged, outcome = merge_term_bytes(SLACK, theirs, ours, "terms/SLACK_WATER.md")
+    assert outcome.conflicts == ["license: one side removed it, the other changed it"]
+    assert merged.endswith(b"  downstream_effects: []\n<<<<<<< ours: license\n=======\nlicense: CC0-1.0\n"
+                           b">>>>>>> theirs: license\n---\n" + SLACK.split(b"---\n")[-1])
+    nested_ours = _variant(SLACK, (b"  antonyms: []\n", b""))
+    nested_theirs = _variant(SLACK, (b"  antonyms: []", b"  antonyms: [FLOOD]"))
+    merged, _ = merge_term_bytes(SLACK, nested_ours, nested_theirs, "terms/SLACK_WATER.md")
+    assert (b"  prerequisites: [TIDAL_LOOM]\n  downstream_effects: []\n<<<<<<< ours: crosslinks.antonyms\n=======\n"
+            b"  antonyms: [FLOOD]\n>>>>>>> theirs: crosslinks.antonyms\nlicense:") in merged
 
 
 def test_the_driver_command_writes_the_result_over_ours_and_exits_by_conflicts(tmp_path: Path) -> None:

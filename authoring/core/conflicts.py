@@ -84,7 +84,20 @@ class ConflictSpan:
 
 def conflict_span(ours: TermFile, theirs: TermFile, block: int, path: FieldPath,
                   base: TermFile | None = None) -> ConflictSpan:
-    """The narrowest field at or above `path` that sits on lines of its own on both sides."""
+    """The narrowest field at or above `path` that sits on lines of its own on both sides.
+
+    A field one side removed is shown with that side empty: where ours lacks it, the markers go at
+    the end of its parent on our side.
+    """
+    original = field_lines(base, block, path) if base is not None and path else None
+    if path and _missing(theirs, block, path):
+        mine = field_lines(ours, block, path)
+        if mine is not None:
+            return ConflictSpan(block, path, mine, FieldLines(0, 0), original)
+    if path and _missing(ours, block, path):
+        other, parent = field_lines(theirs, block, path), field_lines(ours, block, path[:-1])
+        if other is not None and parent is not None:
+            return ConflictSpan(block, path, FieldLines(parent.end, parent.end), other, original)
     for length in range(len(path), -1, -1):
         candidate = path[:length]
         mine, other = field_lines(ours, block, candidate), field_lines(theirs, block, candidate)
@@ -92,6 +105,17 @@ def conflict_span(ours: TermFile, theirs: TermFile, block: int, path: FieldPath,
             original = field_lines(base, block, candidate) if base is not None else None
             return ConflictSpan(block, candidate, mine, other, original)
     raise AssertionError("the whole block always has lines of its own")  # pragma: no cover
+
+
+def _missing(term: TermFile, block: int, path: FieldPath) -> bool:
+    parsed = term.blocks[block]
+    if parsed is None or parsed.node is None:
+        return False
+    try:
+        find_node(parsed.node, path)
+    except KeyError:
+        return True
+    return False
 
 
 def write_markers(ours: TermFile, theirs: TermFile, spans: list[ConflictSpan], newline: str,

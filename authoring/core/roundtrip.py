@@ -32,7 +32,7 @@ from authoring.errors import EditError, ParseError
 
 @dataclass(frozen=True)
 class Change:
-    """One requested change: `kind` is "set" or "append", in block `block` (-1: the entry)."""
+    """One requested change: `kind` is "set", "append" or "remove", in block `block` (-1: the entry)."""
 
     kind: str
     path: FieldPath
@@ -125,6 +125,32 @@ class Editor:
             return
         self._append(parsed, node, value)
         self._commit_change(Change("append", path, value, block))
+
+    def remove(self, path: FieldPath, block: int = -1) -> None:
+        """Remove a mapping key and its value, lines and all (a merge applying the other side's removal).
+
+        Only a key that sits on lines of its own in a block mapping with other keys: a key inside
+        `{...}`, the first key of a `- key: value` list item, or a mapping's only key is refused with
+        `EditError` (removing its lines would take more, or leave an empty block).
+        """
+        parsed = self._parsed(block)
+        try:
+            key_node, node, parent = find_node(_root(parsed), path)
+        except KeyError:
+            raise EditError(f"{format_path(path)} is not there to remove") from None
+        if key_node is None or not isinstance(parent, MappingNode) or parent.flow_style or len(parent.value) < 2:
+            raise EditError(f"cannot remove {format_path(path)} in place: it does not sit on lines of its own")
+        text = self._block_text(parsed)
+        start, end = int(key_node.start_mark.index), content_end(node, text)
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        rest = text[end:line_end].strip()
+        if text[line_start:start].strip(" \t") or (rest and not rest.startswith("#")):
+            raise EditError(f"cannot remove {format_path(path)} in place: it shares its lines with other values")
+        base = parsed.block.content_start
+        self._splice(base + line_start, base + line_end, "")
+        self._commit_change(Change("remove", path, None, block))
 
     # -- splicing ------------------------------------------------------------------------------
 
@@ -307,6 +333,8 @@ class Editor:
         for change in changes:  # slow path: one change at a time, each verified
             if change.kind == "append":
                 self.append(change.path, change.value, change.block)
+            elif change.kind == "remove":
+                self.remove(change.path, change.block)
             else:
                 self.set(change.path, change.value, change.block)
 
@@ -378,6 +406,8 @@ def apply_change(data: Any, change: Change) -> Any:
     if change.kind == "append":
         container = current[int(last)] if isinstance(current, list) else current.get(last, current.get(str(last)))
         container.append(copy.deepcopy(change.value))
+    elif change.kind == "remove":
+        del current[last if last in current else str(last)]
     elif isinstance(current, list):
         current[int(last)] = copy.deepcopy(change.value)
     else:

@@ -5,8 +5,8 @@ the edits that turn ours into it (each later made through `roundtrip.Editor`, so
 does not touch stays byte for byte), and the fields both sides changed differently (conflicts).
 
 Rules, applied at every level of the data:
-- a field changed on one side only takes that side's value (added or changed; a removal is
-  recorded in `removals`, which the caller hands to a text merge, because edits never delete);
+- a field changed on one side only takes that side's value (added, changed, or removed: a key
+  their side removed is a `remove` edit, also listed in `removals`);
 - the same change on both sides is taken once;
 - mappings changed on both sides merge key by key;
 - lists changed on both sides merge item by item over the items the base had, and items both
@@ -39,7 +39,7 @@ MISSING = _Missing.MISSING
 
 @dataclass(frozen=True)
 class FieldEdit:
-    """One edit to make on our side: `set` a field (adding it when missing) or `append` to a list."""
+    """One edit to make on our side: `set` a field (adding it when missing), `append` to a list, `remove` a key."""
 
     kind: str
     path: FieldPath
@@ -113,7 +113,8 @@ def _merge(path: FieldPath, base: Any, ours: Any, theirs: Any, resolvers: dict[F
     if ours == base:
         if theirs is MISSING:
             result.removals.append(path)
-            return ours
+            result.edits.append(FieldEdit("remove", path, None))
+            return MISSING
         # Descend to the values that changed, so the edits touch their lines and no others.
         if isinstance(ours, dict) and isinstance(theirs, dict):
             return _merge_mappings(path, ours, ours, theirs, resolvers, result)

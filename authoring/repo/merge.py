@@ -16,8 +16,9 @@ three-way text merge. The repository's policy on top of the generic rules:
 
 A field both sides changed differently is a conflict: the driver exits 1 and leaves conflict
 markers around that field's lines only, everything else merged. Anything it cannot merge this way
-(a side that does not parse, a different number of front-matter blocks, a field one side removed)
-falls back to `git merge-file` on the whole file, with its result and exit status.
+(a side that does not parse, a different number of front-matter blocks, a removal that cannot be
+made in place, such as an item dropped from a list) falls back to `git merge-file` on the whole
+file, with its result and exit status.
 
 Must never: lose a side's change silently; run Git except through `repo.git`.
 """
@@ -32,7 +33,7 @@ from deepdiff import DeepDiff
 
 from authoring.core.conflicts import conflict_span, write_markers
 from authoring.core.model import Status
-from authoring.core.paths import FieldPath, format_path
+from authoring.core.paths import FieldPath
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import Text, atomic_write
@@ -126,9 +127,6 @@ def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, displa
         raise _TextFallback("the sides have different numbers of front-matter blocks")
     results = [merge_data(_plain(base, i), _plain(ours, i), _plain(theirs, i), RESOLVERS)
                for i in range(len(ours.blocks))]
-    for result in results:
-        if result.removals:
-            raise _TextFallback(f"theirs removed {', '.join(format_path(p) for p in result.removals)}")
     _refuse_stale_ratification(results, base, ours, theirs)
     outcome = MergeOutcome(display, "fields")
     merged_term = _apply(ours, results)
@@ -186,6 +184,8 @@ def _apply(ours: TermFile, results: list[MergeResult]) -> TermFile:
             for edit in result.edits:
                 if edit.kind == "append":
                     editor.append(edit.path, edit.value, block=index)
+                elif edit.kind == "remove":
+                    editor.remove(edit.path, block=index)
                 else:
                     editor.set(edit.path, edit.value, block=index)
     except AuthoringError as exc:
