@@ -8,6 +8,8 @@ from pathlib import Path
 from authoring.core.frontmatter import lines_of
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
+from authoring.errors import AuthoringError
+from authoring.repo.git import merge_file
 from authoring.repo.merge import merge_term_bytes
 
 
@@ -67,3 +69,27 @@ def test_the_same_field_changed_both_ways_marks_only_its_lines_on_the_corpus(cor
         before = {p.code for p in term.problems}
         after = [p.code for p in load_term(term.path, term.display, merged).problems if p.code not in before]
         assert after == ["merge-conflict"], term.display
+
+
+def test_a_key_removed_on_their_side_merges_as_gits_text_merge_would_on_the_corpus(corpus: Path) -> None:
+    """Where Git's own text merge is clean, the field merge of a removal must give the very same bytes."""
+    compared = 0
+    for term in _sample(corpus):
+        assert term.entry is not None
+        removable = [key for key in ("license", "naming_notes", "poetic_connections") if key in term.entry]
+        if not removable:
+            continue
+        editor = Editor(term)
+        try:
+            editor.remove((removable[0],))
+        except AuthoringError:
+            continue  # not on lines of its own here: the driver hands such files to the text merge
+        theirs, ours = editor.render(), _ours(term)
+        expected, conflicts = merge_file(ours, term.data, theirs)
+        if conflicts:
+            continue
+        merged, outcome = merge_term_bytes(term.data, ours, theirs, term.display)
+        assert (outcome.method, outcome.conflicts) == ("fields", []), (term.display, outcome.notes)
+        assert merged == expected, term.display
+        compared += 1
+    assert compared > 20
