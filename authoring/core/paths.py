@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 from authoring.errors import UsageError
 
@@ -71,7 +71,7 @@ def mapping_get(node: MappingNode, key: str | int) -> tuple[ScalarNode, Node] | 
     """The (key node, value node) pair for `key` in a mapping node, matching keys as text."""
     wanted = str(key)
     for key_node, value_node in node.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == wanted:
+        if key_node.id == "scalar" and key_node.value == wanted:
             return key_node, value_node
     return None
 
@@ -79,19 +79,20 @@ def mapping_get(node: MappingNode, key: str | int) -> tuple[ScalarNode, Node] | 
 def find_node(root: Node, path: FieldPath) -> tuple[Node | None, Node, Node | None]:
     """Walk `path` from `root`: (key node or None for list items, value node, parent node).
 
-    Raises `KeyError` with the first missing part.
+    Raises `KeyError` with the first missing part. Nodes are told apart by `node.id`, so the
+    graphs of ruamel and of libyaml (`fastyaml`) walk alike.
     """
     current: Node = root
     key_node: Node | None = None
     parent: Node | None = None
     for part in path:
         parent = current
-        if isinstance(current, MappingNode):
+        if current.id == "mapping":
             pair = mapping_get(current, part)
             if pair is None:
                 raise KeyError(part)
             key_node, current = pair
-        elif isinstance(current, SequenceNode) and isinstance(part, int):
+        elif current.id == "sequence" and isinstance(part, int):
             if part >= len(current.value):
                 raise KeyError(part)
             key_node, current = None, current.value[part]

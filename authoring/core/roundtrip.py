@@ -52,6 +52,8 @@ class Editor:
             errors = term.errors or [p for p in term.problems]
             raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
                              errors)
+        if not term.round_trip:  # a fast reading (for checking) has no spans to splice into: read it again
+            term = load_term(term.path, term.display, term.data)
         self.original = term
         self.term = term
         self.changes: list[Change] = []

@@ -49,6 +49,9 @@ class ParsedBlock:
     node: Node | None
     data: Any
     plain: Any
+    round_trip: bool = True
+    """True when `node` and `data` are ruamel's round-trip objects (editable); False for a
+    `fastyaml` reading, whose `data` is plain and whose nodes are libyaml's (read-only use)."""
 
 
 def location(split: Split, block: Block, index: int) -> tuple[int, int, str]:
@@ -83,7 +86,7 @@ def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
         finally:
             parser.dispose()
     except MarkedYAMLError as exc:
-        raise ParseError(_message_of(exc), [_problem_of_marked(exc, split, block, path)]) from None
+        raise ParseError(message_of(exc), [problem_of_marked(exc, split, block, path)]) from None
     except RecursionError:
         raise ParseError(
             "nesting too deep",
@@ -124,11 +127,13 @@ def _bad_timestamp_index(root: Node) -> int:
     return 0
 
 
-def _message_of(exc: MarkedYAMLError) -> str:
+def message_of(exc: MarkedYAMLError) -> str:
+    """The words of a ruamel error, without its marks (the problem carries the location)."""
     return " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
 
 
-def _problem_of_marked(exc: MarkedYAMLError, split: Split, block: Block, path: str) -> Problem:
+def problem_of_marked(exc: MarkedYAMLError, split: Split, block: Block, path: str) -> Problem:
+    """The located problem for a ruamel error inside `block`."""
     mark = exc.problem_mark or exc.context_mark
     index = mark.index if mark is not None else 0
     problem = (exc.problem or "").strip()
@@ -160,7 +165,11 @@ def _hint_for(split: Split, block: Block, index: int) -> str | None:
 
 
 def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
-    """Bound the expanded size and depth of the node graph; refuse recursive aliases and Python tags."""
+    """Bound the expanded size and depth of the node graph; refuse recursive aliases and Python tags.
+
+    Nodes are told apart by `node.id` ("scalar", "sequence", "mapping"), which ruamel's and
+    libyaml's nodes (see `fastyaml`) both carry, so either graph walks the same.
+    """
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -183,10 +192,10 @@ def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
                                                      fix="remove the tag")])
         active.add(key)
         total = 1
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":
             for k, v in node.value:
                 total += size(k, depth + 1) + size(v, depth + 1)
-        elif isinstance(node, SequenceNode):
+        elif node.id == "sequence":
             for item in node.value:
                 total += size(item, depth + 1)
         active.discard(key)
@@ -213,10 +222,10 @@ def unusual_tags(root: Node) -> list[Node]:
         seen.add(id(node))
         if node.tag and node.tag not in _STANDARD_TAGS:
             found.append(node)
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":
             for k, v in node.value:
                 stack.extend((k, v))
-        elif isinstance(node, SequenceNode):
+        elif node.id == "sequence":
             stack.extend(node.value)
     return found
 

@@ -1,0 +1,322 @@
+"""A fast reading of one front-matter block that agrees with `yamlio.parse_block`, or defers to it.
+
+ruamel.yaml's round-trip parser is pure Python (≈12 ms a block); libyaml, through PyYAML's C
+extension, composes the same text in a fraction of that. This module composes with libyaml and
+builds the plain data itself, resolving plain scalars with ruamel's own YAML 1.2 resolver table and
+constructing every non-string scalar with ruamel's own constructors, so values are ruamel's.
+Whenever anything is doubtful it hands the block to `yamlio.parse_block` (the authority):
+explicit tags, aliases, merge keys, duplicate keys, non-scalar keys, tabs, directives, unusual
+line breaks, nesting past the depth bound — and every text that libyaml rejects, since problems
+must carry ruamel's own located messages.
+
+A block that libyaml rejects inside one top-level key of a root block mapping is handed to ruamel
+from that key's line on (ruamel's state at a column-0 key of the root mapping is its state at the
+start of a document), which gives ruamel's own error at the same place for a fraction of the cost.
+The prefix before that line must compose cleanly with libyaml and define no anchor; any other
+outcome (ruamel accepts the rest, or fails in its composer or constructor) falls back to the
+whole block. `tests/test_fastyaml.py` proves agreement on every block of the corpus.
+
+The node graph of a fast block is PyYAML's (same `.id`, `.tag`, `.value`, `.start_mark.index`);
+`paths` and `yamlio` walk either kind. Such blocks are for reading and checking only
+(`ParsedBlock.round_trip` is False): the editor reloads a file through ruamel before it edits.
+
+Must never: write files, touch Git or a UI, or return a value ruamel would not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import yaml
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.parser import ParserError
+from ruamel.yaml.scanner import ScannerError
+from yaml._yaml import CParser
+
+from authoring.core.frontmatter import Block, Split
+from authoring.core.yamlio import (
+    MAX_DEPTH,
+    ParsedBlock,
+    message_of,
+    new_yaml,
+    parse_block,
+    problem_of_marked,
+    to_plain,
+)
+from authoring.errors import ParseError
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+# Tags whose scalars we construct (with ruamel's constructors); any other resolved tag is doubtful.
+_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _BOOL}
+
+# Markers our resolver gives libyaml, so that we know which scalars were plain (resolved by us) and
+# which carried an explicit tag (doubtful).
+_PLAIN = "?plain"
+_QUOTED = "?quoted"
+_COLLECTION = "?collection"
+
+# Text that libyaml and ruamel may read differently: tabs (indentation rules differ), directives
+# (version-dependent resolution), YAML 1.1 line breaks and stray byte-order marks, control characters.
+_DOUBTFUL_CHARS = re.compile("[\t\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A top-level key of a block mapping, at column 0: where ruamel's parser state is a fresh document's.
+_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*:(?:[ \r\n]|$)")
+
+
+class Doubt(Exception):
+    """The fast reading cannot vouch for ruamel's answer; ask ruamel."""
+
+
+class _Composer(CParser):  # type: ignore[misc]  # PyYAML's C extension is untyped
+    """libyaml's composer with our resolver hooks: tag markers, and a depth bound checked on the way down.
+
+    The bound matters for safety as well as agreement: PyYAML's C composer recurses on the C stack,
+    and a few hundred thousand nested brackets would crash the process.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH + 1:
+            raise Doubt("nesting too deep")
+
+    def ascend_resolver(self) -> None:
+        self.depth -= 1
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _QUOTED
+        return _COLLECTION
+
+
+class _Ruamel:
+    """ruamel's resolver table and scalar constructors, made once (they are what values must equal)."""
+
+    def __init__(self) -> None:
+        from ruamel.yaml.nodes import ScalarNode
+
+        loader = new_yaml()
+        self.resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
+            key: [(str(tag), regexp) for tag, regexp in pairs]
+            for key, pairs in loader.resolver.versioned_resolver.items()
+        }
+        self.common = self.resolvers.get(None, [])
+        self.constructor = loader.constructor
+        self.scalar_node = ScalarNode
+
+    def tag_of(self, value: str) -> str:
+        """The tag ruamel's YAML 1.2 resolver gives a plain scalar."""
+        candidates = self.resolvers.get(value[0] if value else "", [])
+        for tag, regexp in candidates + self.common if self.common else candidates:
+            if regexp.match(value):
+                return tag
+        return _STR
+
+    def construct(self, tag: str, node: Any) -> Any:
+        """A non-string scalar, constructed by ruamel's own function for its tag, as plain Python."""
+        scalar = self.scalar_node(tag, node.value, node.start_mark, node.end_mark, style=None)
+        method = self.constructor.yaml_constructors[tag]
+        return to_plain(method(self.constructor, scalar))
+
+
+_RUAMEL: _Ruamel | None = None
+
+
+def _ruamel() -> _Ruamel:
+    global _RUAMEL
+    if _RUAMEL is None:
+        _RUAMEL = _Ruamel()
+    return _RUAMEL
+
+
+def parse_block_fast(split: Split, block: Block, path: str) -> ParsedBlock:
+    """What `yamlio.parse_block` returns for this block (values and problems alike), faster.
+
+    Raises `ParseError` exactly when `parse_block` does, with the same problems.
+    """
+    content = split.content(block)
+    if _DOUBTFUL_CHARS.search(content) or content.startswith("%") or "\n%" in content:
+        return parse_block(split, block, path)
+    try:
+        node = _compose(content)
+        plain = _plain(node) if node is not None else None
+    except Doubt:
+        return parse_block(split, block, path)
+    except yaml.YAMLError as exc:
+        _raise_ruamel_error(split, block, path, content, exc)
+        return parse_block(split, block, path)  # ruamel disagrees with libyaml: its word stands
+    return ParsedBlock(block, node, plain, plain, round_trip=False)
+
+
+def _compose(content: str) -> Any:
+    composer = _Composer(content)
+    try:
+        return composer.get_single_node()
+    finally:
+        composer.dispose()
+
+
+def _plain(root: Any) -> Any:
+    """The plain data of a libyaml node graph, as ruamel would construct it; `Doubt` when unsure."""
+    ruamel = _ruamel()
+    seen: set[int] = set()
+
+    def build(node: Any) -> Any:
+        key = id(node)
+        if key in seen:  # an alias: ruamel's alias checks (bombs, recursion) decide
+            raise Doubt("alias")
+        seen.add(key)
+        tag = node.tag
+        kind = node.id
+        if kind == "scalar":
+            if tag == _QUOTED:
+                node.tag = _STR
+                return node.value
+            if tag != _PLAIN:
+                raise Doubt("explicit tag")
+            value: str = node.value
+            node.style = None  # libyaml says "" for plain; ruamel says None
+            resolved = ruamel.tag_of(value)
+            node.tag = resolved
+            if resolved == _STR:
+                return value
+            if resolved == _NULL:
+                return None
+            if resolved in _CONSTRUCTED:
+                return ruamel.construct(resolved, node)
+            raise Doubt(f"scalar tag {resolved}")
+        if tag != _COLLECTION:
+            raise Doubt("explicit tag")
+        if kind == "sequence":
+            node.tag = _SEQ
+            return [build(item) for item in node.value]
+        node.tag = _MAP
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar":
+                raise Doubt("non-scalar key")
+            item_key = build(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge" or item_key in mapping:
+                raise Doubt("merge or duplicate key")
+            mapping[item_key] = build(value_node)
+        return mapping
+
+    return build(root)
+
+
+def _raise_ruamel_error(split: Split, block: Block, path: str, content: str, exc: yaml.YAMLError) -> None:
+    """Raise ruamel's own `ParseError` for a block libyaml rejected, parsing as little as is safe.
+
+    Returns (without raising) when only a whole-block parse can say what ruamel says.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return
+    error_index = int(mark.index)
+    region = _region_around(content, error_index)
+    if region is None:
+        return
+    start, end = region
+    error_line_end = content.find("\n", error_index)
+    error_line_end = len(content) if error_line_end < 0 else error_line_end
+    part = dataclasses.replace(block, content_start=block.content_start + start,
+                               content_end=block.content_start + end,
+                               first_line=block.first_line + content.count("\n", 0, start))
+    loader = new_yaml()
+    try:
+        constructor, parser = loader.get_constructor_parser(content[start:end])
+        try:
+            constructor.composer.get_single_node()
+        finally:
+            parser.dispose()
+    except (ScannerError, ParserError) as error:
+        found = error.problem_mark
+        # Only an error ruamel finds inside the region, no later than the line libyaml stopped on,
+        # is certainly the one it finds in the whole block; anything else is asked of the whole block.
+        if found is None or start + int(found.index) > error_line_end:
+            return
+        raise ParseError(message_of(error), [problem_of_marked(error, split, part, path)]) from None
+    except (MarkedYAMLError, RecursionError):
+        return
+
+
+class _Frame:
+    """An open collection while replaying libyaml's events: its kind and the last key it began."""
+
+    __slots__ = ("block_mapping", "expect_key", "last_key")
+
+    def __init__(self, block_mapping: bool) -> None:
+        self.block_mapping = block_mapping
+        self.expect_key = True
+        self.last_key: tuple[int, int] | None = None  # (index, column) of the key's first character
+
+
+def _region_around(content: str, error_index: int) -> tuple[int, int] | None:
+    """The smallest span around `error_index` that ruamel reads exactly as inside the whole block.
+
+    It starts at the line of the last plain key of the innermost block mapping still open where
+    libyaml stopped (a key alone at the start of its line, after indentation: ruamel's state there
+    is that of a new document whose root mapping sits at that column) and ends before the first
+    later line indented less than that key, where that mapping has certainly ended. Found by
+    replaying libyaml's events up to its error; None when no such key exists.
+    """
+    parser = CParser(content)
+    frames: list[_Frame] = []
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            top = frames[-1] if frames else None
+            if top is not None and top.block_mapping and top.expect_key and isinstance(event, yaml.ScalarEvent) \
+                    and not event.style:
+                top.last_key = (int(event.start_mark.index), int(event.start_mark.column))
+            if isinstance(event, yaml.MappingStartEvent):
+                frames.append(_Frame(block_mapping=not event.flow_style))
+            elif isinstance(event, yaml.SequenceStartEvent):
+                frames.append(_Frame(block_mapping=False))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frames.pop()
+                _toggle(frames)
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                _toggle(frames)
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    for frame in reversed(frames):
+        if not frame.block_mapping or frame.last_key is None:
+            continue
+        index, column = frame.last_key
+        line_start = index - column
+        if index > error_index or line_start < 0 or content[line_start:index].strip(" "):
+            continue
+        return line_start, _end_of_indented(content, error_index, column)
+    return None
+
+
+def _toggle(frames: list[_Frame]) -> None:
+    """A node inside the innermost collection is complete: in a mapping, keys and values alternate."""
+    if frames and frames[-1].block_mapping:
+        frames[-1].expect_key = not frames[-1].expect_key
+
+
+def _end_of_indented(content: str, error_index: int, column: int) -> int:
+    """Offset of the first line after the error's line indented less than `column` (or the end)."""
+    offset = content.find("\n", error_index)
+    while offset >= 0:
+        start = offset + 1
+        offset = content.find("\n", start)
+        line = content[start:] if offset < 0 else content[start:offset]
+        stripped = line.lstrip(" ")
+        if stripped.strip() and len(line) - len(stripped) < column:
+            return start
+    return len(content)
