@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from authoring.cli.app import GLOBALS, app, emit, open_glossary, run
+from authoring.cli.progress import TerminalProgress
 from authoring.errors import ExitCode, Severity
 
 
@@ -21,8 +22,8 @@ def list_terms(
     """Terms with status, version, last update and problem count."""
 
     def body() -> None:
-        with open_glossary() as glossary:
-            rows = glossary.summaries()
+        with open_glossary() as glossary, TerminalProgress("indexing") as progress:
+            rows = glossary.summaries(progress=progress)
         if status:
             rows = [r for r in rows if r.status == status]
         data = [{"id": r.id, "term": r.term, "status": r.status, "version": r.version,
@@ -83,9 +84,9 @@ def check(
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
 
     def body() -> None:
-        with open_glossary() as glossary:
+        with open_glossary() as glossary, TerminalProgress("checking") as progress:
             wanted = glossary.term_ids_for(term_ids) if term_ids else glossary.term_ids()
-            problems = glossary.check(wanted)
+            problems = glossary.check(wanted, progress)
             checked = len(wanted)
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)
         warnings = sum(1 for p in problems if p.severity == Severity.WARNING)

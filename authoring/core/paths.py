@@ -67,11 +67,16 @@ def get_value(data: Any, path: FieldPath) -> Any:
     return current
 
 
+def kind_of(node: Any) -> str:
+    """"scalar", "sequence" or "mapping": ruamel's and libyaml's nodes (see `fastyaml`) both say so in `.id`."""
+    return str(getattr(node, "id", ""))
+
+
 def mapping_get(node: MappingNode, key: str | int) -> tuple[ScalarNode, Node] | None:
     """The (key node, value node) pair for `key` in a mapping node, matching keys as text."""
     wanted = str(key)
     for key_node, value_node in node.value:
-        if key_node.id == "scalar" and key_node.value == wanted:
+        if kind_of(key_node) == "scalar" and key_node.value == wanted:
             return key_node, value_node
     return None
 
@@ -87,12 +92,12 @@ def find_node(root: Node, path: FieldPath) -> tuple[Node | None, Node, Node | No
     parent: Node | None = None
     for part in path:
         parent = current
-        if current.id == "mapping":
-            pair = mapping_get(current, part)
+        if kind_of(current) == "mapping":
+            pair = mapping_get(current, part)  # type: ignore[arg-type]
             if pair is None:
                 raise KeyError(part)
             key_node, current = pair
-        elif current.id == "sequence" and isinstance(part, int):
+        elif kind_of(current) == "sequence" and isinstance(part, int):
             if part >= len(current.value):
                 raise KeyError(part)
             key_node, current = None, current.value[part]

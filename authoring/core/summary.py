@@ -9,11 +9,13 @@ Must never: touch Git, a UI, or the file system.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from authoring.core.model import CROSSLINK_KINDS
-from authoring.core.termfile import TermFile
 from authoring.errors import Problem, Severity
+
+if TYPE_CHECKING:
+    # Not imported at run time: reading summaries back from the index must not load ruamel or pydantic.
+    from authoring.core.termfile import TermFile
 
 
 @dataclass
@@ -55,6 +57,8 @@ def _text(value: Any) -> str | None:
 
 def summarise(term: TermFile) -> TermSummary:
     """The summary of a loaded term file."""
+    from authoring.core.model import CROSSLINK_KINDS
+
     entry = term.entry or {}
     if not entry:
         # a file whose entry does not parse: show what its header says, if anything

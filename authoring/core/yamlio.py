@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import Block, Split, line_of
+from authoring.core.paths import kind_of
 from authoring.errors import ParseError, Problem, Severity
 
 # A full corpus entry expands to a few hundred nodes; a hundred thousand is far past any real term.
@@ -192,10 +193,10 @@ def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
                                                      fix="remove the tag")])
         active.add(key)
         total = 1
-        if node.id == "mapping":
+        if kind_of(node) == "mapping":
             for k, v in node.value:
                 total += size(k, depth + 1) + size(v, depth + 1)
-        elif node.id == "sequence":
+        elif kind_of(node) == "sequence":
             for item in node.value:
                 total += size(item, depth + 1)
         active.discard(key)
@@ -222,10 +223,10 @@ def unusual_tags(root: Node) -> list[Node]:
         seen.add(id(node))
         if node.tag and node.tag not in _STANDARD_TAGS:
             found.append(node)
-        if node.id == "mapping":
+        if kind_of(node) == "mapping":
             for k, v in node.value:
                 stack.extend((k, v))
-        elif node.id == "sequence":
+        elif kind_of(node) == "sequence":
             stack.extend(node.value)
     return found
 
@@ -236,7 +237,7 @@ def to_plain(value: Any) -> Any:
     Callers bound the graph first (`parse_block` does), so this walk is finite and small.
     """
     if isinstance(value, dict):
-        return {to_plain(k): to_plain(v) for k, v in value.items()}
+        return {_plain_key(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_plain(v) for v in value]
     if isinstance(value, bool):
@@ -259,6 +260,16 @@ def to_plain(value: Any) -> Any:
     if tagged is not None:
         return to_plain(tagged)
     return str(value)
+
+
+def _plain_key(key: Any) -> Any:
+    """A mapping key as plain Python; complex keys (`? [a, b]`) become tuples, as keys must hash."""
+    if isinstance(key, list | tuple):
+        return tuple(_plain_key(k) for k in key)
+    plain = to_plain(key)
+    if isinstance(plain, dict):
+        return tuple((_plain_key(k), _plain_key(v)) for k, v in plain.items())
+    return plain
 
 
 def scalar_node(node: Node) -> ScalarNode | None:

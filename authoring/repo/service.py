@@ -19,11 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from authoring.config import Config, load_config
 from authoring.core import ids
-from authoring.core.model import Status
-from authoring.core.paths import parse_path
-from authoring.core.repair import RepairPlan, propose
-from authoring.core.summary import TermSummary, summarise
-from authoring.core.termfile import TermFile, load_term
+from authoring.core.summary import TermSummary
 from authoring.core.textfile import atomic_write
 from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
@@ -33,12 +29,16 @@ from authoring.workflow.review_log import Action, ReviewEvent
 from authoring.workflow.statuses import Move
 
 if TYPE_CHECKING:
+    # Imported where used: `check` and `list` run from the index without ruamel, pydantic's term
+    # models or deepdiff (see docs/DEVELOPING.md, "Speed").
+    from authoring.core.model import Status
+    from authoring.core.repair import RepairPlan
+    from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
-
-if TYPE_CHECKING:
     from authoring.repo.audit import AuditReport
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
+    from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.workflow.checklist import Checklist
 
 
@@ -150,6 +150,7 @@ class Glossary:
         self.config = config
         self._actor = actor
         self.git = Git(root)
+        self._index: TermIndex | None = None
 
     @classmethod
     def open(cls, repo: Path | None = None, actor: str | None = None) -> Glossary:
@@ -238,20 +239,52 @@ class Glossary:
 
     def load(self, term_id: str) -> TermFile:
         """A term file, loaded and checked (`NotFound` when there is none)."""
+        from authoring.core.termfile import load_term
+
         path = self.term_path(term_id)
         if not path.is_file():
             raise NotFound(f"no term {term_id} (looked for {self.display(path)})")
         return load_term(path, self.display(path))
 
-    def summaries(self, term_ids: Sequence[str] | None = None) -> list[TermSummary]:
-        """Summaries of the given terms (default: all), in id order."""
-        wanted = list(term_ids) if term_ids is not None else self.term_ids()
-        return [summarise(self.load(term_id)) for term_id in wanted]
+    @property
+    def index(self) -> TermIndex:
+        """The content-keyed index of term summaries (see `repo.index`)."""
+        if self._index is None:
+            from authoring.repo.index import TermIndex, index_dir
 
-    def check(self, term_ids: Sequence[str] | None = None) -> list[Problem]:
+            self._index = TermIndex(index_dir(self.git.git_dir, self.root), self.terms_dir, self.display)
+        return self._index
+
+    def summaries(self, term_ids: Sequence[str] | None = None,
+                  progress: ProgressCallback | None = None) -> list[TermSummary]:
+        """Summaries of the given terms (default: all), in id order, each true to the file's current bytes.
+
+        Unchanged files are served from the index; changed and new ones are parsed (on every core
+        when there are many). `progress(IndexProgress)` is called in the calling thread as files
+        become known, carrying the summaries made since the previous call.
+        """
+        wanted = list(term_ids) if term_ids is not None else self.term_ids()
+        if term_ids is not None:
+            for term_id in wanted:
+                if not self.term_path(term_id).is_file():
+                    raise NotFound(f"no term {term_id} (looked for {self.display(self.term_path(term_id))})")
+        return self.index.refresh(wanted, progress)
+
+    def cached_summaries(self, term_ids: Sequence[str] | None = None) -> list[TermSummary]:
+        """What the index last knew of the given terms (default: all), in id order, without reading them.
+
+        Instant, for showing a list at once; may be stale or partial (terms the index has never
+        seen are missing). Follow it with `summaries()` for the truth.
+        """
+        wanted = list(term_ids) if term_ids is not None else self.term_ids()
+        known = self.index.cached(wanted)
+        return [known[term_id] for term_id in wanted if term_id in known]
+
+    def check(self, term_ids: Sequence[str] | None = None,
+              progress: ProgressCallback | None = None) -> list[Problem]:
         """Every problem of the given terms (default: all), file by file."""
         problems: list[Problem] = []
-        for summary in self.summaries(term_ids):
+        for summary in self.summaries(term_ids, progress):
             problems.extend(summary.problems)
         return problems
 
@@ -348,11 +381,16 @@ class Glossary:
 
     def field_text(self, term_id: str, dotted: str) -> str:
         """A field's current value as YAML text, ready to edit (empty when the field is absent)."""
+        from authoring.core.paths import parse_path
         from authoring.repo.field_preview import field_yaml
 
         return field_yaml(self.load(term_id), parse_path(dotted))
 
     def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
+        """What `set_field` would change and the problems it would introduce, without writing anything."""
+        from authoring.core.paths import parse_path
+        from authoring.core.valueparse import parse_value
+        from authoring.repo.field_preview import preview_set
         """What `set_field` would change (the field, and the version, date and status that follow) and the
         problems it would introduce, without writing anything."""
         from authoring.core.paths import format_path
@@ -477,6 +515,8 @@ class RepairResult:
 
 
 def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None) -> RepairResult:
+    from authoring.core.repair import propose
+
     plan = propose(glossary.load(term_id))
     if not (write and plan.applicable):
         return RepairResult(term_id, plan)
@@ -493,6 +533,8 @@ def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity 
 
 
 def _status(value: Status | str | None) -> Status | None:
+    from authoring.core.model import Status
+
     if value is None or isinstance(value, Status):
         return value
     try:
