@@ -151,7 +151,7 @@ def parse_block_fast(split: Split, block: Block, path: str) -> ParsedBlock:
     except yaml.YAMLError as exc:
         _raise_ruamel_error(split, block, path, content, exc)
         return parse_block(split, block, path)  # ruamel disagrees with libyaml: its word stands
-    except Exception:  # noqa: BLE001  # Doubt, or a value ruamel's constructor refuses (2021-13-01): ask ruamel
+    except Exception:  # Doubt, or a value ruamel's constructor refuses (2021-13-01): ask ruamel
         return parse_block(split, block, path)
     return ParsedBlock(block, node, plain, plain, round_trip=False)
 
