@@ -387,13 +387,9 @@ class Glossary:
         return field_yaml(self.load(term_id), parse_path(dotted))
 
     def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
-        """What `set_field` would change and the problems it would introduce, without writing anything."""
-        from authoring.core.paths import parse_path
-        from authoring.core.valueparse import parse_value
-        from authoring.repo.field_preview import preview_set
         """What `set_field` would change (the field, and the version, date and status that follow) and the
         problems it would introduce, without writing anything."""
-        from authoring.core.paths import format_path
+        from authoring.core.paths import format_path, parse_path
         from authoring.repo import actions
         from authoring.repo.field_preview import preview_of
 
