@@ -1,0 +1,60 @@
+"""Drafting from a module in the UI: read it with line numbers, select lines, pick a candidate, run
+the extractive agent in a worker, preview the draft, save it (committed as the agent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static, TextArea
+
+from authoring.tui.screens.browser import BrowserScreen
+from authoring.tui.widgets.term_table import TermTable
+from tests.conftest import git
+from tests.tui_support import make_app, press, settle, shown, table_column
+
+pytest.importorskip("authoring.repo.drafting_service")
+
+from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen  # noqa: E402
+
+
+async def test_draft_a_new_term_from_selected_lines_and_save_it_as_the_agent(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, DraftScreen)
+        await press(pilot, "enter")  # the first (only) module: DEMO-001
+        text = app.screen.query_one("#module-text", TextArea)
+        assert text.document.get_line(42).startswith("| Loom Period |")  # line 43, numbered as in the file
+        sections = app.screen.query_one("#sections", OptionList)
+        assert "§4 Knot Drift" in str(sections.get_option_at_index(3).prompt)
+        candidates = app.screen.query_one("#candidates", OptionList)
+        labels = [str(candidates.get_option_at_index(i).prompt) for i in range(candidates.option_count)]
+        assert labels[0].startswith("○ Weft Pressure (WEFT_PRESSURE, candidate)")
+        assert any(label.startswith("● Loom Period") for label in labels)
+        for _ in range(42):  # to line 43
+            await pilot.press("down")
+        await press(pilot, "shift+end", "ctrl+l")
+        assert "lines 43-43" in shown(app.screen.query_one("#draft-status", Static))
+        await press(pilot, "tab", "tab")  # sections, then candidates
+        assert app.focused is candidates
+        await press(pilot, "end", "enter")  # the last candidate: Loom Period (new)
+        assert "term: Loom Period" in shown(app.screen.query_one("#draft-status", Static))
+        await press(pilot, "ctrl+d")
+        assert isinstance(app.screen, DraftPreviewScreen)
+        draft = app.screen.query_one("#draft-text", TextArea).text
+        assert "canonical_id: LOOM_PERIOD" in draft and "L43-L43" in draft and "status: draft" in draft
+        assert not (demo_repo / "terms" / "LOOM_PERIOD.md").exists()  # nothing written by the preview
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, BrowserScreen)
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        assert "LOOM_PERIOD" in table_column(table)
+        assert table.current_id == "LOOM_PERIOD"
+        assert "Loom Period" in shown(app.screen.query_one("#detail-body", Static))
+    saved = (demo_repo / "terms" / "LOOM_PERIOD.md").read_text(encoding="utf-8")
+    assert saved == draft
+    author = git(demo_repo, "log", "-1", "--format=%an <%ae>").strip()
+    assert author == "Extractive Agent <agent@authoring.invalid>"
+    assert git(demo_repo, "status", "--porcelain") == ""
