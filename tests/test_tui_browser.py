@@ -163,3 +163,23 @@ async def test_ctrl_q_quits_and_leaves_the_repository_untouched(demo_repo: Path)
     assert not app.is_running
     assert git(demo_repo, "rev-parse", "HEAD") == head
     assert git(demo_repo, "status", "--porcelain") == ""
+
+
+async def test_repair_a_malformed_term_from_the_browser(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        table.move_to("SHUTTLE_ECHO")
+        await settle(pilot)
+        detail = shown(app.screen.query_one("#detail-body", Static))
+        assert "Proposed repair" in detail and "press r to apply it" in detail
+        await press(pilot, "r")
+        assert any("SHUTTLE_ECHO: repaired front matter" in str(n.message) for n in app._notifications)
+        await settle(pilot)
+        row = table.shown[table.cursor_row]
+        assert row.id == "SHUTTLE_ECHO" and row.parses and row.term == "Shuttle Echo"
+        assert "yaml-syntax" not in shown(app.screen.query_one("#detail-body", Static))
+    assert git(demo_repo, "log", "-1", "--format=%s").strip() == "SHUTTLE_ECHO: repair front matter"
+    text = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_text(encoding="utf-8")
+    assert "symbol: \"`S_e`\"" in text or "symbol: '`S_e`'" in text

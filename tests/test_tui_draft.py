@@ -15,7 +15,7 @@ from tests.tui_support import make_app, press, settle, shown, table_column
 
 pytest.importorskip("authoring.repo.drafting_service")
 
-from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen  # noqa: E402
+from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen
 
 
 async def test_draft_a_new_term_from_selected_lines_and_save_it_as_the_agent(demo_repo: Path) -> None:

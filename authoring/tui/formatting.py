@@ -240,7 +240,7 @@ def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, prob
         parts.append(heading(f"Problems ({errors} errors, {len(problems) - errors} others)"))
         parts.append(problems_text(problems))
     if repair:
-        parts.append(heading("Proposed repair (press r to apply)"))
+        parts.append(heading("Proposed repair"))
         parts.append(Text(repair, style="green"))
     renderers = {"triad": triad, "operational_definition": operational, "provenance": provenance}
     for key, title in SECTION_TITLES.items():

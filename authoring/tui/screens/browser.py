@@ -169,12 +169,13 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.post_message(self.DetailLoaded(Detail(term_id, term.entry, term.parses, list(term.problems), repair)))
 
     def proposed_repair(self, term_id: str) -> str | None:
-        """The service's proposed repair for a malformed term, as text (None when it has none)."""
-        repair = getattr(self.glossary, "repair", None)
-        if repair is None:
+        """The service's proposed repair for a malformed term, as text, saying whether `r` can apply it."""
+        with self.service() as glossary:
+            result = glossary.repair(term_id)
+        if not result.plan.needed:
             return None
-        proposal = repair(term_id)
-        return None if proposal is None else str(getattr(proposal, "describe", lambda: proposal)())
+        how = "press r to apply it" if result.plan.applicable else "no automatic repair: fix it by hand"
+        return f"{result.describe()}\n({how})"
 
     @on(DetailLoaded)
     def detail_loaded(self, message: DetailLoaded) -> None:
@@ -352,12 +353,13 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="action")
     def run_repair(self, term_id: str) -> None:
-        result = self.call_service("repair", term_id, write=True)
-        self.app.call_from_thread(self.action_done, result, term_id)
+        with self.service() as glossary:
+            result = glossary.repair(term_id, write=True)
+        self.app.call_from_thread(self.action_done, result.message, term_id)
 
-    def action_done(self, result: Any, term_id: str) -> None:
+    def action_done(self, message: str, term_id: str) -> None:
         """An action committed: name the commit, refresh the term."""
-        self.notify(str(getattr(result, "message", result)), title="committed")
+        self.notify(message, title="committed")
         self.reload_term(term_id)
 
     def action_reload(self) -> None:
