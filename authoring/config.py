@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,6 +55,9 @@ class LLMAgentConfig(BaseModel):
     """Seconds to wait for one answer."""
     retries: int = Field(default=2, ge=0, le=10)
     """How many times validation errors are fed back before giving up."""
+    output_mode: Literal["prompted", "tool", "native"] = "prompted"
+    """How the draft's schema is asked for: in the prompt (works with any chat endpoint), as a tool
+    call, or as the endpoint's native structured output (`response_format`)."""
 
 
 class Agents(BaseModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.workflow.checklist import Checklist
+
+if TYPE_CHECKING:
+    from authoring.drafting.draft import DraftAgent
+    from authoring.drafting.modules import Module
+    from authoring.repo.drafting_service import CandidateReport, DraftPreview
 
 
 @dataclass
@@ -207,6 +212,11 @@ class Glossary:
         if user is None:
             raise UsageError("no identity: set git config user.name and user.email, or pass --as \"Name <email>\"")
         return user
+
+    @property
+    def acting_as(self) -> Identity | None:
+        """The identity given with `--as`, if any (None: Git's user acts)."""
+        return self._actor
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -482,6 +492,55 @@ class Glossary:
 
         events, _unreadable = load_events(self.review_logs_dir, term_id, self.root)
         return events
+
+    # -- drafting (logic in repo/drafting_service.py) ------------------------------------------------
+
+    def modules(self) -> list[Module]:
+        """Every readable module in the modules directory, by file name."""
+        from authoring.repo import drafting_service
+
+        return list(drafting_service.module_library(self).modules())
+
+    def module(self, ref: str) -> Module:
+        """The module a reference names (`DOMA-036`, `CORE-013_the_river_of_information`)."""
+        from authoring.repo import drafting_service
+
+        library = drafting_service.module_library(self)
+        module = library.resolve(ref)
+        library.cite(module)
+        return module
+
+    def candidates(self, module: str, limit: int | None = None,
+                   progress: Callable[[str], None] | None = None) -> CandidateReport:
+        """Candidate terms of a module, best first, each new or existing, with its evidence."""
+        from authoring.repo import drafting_service
+
+        return drafting_service.candidates(self, module, limit, progress)
+
+    def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
+              term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
+              progress: Callable[[str], None] | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+        from authoring.repo import drafting_service
+
+        return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
+                                      agent=agent, force=force, progress=progress)
+
+    def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
+                      term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
+                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+        """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
+        from authoring.repo import drafting_service
+
+        return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
+                                              term_id=term_id, agent=agent, force=force, progress=progress)
+
+    def save_draft(self, preview: DraftPreview, text: str | None = None,
+                   progress: Callable[[str], None] | None = None) -> ActionResult:
+        """Commit a previewed draft, or the user's edit of its text (which must still pass `check`)."""
+        from authoring.repo import drafting_service
+
+        return drafting_service.save_draft(self, preview, text, progress)
 
 
 @dataclass

@@ -1,0 +1,105 @@
+"""Commands that turn modules into draft terms: `candidates`, `draft`, `modules`.
+
+Must never: parse YAML or run Git itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from authoring.cli.app import GLOBALS, app, emit, open_glossary, run
+
+
+def _progress(line: str) -> None:
+    # Progress goes to stderr, and only to a terminal: pipes and --json get nothing extra.
+    if not GLOBALS.json and sys.stderr.isatty():
+        print(f"… {line}", file=sys.stderr)
+
+
+@app.command("candidates")
+def candidates(
+    module: Annotated[str, typer.Argument(metavar="MODULE", help="A module id or file stem (DOMA-036).")],
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Show at most this many (0: all).")] = 40,
+) -> None:
+    """Candidate terms a module coins or uses, best first, each new or existing, with the evidence."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            report = glossary.candidates(module, limit or None, progress=_progress)
+        data = [c.to_json() for c in report.candidates]
+
+        def text() -> str:
+            if not report.candidates:
+                return f"{report.module}: no candidates"
+            width = max(len(c.canonical_id) for c in report.candidates)
+            lines = [f"{report.module} · {report.title}  ({report.path})",
+                     f"{'SCORE':>5}  {'ID':<{width}}  {'STATE':<9} TERM  —  EVIDENCE"]
+            for c in report.candidates:
+                state = (c.status or "exists") if c.existing else "new"
+                evidence = ", ".join(f"{e.kind} L{e.line}" + (f"×{e.count}" if e.count > 1 else "")
+                                     for e in c.evidence[:4])
+                lines.append(f"{c.score:5.1f}  {c.canonical_id:<{width}}  {state:<9} {c.term}  —  {evidence}")
+            lines.extend(p.format() for p in report.problems)
+            return "\n".join(lines)
+
+        emit(data, text)
+
+    run(body)
+
+
+@app.command("draft")
+def draft(
+    module: Annotated[str, typer.Argument(metavar="MODULE", help="A module id or file stem (DOMA-036).")],
+    lines: Annotated[str | None, typer.Option("--lines", help="The snippet's lines: 47-52 or L47-L52.")] = None,
+    section: Annotated[str | None, typer.Option("--section", help="The snippet's section: 4 or §4.")] = None,
+    term: Annotated[str | None, typer.Option("--term", help="The term's name (default: the snippet's best"
+                                                            " new candidate).")] = None,
+    term_id: Annotated[str | None, typer.Option("--id", help="The canonical id (default: from the name).")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="extractive (default) or llm.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Draft over an existing or rejected term.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the draft; write and commit nothing.")] = False,
+) -> None:
+    """Draft a term from a module snippet and commit it, with the agent as author."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            if dry_run:
+                preview = glossary.preview_draft(module, lines=lines, section=section, term=term,
+                                                 term_id=term_id, agent=agent, force=force, progress=_progress)
+                emit(preview.to_json(glossary.display(preview.path)), preview.text.rstrip("\n"))
+                return
+            result = glossary.draft(module, lines=lines, section=section, term=term, term_id=term_id,
+                                    agent=agent, force=force, progress=_progress)
+
+        def text() -> str:
+            out = [result.message]
+            out.extend(f"warning: {w}" for w in result.details.get("warnings", []))
+            return "\n".join(out)
+
+        emit(result.to_json(), text)
+
+    run(body)
+
+
+@app.command("modules")
+def modules() -> None:
+    """The modules terms can be drafted from: id, title and file."""
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            found = glossary.modules()
+            rows = [{"module": m.ref, "id": m.id, "title": m.title, "path": glossary.display(m.path),
+                     "sections": len(m.sections), "lines": len(m.lines)} for m in found]
+
+        def text() -> str:
+            if not rows:
+                return "no modules"
+            width = max(len(str(r["module"])) for r in rows)
+            return "\n".join(f"{r['module']:<{width}}  {r['title']}" for r in rows)
+
+        emit(rows, text)
+
+    run(body)
