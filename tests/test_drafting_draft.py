@@ -170,7 +170,7 @@ def test_corpus_draft_from_a_non_ascii_module(corpus: Path, tmp_path: Path) -> N
     (repo / "modules" / "dictionary").mkdir(parents=True)
     for name in ("COSMO-Γ-001_the_early_universe.md", "CORE-013_the_river_of_information.md", "DOMA-036.md"):
         shutil.copy2(CORPUS / "modules" / name, repo / "modules" / name)
-    for name in ("ENTROPY_PUMP.md", "COHERENCE_FLUX.md", "TEMPORAL_PRESSURE.md"):
+    for name in ("ENTROPY_PUMP.md", "COHERENCE_FLUX.md", "TEMPORAL_PRESSURE.md", "TEMPORAL_FORGE.md", "ENTROPY.md"):
         if (CORPUS / "dictionary" / name).is_file():
             shutil.copy2(CORPUS / "dictionary" / name, repo / "modules" / "dictionary" / name)
     make_repo(repo, {}, 'terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n')
@@ -190,6 +190,16 @@ def test_corpus_draft_from_a_non_ascii_module(corpus: Path, tmp_path: Path) -> N
     assert source["module"] == "CORE-013" and source["lines"] == "L28-L28"
     assert source["snippet"] == module_text.split("\n")[27] + "\n"
     assert core.commit and git(repo, "status", "--porcelain") == ""
+    # L35 quotes "vacant energy", an alias of ENTROPY in the corpus: refused. The line names three existing
+    # terms, which become the crosslinks of a term drafted from it
+    with Glossary.open(repo) as glossary:
+        with pytest.raises(GateRefused, match="Vacant Energy is an alias of ENTROPY; ENTROPY already exists"):
+            glossary.draft("CORE-013_the_river_of_information", lines="35", term="Vacant Energy")
+        glossary.draft("CORE-013_the_river_of_information", lines="35", term="Stable Resonance")
+    vacant = load_term(repo / "modules" / "dictionary" / "STABLE_RESONANCE.md")
+    assert vacant.errors == [] and vacant.entry is not None
+    assert vacant.entry["crosslinks"]["prerequisites"] == ["ENTROPY", "TEMPORAL_PRESSURE", "TEMPORAL_FORGE"]
+    assert vacant.entry["provenance"]["sources"][0]["snippet"] == module_text.split("\n")[34] + "\n"
 
 
 def test_preview_writes_nothing_and_an_edited_preview_is_saved(demo_repo: Path) -> None:
