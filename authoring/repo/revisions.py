@@ -125,7 +125,8 @@ class RevisionCache:
 
     def _parse(self, oid: str, data: bytes, path: Path, display: str) -> Revision:
         self.parsed += 1
-        term = load_term(path, display, data=data)
+        # a fast reading (libyaml, same values and problems as ruamel): history and audit only read
+        term = load_term(path, display, data=data, fast=True)
         error = None
         if term.entry is None:
             first = term.errors[0] if term.errors else None
