@@ -166,6 +166,12 @@ class Editor:
         old_style = node.style if isinstance(node, ScalarNode) else None
         if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
             start = _after_indicator(self._block_text(parsed), key_node, node)
+        # `key:` or `key: ` with nothing after it: ruamel marks the empty value where the next token starts
+        # (the next line), so the new value goes just after the colon, replacing the blanks that follow it
+        empty = (isinstance(node, ScalarNode) and node.value == "" and not node.style and key_node is not None
+                 and not in_flow)
+        if empty:
+            start, end = _after_empty_key(self._block_text(parsed), key_node)
         if isinstance(value, dict | list) and value:
             flow = in_flow or (isinstance(node, MappingNode | SequenceNode) and bool(node.flow_style)
                                and bool(node.value)) or (
@@ -193,6 +199,8 @@ class Editor:
             text = scalar_text(value, Style(quote=quote, flow=in_flow))
             if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
                 text = " " + text
+        if empty and not text.startswith((" ", newline)):
+            text = " " + text
         self._splice(base + start, base + end, text)
 
     def _add_key(self, parsed: ParsedBlock, path: FieldPath, value: Any) -> None:
@@ -477,6 +485,18 @@ def _after_indicator(text: str, key_node: Node | None, node: Node) -> int:
     if key_node is not None:
         return _after_colon(text, key_node, int(node.start_mark.index))
     return int(node.start_mark.index)
+
+
+def _after_empty_key(text: str, key_node: Node | None) -> tuple[int, int]:
+    """For `key:` with an empty value: from just after the colon to the end of the blanks that follow it
+    (a comment after them stays, with one space before it)."""
+    at = _after_colon(text, key_node, 0)
+    end = at
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] == "#":
+        end = max(at, end - 1)
+    return at, end
 
 
 def _after_colon(text: str, key_node: Node | None, fallback: int) -> int:

@@ -20,7 +20,7 @@ from authoring.core.frontmatter import Split, split
 from authoring.core.markers import find_markers
 from authoring.core.model import HEADER_FIELDS, Entry
 from authoring.core.paths import FieldPath, locate_index
-from authoring.core.textfile import Text, decode
+from authoring.core.textfile import MAX_FILE_BYTES, Text, decode
 from authoring.core.yamlio import ParsedBlock, location, parse_block, unusual_tags
 from authoring.errors import ParseError, Problem, Severity
 
@@ -103,7 +103,9 @@ def load_term(path: Path, display: str | None = None, data: bytes | None = None,
     shown = display or str(path)
     if data is None:
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                # never read more than a term file may hold: a huge file is refused, not loaded
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             term = TermFile(path, shown, b"")
             term.problems.append(Problem(shown, 0, 0, Severity.ERROR, "unreadable", f"cannot read: {exc.strerror}"))

@@ -12,6 +12,7 @@ Must never: dump YAML to write a file (edits are spliced, see `roundtrip`), impo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,15 +143,32 @@ def problem_of_marked(exc: MarkedYAMLError, split: Split, block: Block, path: st
     if "duplicate key" in problem or "duplicate key" in context:
         code = "duplicate-key"
         text = problem or context
-        first = exc.context_mark
+        first = _first_key_index(split.content(block), exc)
         if first is not None:
-            first_line, _, _ = location(split, block, first.index)
+            first_line, _, _ = location(split, block, first)
             text = f"{text.split(' with value')[0]} (first defined on line {first_line})"
         return _problem(split, block, path, index, code, text,
                         fix="remove one of the two keys, keeping the value you mean")
     message = "; ".join(part for part in (context, problem) if part) or "YAML does not parse"
     return _problem(split, block, path, index, "yaml-syntax", " ".join(message.split()),
                     fix=_hint_for(split, block, index))
+
+
+def _first_key_index(content: str, exc: MarkedYAMLError) -> int | None:
+    """Where the first of two duplicate keys stands: the same key at the same column, between the start of
+    their mapping (the error's context mark) and the second key (its problem mark)."""
+    found = re.search(r'duplicate key "(.*?)"', exc.problem or "")
+    mapping, second = exc.context_mark, exc.problem_mark
+    if found is None or mapping is None or second is None:
+        return None
+    key, column = found.group(1), second.column
+    offset = 0
+    for number, line in enumerate(content.split("\n")):
+        if mapping.line <= number < second.line and line[column:].startswith(key) and \
+                line[column + len(key):].lstrip(" \t\"'").startswith(":") and line[:column].strip(" -") == "":
+            return offset + int(column)
+        offset += len(line) + 1
+    return None
 
 
 def _hint_for(split: Split, block: Block, index: int) -> str | None:

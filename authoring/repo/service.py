@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from authoring.config import Config, load_config
 from authoring.core import ids
-from authoring.core.summary import TermSummary
+from authoring.core.summary import TermSummary, summarise
 from authoring.core.textfile import atomic_write
-from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, UsageError
+from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
@@ -274,11 +274,28 @@ class Glossary:
         become known, carrying the summaries made since the previous call.
         """
         wanted = list(term_ids) if term_ids is not None else self.term_ids()
-        if term_ids is not None:
-            for term_id in wanted:
-                if not self.term_path(term_id).is_file():
-                    raise NotFound(f"no term {term_id} (looked for {self.display(self.term_path(term_id))})")
-        return self.index.refresh(wanted, progress)
+        unsafe: dict[str, TermSummary] = {}
+        for term_id in wanted:
+            try:
+                path = self.term_path(term_id)
+            except UsageError as exc:
+                # a symlink leading outside the terms directory, a name that is no safe id: reported on
+                # that file, never read, and the other terms are still summarised
+                unsafe[term_id] = summarise(self._unsafe_term(term_id, exc))
+                continue
+            if term_ids is not None and not path.is_file():
+                raise NotFound(f"no term {term_id} (looked for {self.display(path)})")
+        safe = [term_id for term_id in wanted if term_id not in unsafe]
+        found = dict(zip(safe, self.index.refresh(safe, progress), strict=True))
+        found.update(unsafe)
+        return [found[term_id] for term_id in wanted]
+
+    def _unsafe_term(self, term_id: str, exc: UsageError) -> TermFile:
+        path = self.terms_dir / f"{term_id}.md"
+        term = TermFile(path, self.display(path), b"")
+        term.problems.append(Problem(self.display(path), 0, 0, Severity.ERROR, "unsafe-path", str(exc),
+                                     fix="replace the file with a regular file named CANONICAL_ID.md"))
+        return term
 
     def cached_summaries(self, term_ids: Sequence[str] | None = None) -> list[TermSummary]:
         """What the index last knew of the given terms (default: all), in id order, without reading them.
