@@ -193,6 +193,15 @@ class Editor:
         elif isinstance(value, str) and not in_flow and (old_style in ("|", ">") or "\n" in value):
             indent = _literal_indent(self._block_text(parsed), node, key_node)
             literal = literal_block(value, indent, newline)
+            block_text = self._block_text(parsed)
+            line_end = _line_end_after(block_text, end)
+            if literal is not None and old_style not in ("|", ">") and line_end != end:
+                # blanks after the old one-line value would become part of the block's last line; a
+                # comment there cannot follow a block's content at all
+                if block_text[end:line_end].strip(" \t"):
+                    literal = None
+                else:
+                    end = line_end
             text = literal if literal is not None else scalar_text(value, Style(quote='"'))
         else:
             quote = old_style if old_style in ("'", '"') else None
@@ -243,7 +252,7 @@ class Editor:
             return
         if container.value:
             indent = container.value[0][0].start_mark.column
-            at = content_end(container, block_text)
+            at = _line_end_after(block_text, content_end(container, block_text))
         else:  # an empty block mapping is only possible as an empty document
             indent, at = 0, len(block_text.rstrip("\r\n"))
         lines = block_lines({key: nested}, indent, Style(newline=newline))
@@ -276,7 +285,7 @@ class Editor:
         dash_col = node.start_mark.column
         first = node.value[0]
         gap = max(first.start_mark.column - dash_col, 2) if first.start_mark.line == node.start_mark.line else 2
-        at = content_end(node, block_text)
+        at = _line_end_after(block_text, content_end(node, block_text))
         if isinstance(value, list) and value and isinstance(node.value[-1], SequenceNode) and node.value[-1].flow_style:
             sibling = node.value[-1]
             style = Style(quote=_sibling_quote(sibling), flow=True, flow_padding=_padded(sibling, block_text))
@@ -469,6 +478,18 @@ def content_end(node: Node, text: str) -> int:
         last = node.value[-1]
         return content_end(last[1] if isinstance(last, tuple) else last, text)
     return int(node.end_mark.index)
+
+
+def _line_end_after(text: str, at: int) -> int:
+    """Where new lines go after a value that ends at `at`: past the blanks and any comment that end its
+    line (they belong to that line), just before the line break."""
+    end = text.find("\n", at)
+    if end < 0:
+        end = len(text)
+    if end > at and text[end - 1] == "\r":
+        end -= 1
+    rest = text[at:end].strip(" \t")
+    return end if rest == "" or rest.startswith("#") else at
 
 
 def _trim_trailing_blank_lines(text: str, start: int, end: int) -> int:
