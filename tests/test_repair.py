@@ -228,3 +228,22 @@ def test_the_service_describes_a_proposal_for_the_ui(broken_repo: Path) -> None:
 def test_repair_needs_an_id_or_all(broken_repo: Path) -> None:
     result = run_cli("repair", "--repo", broken_repo)
     assert result.code == 2 and "--all" in result.err
+
+
+def test_repair_on_corpus_files_of_every_rule(corpus_copy: Path) -> None:
+    wanted = {"ACCELERATION": "quote-value", "COHERENCE_AREA": "unknown-escape", "BASE_MASS_SCALE": "quote-list-items",
+              "CHARGE_QUANTIZATION": "fence-entry", "COHERENCE_ATROPHY": "text-after-bracket",
+              "SCALE_DYNAMICS": "quoted-prefix"}
+    for term_id, rule in wanted.items():
+        proposed = run_cli("repair", term_id, "--json", "--repo", corpus_copy)
+        assert proposed.code == 1  # a dry run that found something to repair
+        (found,) = json.loads(proposed.out)["files"]
+        assert rule in {r["rule"] for r in found["repairs"]}, term_id
+        assert found["applicable"] == (term_id != "SCALE_DYNAMICS")  # its duplicate key is left for a person
+    assert git(corpus_copy, "status", "--porcelain") == ""
+    for term_id in wanted.keys() - {"SCALE_DYNAMICS"}:
+        written = run_cli("repair", term_id, "--write", "--repo", corpus_copy, "--as", EDITOR)
+        assert written.code == 0, written.err
+        assert load_term(corpus_copy / "modules" / "dictionary" / f"{term_id}.md").parses
+    assert git(corpus_copy, "rev-list", "--count", "HEAD").strip() == "6"
+    assert git(corpus_copy, "status", "--porcelain") == ""

@@ -56,16 +56,9 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
                                 "entry": term.entry, "problems": [p.to_json() for p in term.problems]}
 
         def text() -> str:
-            lines = [f"{term.stem}  ({term.display})"]
-            if term.entry is not None:
-                entry = term.entry
-                for key in ("term", "status", "version", "last_updated"):
-                    lines.append(f"  {key}: {entry.get(key)}")
-                rest = {k: v for k, v in entry.items() if k not in ("term", "status", "version", "last_updated")}
-                lines.append(json.dumps(rest, ensure_ascii=False, indent=2, default=str))
-            for problem in term.problems:
-                lines.append(problem.format_long())
-            return "\n".join(lines)
+            from authoring.cli.term_text import term_text
+
+            return term_text(term)
 
         emit(data, text)
         if any(p.severity == Severity.ERROR for p in term.problems):
