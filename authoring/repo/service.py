@@ -291,6 +291,8 @@ class Glossary:
         return [found[term_id] for term_id in wanted]
 
     def _unsafe_term(self, term_id: str, exc: UsageError) -> TermFile:
+        from authoring.core.termfile import TermFile
+
         path = self.terms_dir / f"{term_id}.md"
         term = TermFile(path, self.display(path), b"")
         term.problems.append(Problem(self.display(path), 0, 0, Severity.ERROR, "unsafe-path", str(exc),
