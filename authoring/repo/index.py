@@ -154,25 +154,31 @@ class TermIndex:
         self.terms_dir = terms_dir
         self.display = display
         self.path = store_dir / f"term-index-v{FORMAT}.json"
+        self._memo: tuple[tuple[int, int, int], dict[str, _Entry]] | None = None
 
     # -- reading the store -------------------------------------------------------------------------
 
     def _read_store(self) -> dict[str, _Entry]:
-        """The entries in the store; empty when it is missing, damaged, foreign or from other code."""
+        """The entries in the store; empty when it is missing, damaged, foreign or from other code.
+
+        The parsed store is kept in memory while the file is the same one (inode, size, mtime): it
+        is only ever replaced by a rename, and every entry is checked against its file anyway.
+        """
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return {}
+        identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+        memo = self._memo
+        if memo is not None and memo[0] == identity:
+            return dict(memo[1])
         try:
             raw = self.path.read_bytes()
         except OSError:
             return {}
-        try:
-            header, _, payload = raw.partition(b"\n")
-            meta = json.loads(header)
-            if (meta.get("format") != FORMAT or meta.get("code") != fingerprint()
-                    or meta.get("digest") != hashlib.blake2b(payload, digest_size=20).hexdigest()):
-                return {}
-            body = json.loads(payload)
-            return {str(name): _Entry.from_json(item) for name, item in body.items()}
-        except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
-            return {}
+        entries = _parse_store(raw)
+        self._memo = (identity, entries)
+        return dict(entries)
 
     def cached(self, term_ids: Sequence[str]) -> dict[str, TermSummary]:
         """Whatever the store holds for these ids, unchecked against the files (instant; may be stale)."""
@@ -312,6 +318,20 @@ class TermIndex:
         """Forget everything (the next refresh parses every file)."""
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+
+def _parse_store(raw: bytes) -> dict[str, _Entry]:
+    """The entries of a store file's bytes; empty unless its header's format, code and digest all match."""
+    try:
+        header, _, payload = raw.partition(b"\n")
+        meta = json.loads(header)
+        if (meta.get("format") != FORMAT or meta.get("code") != fingerprint()
+                or meta.get("digest") != hashlib.blake2b(payload, digest_size=20).hexdigest()):
+            return {}
+        body = json.loads(payload)
+        return {str(name): _Entry.from_json(item) for name, item in body.items()}
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        return {}
 
 
 def _summary_of(entry: _Entry) -> TermSummary | None:

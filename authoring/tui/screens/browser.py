@@ -8,6 +8,7 @@ Must never: parse YAML or run Git (it calls `Glossary`), touch widgets from a wo
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,15 +22,15 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from authoring.core.summary import TermSummary
 from authoring.errors import Problem
+from authoring.repo.index import IndexProgress
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
 from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import FILTERS, SORTS, TermTable, View
 
-# Summaries are loaded in growing batches: the first screenful quickly, then larger steps.
-FIRST_BATCH = 60
-BATCH = 400
+# While indexing, the list is refreshed at most this often (each refresh redraws the whole table).
+REPOST_SECONDS = 0.5
 
 
 @dataclass
@@ -109,22 +110,34 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="terms")
     def load_terms(self) -> None:
-        """Ids first (a directory listing), then summaries in batches; each batch posted to the screen."""
+        """What the index last knew, at once; then the truth as indexing proceeds, batch by batch.
+
+        The first message carries every id, with the index's stored summary where it has one (a
+        placeholder otherwise), so a warm start shows the whole list immediately. `summaries()`
+        then checks every file against its content and parses only what changed (on every core),
+        reporting batches that are posted at most every `REPOST_SECONDS`.
+        """
         glossary = self.glossary
         ids = glossary.term_ids()
-        placeholders = [TermSummary(id=i, term=None, status=None, version=None, last_updated=None, parses=True,
-                                    stub=False, errors=0, warnings=0) for i in ids]
-        self.post_message(self.TermsLoaded(placeholders, 0, len(ids), not ids))
-        loaded: list[TermSummary] = []
-        start = 0
-        step = FIRST_BATCH
-        while start < len(ids):
-            chunk = ids[start:start + step]
-            loaded.extend(glossary.summaries(chunk))
-            start += len(chunk)
-            step = BATCH
-            rows = loaded + placeholders[start:]
-            self.post_message(self.TermsLoaded(rows, start, len(ids), start >= len(ids)))
+        cached = {s.id: s for s in glossary.cached_summaries(ids)}
+        rows = {i: cached.get(i) or TermSummary(id=i, term=None, status=None, version=None, last_updated=None,
+                                                parses=True, stub=False, errors=0, warnings=0) for i in ids}
+        self.post_message(self.TermsLoaded(list(rows.values()), len(cached), len(ids), not ids))
+        if not ids:
+            return
+        last = time.monotonic()
+
+        def step(progress: IndexProgress) -> None:
+            nonlocal last
+            for summary in progress.summaries:
+                rows[summary.id] = summary
+            now = time.monotonic()
+            if progress.summaries and now - last >= REPOST_SECONDS and progress.done < progress.total:
+                last = now
+                self.post_message(self.TermsLoaded(list(rows.values()), progress.done, progress.total, False))
+
+        final = glossary.summaries(ids, progress=step)
+        self.post_message(self.TermsLoaded(final, len(ids), len(ids), True))
 
     @on(TermsLoaded)
     def terms_loaded(self, message: TermsLoaded) -> None:
