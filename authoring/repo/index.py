@@ -277,13 +277,14 @@ class TermIndex:
                 progress(IndexProgress(done, total, made))
 
         if count > 1 and len(jobs) >= POOL_MIN_FILES:
-            from concurrent.futures.process import BrokenProcessPool
-
             try:
                 for batch in _in_pool(jobs, count):
                     yield from take(batch)
-            except (OSError, RuntimeError, BrokenProcessPool):
-                pass  # no pool on this system (or it died): carry on in this process
+            except Exception:
+                # No pool here (it died, or cannot start: under Textual, forkserver refuses the
+                # redirected standard streams): carry on in this process. A real fault in the
+                # build would recur below and be raised from there.
+                pass
         for batch in serial(position):
             yield from take(batch)
 
