@@ -13,48 +13,77 @@ Must never: write files, touch Git or a UI.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 _ID_LINE = re.compile(r"^id:\s*['\"]?(?P<id>[^'\"#\s]+)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 _FRONT_MATTER_PEEK = 4096  # the `id:` line stands near the top; reading a whole module is not needed
+# Front matter often spells ids with non-breaking or typographic hyphens (`COSMO‑Γ‑000`).
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
+
+
+def normalise_ref(text: str) -> str:
+    """A reference compared loosely: Unicode NFC, every dash an ASCII hyphen, case folded, no `.md`."""
+    value = unicodedata.normalize("NFC", text.strip()).translate(_DASHES)
+    if value.lower().endswith(".md"):
+        value = value[:-3]
+    return value.casefold()
+
+
+def stem_id(stem: str) -> str:
+    """The id a file name carries: the stem up to the first `_` (`CORE-013_the_river…` → `CORE-013`)."""
+    return stem.split("_", 1)[0]
 
 
 @dataclass
 class ModuleIndex:
-    """The modules of one modules directory, by stem and by id. Build it once per action."""
+    """The modules of one modules directory and the one way references resolve to them.
+
+    A reference names the file whose stem it is; else the file whose front matter declares it as
+    `id`; else the file whose stem id (up to the first `_`) it is. Comparisons are loose
+    (`normalise_ref`). Build it once per action; declared ids are read lazily and remembered.
+    """
 
     directory: Path
-    by_stem: dict[str, Path] = field(default_factory=dict)
-    by_id: dict[str, Path] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    _declared: dict[Path, str | None] = field(default_factory=dict)
 
     @classmethod
     def scan(cls, directory: Path) -> ModuleIndex:
         """Index every `*.md` file directly in `directory` (an absent directory has no modules)."""
-        index = cls(directory)
         if not directory.is_dir():
-            return index
-        for path in sorted(directory.glob("*.md")):
-            if not path.is_file():
-                continue
-            index.by_stem[path.stem] = path
-            index.by_id.setdefault(path.stem.split("_", 1)[0], path)
-        return index
+            return cls(directory)
+        return cls(directory, sorted(p for p in directory.glob("*.md") if p.is_file()))
+
+    def declared(self, path: Path) -> str | None:
+        """The id a module's front matter declares (read once)."""
+        if path not in self._declared:
+            self._declared[path] = declared_id(path)
+        return self._declared[path]
+
+    def matches(self, reference: str) -> list[Path]:
+        """Every file a reference could name, best rule first (several means it is ambiguous)."""
+        wanted = normalise_ref(reference.rsplit("/", 1)[-1])
+        if not wanted:
+            return []
+        by_stem = [p for p in self.files if normalise_ref(p.stem) == wanted]
+        if by_stem:
+            return by_stem
+        by_front = [p for p in self.files if normalise_ref(self.declared(p) or "") == wanted]
+        if len(by_front) == 1:
+            return by_front
+        by_stem_id = [p for p in self.files if normalise_ref(stem_id(p.stem)) == wanted]
+        if len(by_stem_id) > 1 and by_front:
+            narrowed = [p for p in by_stem_id if p in by_front]
+            if narrowed:
+                return narrowed
+        return by_stem_id or by_front
 
     def resolve(self, reference: str) -> Path | None:
-        """The module file a reference names, or None when no module matches."""
-        ref = reference.strip()
-        if not ref:
-            return None
-        found = self.by_stem.get(ref) or self.by_id.get(ref)
-        if found is not None:
-            return found
-        # Last resort: a module whose front matter declares this id but whose file name does not.
-        for path in self.by_stem.values():
-            if declared_id(path) == ref:
-                self.by_id[ref] = path
-                return path
-        return None
+        """The module file a reference names, or None when none (or more than one) matches."""
+        found = self.matches(reference)
+        return found[0] if len(found) == 1 else None
 
 
 def declared_id(path: Path) -> str | None:

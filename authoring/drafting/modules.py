@@ -18,7 +18,6 @@ Must never: write files, touch Git or a UI.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,11 +27,11 @@ from typing import Any
 import yaml
 
 from authoring.core.frontmatter import lines_of, split
+from authoring.core.module_refs import ModuleIndex, normalise_ref, stem_id
 from authoring.errors import NotFound, ParseError, Problem, Severity, UsageError
 
 # The corpus's largest module is 3 MB (a whole book); anything far past that is not a module.
 MAX_MODULE_BYTES = 32 * 1024 * 1024
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−﹣－"), "-")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SECTION_NUMBER = re.compile(
     r"^[\s*_]*(?:§+[ \t]*|\\u00a7[ \t]*|Section[ \t]+)(\d+(?:\.\d+)*[A-Za-z]?)(?![\d])[\s*_]*[·:.\-—–|)]*[\s*_]*",
@@ -43,19 +42,6 @@ _PLAIN_NUMBER = re.compile(r"^[\s*_]*(\d+(?:\.\d+)*)[.)][\s*_]+")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _LINE_RANGE = re.compile(r"^\s*L?(\d+)\s*(?:[-–:]\s*L?(\d+))?\s*$", re.IGNORECASE)
 _SECTION_REF = re.compile(r"^\s*(?:§|section\s+)?\s*(\d+(?:\.\d+)*[A-Za-z]?)\s*$", re.IGNORECASE)
-
-
-def normalise_ref(text: str) -> str:
-    """A reference compared loosely: Unicode NFC, every dash an ASCII hyphen, case folded, no `.md`."""
-    value = unicodedata.normalize("NFC", text.strip()).translate(_DASHES)
-    if value.lower().endswith(".md"):
-        value = value[:-3]
-    return value.casefold()
-
-
-def stem_id(stem: str) -> str:
-    """The id a file name carries: the stem up to the first `_` (`CORE-013_the_river…` → `CORE-013`)."""
-    return stem.split("_", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -407,11 +393,14 @@ class ModuleLibrary:
         return path.name
 
     @cached_property
+    def index(self) -> ModuleIndex:
+        """The one resolver of module references (`core.module_refs`)."""
+        return ModuleIndex.scan(self.modules_dir)
+
+    @property
     def files(self) -> list[Path]:
         """Every `*.md` directly inside the modules directory, sorted by name."""
-        if not self.modules_dir.is_dir():
-            return []
-        return sorted(p for p in self.modules_dir.iterdir() if p.suffix == ".md" and p.is_file())
+        return self.index.files
 
     def load(self, path: Path) -> Module:
         """A module file, read once."""
@@ -430,29 +419,8 @@ class ModuleLibrary:
                 continue
 
     def matches(self, ref: str) -> list[Path]:
-        """The files a reference names: by stem, else by front-matter id, else by the stem's id."""
-        wanted = normalise_ref(Path(ref).name if "/" in ref else ref)
-        if not wanted:
-            return []
-        by_stem = [p for p in self.files if normalise_ref(p.stem) == wanted]
-        if by_stem:
-            return by_stem
-        by_front = []
-        for path in self.files:
-            try:
-                module = self.load(path)
-            except (ParseError, NotFound):
-                continue
-            if normalise_ref(module.id) == wanted:
-                by_front.append(path)
-        if len(by_front) == 1:
-            return by_front
-        by_stem_id = [p for p in self.files if normalise_ref(stem_id(p.stem)) == wanted]
-        if len(by_stem_id) > 1 and by_front:
-            narrowed = [p for p in by_stem_id if p in by_front]
-            if narrowed:
-                return narrowed
-        return by_stem_id or by_front
+        """The files a reference names (see `ModuleIndex.matches`)."""
+        return self.index.matches(ref)
 
     def cite(self, module: Module) -> str:
         """The shortest reference that names exactly this module (its file id, else its stem); remembered."""

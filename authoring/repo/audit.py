@@ -29,16 +29,12 @@ from authoring.repo.git import LogCommit
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
 from authoring.workflow import gates
-from authoring.workflow.identity import Role
+from authoring.workflow.identity import Role, email_of
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
 
-
-def _email(who: str) -> str:
-    start, end = who.rfind("<"), who.rfind(">")
-    return who[start + 1 : end].strip().lower() if 0 <= start < end else who.strip().lower()
 
 # Statuses reached only through review: arriving at one without a recorded review is suspicious.
 REVIEWED_STATUSES = {"candidate", "ratified", "rejected", "deprecated"}
@@ -355,7 +351,7 @@ class Auditor:
         editor_names = {str(n).strip().lower() for n in named} if isinstance(named, list) else set()
 
         def authored(who: str) -> bool:
-            return _email(who) in authors or who.split("<", 1)[0].strip().lower() in editor_names
+            return email_of(who) in authors or who.split("<", 1)[0].strip().lower() in editor_names
 
         valid = [who for who in tally.valid if not authored(who)]
         invalid: list[tuple[str, str]] = []

@@ -10,9 +10,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import git
-
 from authoring.errors import UsageError
+from authoring.repo.git import Git, init_repository
+from authoring.workflow.identity import parse_identity
 
 DEMO_PARTS = ("terms", "review_logs", "modules", "authoring.toml", ".gitattributes")
 DEMO_AUTHOR = "Authoring Demo <demo@authoring.invalid>"
@@ -37,18 +37,11 @@ def make_demo_repository(destination: Path | None = None) -> Path:
             shutil.copytree(path, target / part, dirs_exist_ok=True)
         elif path.is_file():
             shutil.copy2(path, target / part)
-    with git.Repo.init(target) as repo:
-        with repo.config_writer() as config:
-            if not _has_user(repo):
-                config.set_value("user", "name", "Demo Editor")
-                config.set_value("user", "email", "demo-editor@authoring.invalid")
-        repo.git.add("--all")
-        repo.git.commit("--quiet", "--no-verify", "-m", "Import the demo glossary", f"--author={DEMO_AUTHOR}")
+    init_repository(target)
+    with Git(target) as repository:
+        if repository.user() is None:  # a fresh machine: give the throwaway repository an identity
+            repository.set_local_config("user.name", "Demo Editor")
+            repository.set_local_config("user.email", "demo-editor@authoring.invalid")
+        files = sorted(p for p in target.rglob("*") if p.is_file() and ".git" not in p.relative_to(target).parts)
+        repository.commit_paths(files, "Import the demo glossary\n", parse_identity(DEMO_AUTHOR))
     return target
-
-
-def _has_user(repo: git.Repo) -> bool:
-    try:
-        return bool(repo.git.config("--get", "user.email").strip())
-    except git.GitCommandError:
-        return False

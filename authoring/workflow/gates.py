@@ -26,7 +26,7 @@ from typing import Any
 from authoring.config import People, Policy
 from authoring.core.model import Status
 from authoring.errors import Problem, Severity, UsageError
-from authoring.workflow.identity import Identity, Role, parse_identity, role_of
+from authoring.workflow.identity import Identity, Role, email_of, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, needs_note
 
@@ -139,7 +139,7 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> A
         if event.who not in bucket:
             bucket.append(event.who)
     # A stale approval superseded by a valid one from the same person is not worth reporting.
-    result.stale = [who for who in result.stale if _email(who) not in seen]
+    result.stale = [who for who in result.stale if email_of(who) not in seen]
     for index, event in enumerate(events):
         if event.action is not Action.REQUEST_CHANGES:
             continue
@@ -150,10 +150,6 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> A
             result.open_requests.append(event)
     return result
 
-
-def _email(who: str) -> str:
-    start, end = who.rfind("<"), who.rfind(">")
-    return who[start + 1 : end].strip().lower() if 0 <= start < end else who.strip().lower()
 
 
 # -- the gates ------------------------------------------------------------------------------------

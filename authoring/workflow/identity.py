@@ -38,6 +38,12 @@ def parse_identity(text: str) -> Identity:
     return Identity(match["name"], match["email"])
 
 
+def email_of(who: str) -> str:
+    """The lower-cased email of `"Name <email>"` (or the whole text when it has no `<…>`): the matching key."""
+    start, end = who.rfind("<"), who.rfind(">")
+    return who[start + 1 : end].strip().lower() if 0 <= start < end else who.strip().lower()
+
+
 class Role(StrEnum):
     """What an identity may do."""
 

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from authoring.errors import Problem, Severity
+from authoring.workflow.identity import email_of
 
 
 class Action(StrEnum):
@@ -70,8 +71,7 @@ class ReviewEvent(BaseModel):
     @property
     def who_email(self) -> str:
         """The email in `who`, lower-cased: identities are matched by it."""
-        start, end = self.who.rfind("<"), self.who.rfind(">")
-        return self.who[start + 1 : end].strip().lower() if 0 <= start < end else self.who.strip().lower()
+        return email_of(self.who)
 
     def file_name(self) -> str:
         """`20261122T213500123456Z-approve-1a2b3c4d.yaml`: sorts by time, never collides."""
