@@ -9,6 +9,7 @@ Must never: parse YAML or run Git (screens call the `Glossary` service).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -85,8 +86,24 @@ class AuthoringApp(App[None]):
             self.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
 
 
+def start_process_helpers() -> None:
+    """Start multiprocessing's fork server and resource tracker before Textual takes over stderr.
+
+    The index builds summaries in a process pool; once the UI's threads run it must use the fork
+    server, and starting that (or the resource tracker) passes `sys.stderr.fileno()` to the child,
+    which Textual's stand-in stderr cannot give ("bad value(s) in fds_to_keep").
+    """
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        multiprocessing.resource_tracker.ensure_running()
+        multiprocessing.forkserver.ensure_running()
+
+
 def run_app(glossary: Glossary) -> None:
     """Run the UI until the user quits; the terminal is restored by Textual on the way out."""
+    start_process_helpers()
     try:
         AuthoringApp(glossary).run()
     finally:

@@ -83,22 +83,27 @@ def select(summaries: Sequence[TermSummary], view: View) -> list[TermSummary]:
 class TermTable(DataTable[Text | str]):
     """All terms, one row each: id, term, status badge, version, last updated, problems."""
 
-    COLUMNS = (("id", "ID"), ("term", "Term"), ("status", "Status"), ("version", "Ver"),
-               ("updated", "Updated"), ("problems", "Problems"))
+    # Fixed widths for the long columns (corpus ids run to 40+ characters; they are cut with an
+    # ellipsis and shown whole in the detail pane), so status, version and date stay in view.
+    COLUMNS = (("id", "ID", 22), ("term", "Term", 18), ("status", "Status", 11), ("version", "Ver", 4),
+               ("updated", "Updated", 10), ("problems", "Probl.", 6))
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.summaries: list[TermSummary] = []
         self.view = View()
         self.shown: list[TermSummary] = []
+        self.pending: set[str] = set()
 
     def on_mount(self) -> None:
-        for key, label in self.COLUMNS:
-            self.add_column(label, key=key)
+        for key, label, width in self.COLUMNS:
+            self.add_column(label, key=key, width=width)
 
-    def set_summaries(self, summaries: Sequence[TermSummary]) -> None:
-        """Replace the rows (keeping the cursor on the same term when it is still shown)."""
+    def set_summaries(self, summaries: Sequence[TermSummary], pending: set[str] | None = None) -> None:
+        """Replace the rows (keeping the cursor on the same term when it is still shown); `pending` rows
+        are terms not read yet, shown by id only."""
         self.summaries = list(summaries)
+        self.pending = pending or set()
         self.refresh_rows()
 
     def set_view(self, view: View) -> None:
@@ -119,8 +124,10 @@ class TermTable(DataTable[Text | str]):
         self.shown = select(self.summaries, self.view)
         self.clear()
         self.add_rows([self._cells(s) for s in self.shown])
-        if keep is not None and not self.view.query:
-            self.move_to(keep)
+        if keep is None or self.view.query or not self.move_to(keep):
+            # a new search shows its best match first; never leave the view scrolled past the rows
+            self.move_cursor(row=0)
+            self.scroll_to(0, 0, animate=False)
 
     def move_to(self, term_id: str) -> bool:
         """Put the cursor on a term; False when it is not in the visible rows."""
@@ -130,8 +137,11 @@ class TermTable(DataTable[Text | str]):
                 return True
         return False
 
-    @staticmethod
-    def _cells(summary: TermSummary) -> list[Text | str]:
-        return [summary.id, summary.term or "", status_badge(summary.status, summary.parses),
+    def _cells(self, summary: TermSummary) -> list[Text | str]:
+        term_id = Text(summary.id, overflow="ellipsis", no_wrap=True)
+        if summary.id in self.pending:
+            return [term_id, Text("…", style="dim"), Text("indexing", style="dim italic"), "", "", ""]
+        return [term_id, Text(summary.term or "", overflow="ellipsis", no_wrap=True),
+                status_badge(summary.status, summary.parses),
                 summary.version or "", summary.last_updated or "",
                 problem_count(summary.errors, summary.warnings)]
