@@ -1,36 +1,108 @@
-"""Draft a term from a module: pick the module, read it with line numbers, choose lines or a § section,
-see the ranked candidates, pick an agent, run it in a worker, preview and adjust, save as the agent.
+"""Draft a term from a module: pick the module, read it with line numbers, choose lines (select them
+in the text) or a § section, see the ranked candidates, pick an agent, run it in a worker with
+progress, then preview and adjust the draft and save it (committed as the agent).
 
 Must never: read modules, parse YAML or run Git itself (the drafting service does).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from authoring.tui.service_calls import ServiceScreenMixin
+
+if TYPE_CHECKING:
+    from authoring.drafting.candidates import Candidate
+    from authoring.drafting.modules import Module
+    from authoring.repo.drafting_service import DraftPreview
+
+AGENTS = (("extractive", "extractive (no network)"), ("llm", "LLM (configured endpoint)"))
+
+
+@dataclass
+class Choice:
+    """What the draft will be made from: the module, the snippet (lines or a section), the term."""
+
+    module: str | None = None
+    lines: str | None = None
+    section: str | None = None
+    term: str | None = None
+
+    def describe(self) -> str:
+        """One line for the status bar."""
+        where = f"lines {self.lines}" if self.lines else f"§{self.section}" if self.section else "no snippet yet"
+        return f"{self.module or 'no module'} · {where} · term: {self.term or '(the agent picks)'}"
+
+
+def candidate_label(candidate: Candidate) -> Text:
+    """`● new  Coherence Flux  0.92  engram` — new terms stand out from existing ones."""
+    text = Text()
+    if candidate.existing:
+        text.append("○ ", style="dim")
+        text.append(f"{candidate.term} ", style="dim")
+        text.append(f"({candidate.canonical_id}, {candidate.status or 'exists'})", style="dim italic")
+    else:
+        text.append("● ", style="bold green")
+        text.append(candidate.term, style="bold")
+    kinds = sorted({e.kind for e in candidate.evidence})
+    text.append(f"  {candidate.score:.2f} {', '.join(kinds)}", style="cyan")
+    return text
 
 
 class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     """Dismisses with the drafted term's id, or None."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [
+        Binding("ctrl+l", "use_lines", "Use selected lines"),
+        Binding("ctrl+d", "run_agent", "Draft"),
+        Binding("escape", "back", "Back"),
+    ]
 
     class ModulesLoaded(Message):
         """The module list is ready."""
 
-        def __init__(self, modules: list[Any]) -> None:
+        def __init__(self, modules: list[tuple[str, str]]) -> None:
             super().__init__()
             self.modules = modules
+
+    class ModuleLoaded(Message):
+        """One module's text, sections and ranked candidates are ready."""
+
+        def __init__(self, module: Module, candidates: list[Candidate]) -> None:
+            super().__init__()
+            self.module = module
+            self.candidates = candidates
+
+    class Progress(Message):
+        """The agent or the service says what it is doing."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Drafted(Message):
+        """The agent's draft is ready to preview."""
+
+        def __init__(self, preview: DraftPreview) -> None:
+            super().__init__()
+            self.preview = preview
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice = Choice()
+        self.module: Module | None = None
+        self.candidates: list[Candidate] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,26 +111,199 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
                 yield Static("Modules", classes="pane-title")
                 yield OptionList(id="modules")
             with Vertical(id="draft-main"):
-                yield Static("Loading modules…", id="draft-status")
+                yield TextArea("", id="module-text", read_only=True, show_line_numbers=True, soft_wrap=False)
+                yield Static("Pick a module (enter).", id="draft-status")
+            with Vertical(id="draft-side"):
+                yield Static("Sections", classes="pane-title")
+                yield OptionList(id="sections")
+                yield Static("Candidates (● new, ○ existing)", classes="pane-title")
+                yield OptionList(id="candidates")
+                yield Select([(label, name) for name, label in AGENTS], value="extractive", allow_blank=False,
+                             id="agent", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "draft a term from a module"
         self.load_modules()
 
+    # -- modules ------------------------------------------------------------------------------------
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
     def load_modules(self) -> None:
-        self.post_message(self.ModulesLoaded(list(self.call_service("modules"))))
+        with self.service() as glossary:
+            modules = [(m.ref, m.title) for m in glossary.modules()]
+        self.post_message(self.ModulesLoaded(modules))
 
     @on(ModulesLoaded)
     def modules_loaded(self, message: ModulesLoaded) -> None:
         options = self.query_one("#modules", OptionList)
-        for module in message.modules:
-            ident = str(getattr(module, "id", module))
-            title = getattr(module, "title", None)
-            options.add_option(Option(f"{ident}  {title}" if title else ident, id=ident))
-        self.query_one("#draft-status", Static).update(f"{len(message.modules)} modules. Enter opens one.")
+        options.add_options([Option(f"{ref}  {title}" if title else ref, id=ref) for ref, title in message.modules])
+        self._status(f"{len(message.modules)} modules. Pick one (enter) to read it.")
+        if message.modules:
+            options.highlighted = 0
         options.focus()
+
+    @on(OptionList.OptionSelected, "#modules")
+    def module_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.choice = Choice(module=event.option.id)
+            self._status(f"reading {event.option.id} and ranking its candidates…")
+            self.load_module(event.option.id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft")
+    def load_module(self, ref: str) -> None:
+        with self.service() as glossary:
+            module = glossary.module(ref)
+            report = glossary.candidates(ref, limit=40, progress=self.report_progress)
+        self.post_message(self.ModuleLoaded(module, list(report.candidates)))
+
+    @on(ModuleLoaded)
+    def module_loaded(self, message: ModuleLoaded) -> None:
+        self.module = message.module
+        self.candidates = message.candidates
+        text = self.query_one("#module-text", TextArea)
+        text.load_text(message.module.text)
+        sections = self.query_one("#sections", OptionList)
+        sections.clear_options()
+        sections.add_options([Option(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})", id=s.number)
+                              for s in message.module.sections])
+        candidates = self.query_one("#candidates", OptionList)
+        candidates.clear_options()
+        candidates.add_options([Option(candidate_label(c), id=str(i)) for i, c in enumerate(message.candidates)])
+        text.focus()
+        self._status("Select lines in the text and press ctrl+l, or pick a section; pick a candidate; ctrl+d drafts.")
+
+    # -- the snippet and the term ---------------------------------------------------------------------
+
+    def action_use_lines(self) -> None:
+        text = self.query_one("#module-text", TextArea)
+        start, end = sorted((text.selection.start[0], text.selection.end[0]))
+        if self.module is None:
+            self.notify("pick a module first", severity="warning")
+            return
+        if text.selection.end[1] == 0 and end > start:
+            end -= 1  # a selection ending at the start of a line does not take that line
+        self.choice.lines, self.choice.section = f"{start + 1}-{end + 1}", None
+        self._status()
+
+    @on(OptionList.OptionSelected, "#sections")
+    def section_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.choice.section, self.choice.lines = event.option.id, None
+        section = next((s for s in self.module.sections if s.number == event.option.id), None) if self.module else None
+        if section is not None:  # show where it is
+            self.query_one("#module-text", TextArea).scroll_to(y=max(0, section.heading_line - 2), animate=False)
+        self._status()
+
+    @on(OptionList.OptionSelected, "#candidates")
+    def candidate_chosen(self, event: OptionList.OptionSelected) -> None:
+        candidate = self.candidates[int(event.option.id or 0)]
+        self.choice.term = candidate.term
+        if self.choice.lines is None and self.choice.section is None and candidate.evidence:
+            line = candidate.first_line  # no snippet chosen yet: the candidate's section, where it first appears
+            section = self.module.section_of(line) if self.module else None
+            if section is not None:
+                self.choice.section = section.number
+            else:
+                self.choice.lines = f"{line}-{line}"
+        self._status()
+
+    def _status(self, text: str | None = None) -> None:
+        self.query_one("#draft-status", Static).update(text if text is not None else self.choice.describe())
+
+    # -- running the agent ----------------------------------------------------------------------------
+
+    def action_run_agent(self) -> None:
+        choice = self.choice
+        if not choice.module or not (choice.lines or choice.section):
+            self.notify("choose a module and a snippet (select lines + ctrl+l, or a section) first",
+                        severity="warning")
+            return
+        agent = str(self.query_one("#agent", Select).value)
+        self._status(f"drafting with the {agent} agent…")
+        self.run_agent(choice, agent)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft-agent")
+    def run_agent(self, choice: Choice, agent: str) -> None:
+        with self.service() as glossary:
+            preview = glossary.preview_draft(str(choice.module), lines=choice.lines, section=choice.section,
+                                             term=choice.term, agent=agent, progress=self.report_progress)
+        self.post_message(self.Drafted(preview))
+
+    def report_progress(self, text: str) -> None:
+        """The service's progress callback (called from the worker thread): post it to the screen."""
+        self.post_message(self.Progress(text))
+
+    @on(Progress)
+    def progress(self, message: Progress) -> None:
+        self._status(f"{message.text}…")
+
+    @on(Drafted)
+    def drafted(self, message: Drafted) -> None:
+        self._status(self.choice.describe())
+
+        def saved(term_id: str | None) -> None:
+            if term_id:
+                self.dismiss(term_id)
+
+        self.app.push_screen(DraftPreviewScreen(message.preview), saved)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
+    """The draft as it would be written, editable; ctrl+s saves it (checked, committed as the agent)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save draft", priority=True),
+        Binding("escape", "back", "Discard", priority=True),
+    ]
+
+    class Saved(Message):
+        """The draft was committed."""
+
+        def __init__(self, term_id: str, message: str) -> None:
+            super().__init__()
+            self.term_id = term_id
+            self.message = message
+
+    def __init__(self, preview: DraftPreview) -> None:
+        super().__init__()
+        self.preview = preview
+
+    def compose(self) -> ComposeResult:
+        preview = self.preview
+        yield Header()
+        with Vertical(id="draft-preview"):
+            yield Static(f"{preview.term_id} from {preview.module} {preview.lines} by the {preview.agent} agent"
+                         f"{f' ({preview.model})' if preview.model else ''}; commits as {preview.author}. "
+                         "Adjust the text, then ctrl+s to save, esc to discard.", id="draft-preview-title")
+            if preview.warnings:
+                yield Static(Text("\n".join(f"! {w}" for w in preview.warnings), style="yellow"), id="draft-warnings")
+            yield TextArea(preview.text, id="draft-text", show_line_numbers=True,
+                           tab_behavior="indent")
+            yield Static("", id="draft-save-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"preview of the draft {self.preview.term_id}"
+        self.query_one("#draft-text", TextArea).focus()
+
+    def action_save(self) -> None:
+        text = self.query_one("#draft-text", TextArea).text
+        self.query_one("#draft-save-status", Static).update("checking and committing…")
+        self.save(None if text == self.preview.text else text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draft-save")
+    def save(self, text: str | None) -> None:
+        with self.service() as glossary:
+            result: Any = glossary.save_draft(self.preview, text)
+        self.post_message(self.Saved(self.preview.term_id, result.message))
+
+    @on(Saved)
+    def saved(self, message: Saved) -> None:
+        self.notify(message.message, title="committed")
+        self.dismiss(message.term_id)
 
     def action_back(self) -> None:
         self.dismiss(None)
