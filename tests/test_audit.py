@@ -314,3 +314,18 @@ def test_audit_of_the_corpus_laid_out_as_upstream(corpus_copy: Path) -> None:
     moved = next(f for f in report["findings"] if f["code"] == "snippet-moved")
     assert moved["now"] and moved["lines"] and moved["now"] != moved["lines"]
     assert sum(summary["by_severity"].values()) == len(report["findings"])
+
+
+def test_sections_are_read_as_drafting_reads_them(tmp_path: Path) -> None:
+    # Agent-written modules number sections in several ways; a `§2` citation made by `draft --section 2`
+    # must be judged against the same sections the drafting side saw.
+    module = ("---\nid: MOD-001\n---\n\n# MOD-001\n\n## Section 1 · Alpha\n\nFirst words here.\n\n"
+              "#### **§2 · Beta**\n\nThe beta claim stands in the second section.\n")
+    sources = [("MOD-001", "§2", "The beta claim stands in the second section.")]
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text(sources=sources)}, module=module)
+    code, report = _audit(repo, "--all")
+    codes = _codes(report)
+    assert "snippet-moved" not in codes
+    [found] = codes["snippet-found"]
+    assert found["now"] == "L13 in §2"
+    assert code == 0

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from authoring.core.module_refs import ModuleIndex, normalise_space
+from authoring.drafting.modules import Module, load_module
+from authoring.errors import NotFound, ParseError
 
-_HEADING = re.compile(r"^#{1,6}\s+(?:§\s*(?P<sec>[0-9]+(?:\.[0-9A-Za-z]+)*)|(?P<num>[0-9]+(?:\.[0-9]+)*)[.)]?\s)",
-                      re.MULTILINE)
 _LINES = re.compile(r"^\s*L?#?(?P<a>[0-9]+)\s*(?:[-–]\s*L?#?(?P<b>[0-9]+))?\s*$")
 _SECTION = re.compile(r"^\s*(?:§|Section\s+)\s*(?P<sec>[0-9]+(?:\.[0-9A-Za-z]+)*)")
 
@@ -80,11 +80,12 @@ class ModuleText:
 
     path: Path
     text: str
+    module: Module | None = None
+    """The module as drafting reads it: the one notion of its `§` sections (None when unreadable)."""
     normalised: str = ""
     _word_starts: list[int] = field(default_factory=list)
     _word_offsets: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
-    _headings: list[tuple[int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         words = list(re.finditer(r"\S+", self.text))
@@ -97,8 +98,6 @@ class ModuleText:
             position += len(word.group()) + 1
         self.normalised = " ".join(pieces)
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-        for match in _HEADING.finditer(self.text):
-            self._headings.append((self.line_of(match.start()), match["sec"] or match["num"]))
 
     def line_of(self, offset: int) -> int:
         """The 1-based line of a character offset in the text."""
@@ -106,8 +105,8 @@ class ModuleText:
 
     def section_of(self, line: int) -> str | None:
         """The section (`2`, `3.1`) whose heading is the last one at or before `line`."""
-        index = bisect.bisect_right([h[0] for h in self._headings], line) - 1
-        return self._headings[index][1] if index >= 0 else None
+        section = self.module.section_of(line) if self.module is not None else None
+        return section.number if section is not None else None
 
     def find(self, snippet: str) -> list[Place]:
         """Every place the snippet stands, whitespace normalised."""
@@ -142,7 +141,11 @@ class Modules:
         """A module's indexed text (None when it cannot be read)."""
         if path not in self._texts:
             try:
-                self._texts[path] = ModuleText(path, path.read_bytes().decode("utf-8", errors="replace"))
-            except OSError:
-                self._texts[path] = None
+                module = load_module(path)
+                self._texts[path] = ModuleText(path, module.text, module)
+            except (ParseError, NotFound):  # not UTF-8, too large or unreadable: search what can be read
+                try:
+                    self._texts[path] = ModuleText(path, path.read_bytes().decode("utf-8", errors="replace"))
+                except OSError:
+                    self._texts[path] = None
         return self._texts[path]
