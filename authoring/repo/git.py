@@ -11,13 +11,11 @@ Must never: parse YAML, import a UI.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from authoring.errors import AuthoringError, Conflict, ExitCode, UsageError
+from authoring.repo.filelock import exclusive_lock
 from authoring.workflow.identity import Identity
 
 
@@ -331,21 +330,11 @@ def repository_lock(git_dir: Path, wait_seconds: float = 10.0) -> Iterator[None]
     A second process waits up to `wait_seconds`, then gets a `Conflict`: one wins, the other is
     told, and nothing is lost.
     """
-    path = git_dir / "authoring.lock"
-    with open(path, "a+b") as handle:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Conflict("another authoring process is working on this repository; try again") from None
-                time.sleep(0.05)
-        try:
+    try:
+        with exclusive_lock(git_dir / "authoring.lock", wait_seconds):
             yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except TimeoutError:
+        raise Conflict("another authoring process is working on this repository; try again") from None
 
 
 # Record separator before each commit, unit separator after each header field.

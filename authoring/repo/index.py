@@ -23,7 +23,6 @@ Must never: run Git, import a UI, or serve a summary for bytes it was not built 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from authoring.core.summary import TermSummary
+from authoring.repo.filelock import exclusive_lock
 
 FORMAT = 1
 # A record made less than this long after the file's last change is "racy": the next write could
@@ -342,22 +342,8 @@ def _summary_of(entry: _Entry) -> TermSummary | None:
         return None
 
 
-@contextlib.contextmanager
-def _store_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
-    with open(path, "a+b") as handle:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TimeoutError("term index is locked") from None
-                time.sleep(0.02)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+def _store_lock(path: Path, wait_seconds: float = 5.0) -> contextlib.AbstractContextManager[None]:
+    return exclusive_lock(path, wait_seconds, poll_seconds=0.02)
 
 
 def build_summaries(jobs: Sequence[tuple[str, str, bytes | None]]) -> list[dict[str, Any]]:
