@@ -72,7 +72,7 @@ class Doubt(Exception):
     """The fast reading cannot vouch for ruamel's answer; ask ruamel."""
 
 
-class _Composer(CParser):  # type: ignore[misc]  # PyYAML's C extension is untyped
+class _Composer(CParser):
     """libyaml's composer with our resolver hooks: tag markers, and a depth bound checked on the way down.
 
     The bound matters for safety as well as agreement: PyYAML's C composer recurses on the C stack,
@@ -273,12 +273,13 @@ def _region_around(content: str, error_index: int) -> tuple[int, int] | None:
     try:
         while True:
             event = parser.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
+            if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             top = frames[-1] if frames else None
+            mark = event.start_mark
             if top is not None and top.block_mapping and top.expect_key and isinstance(event, yaml.ScalarEvent) \
-                    and not event.style:
-                top.last_key = (int(event.start_mark.index), int(event.start_mark.column))
+                    and not event.style and mark is not None:
+                top.last_key = (int(mark.index), int(mark.column))
             if isinstance(event, yaml.MappingStartEvent):
                 frames.append(_Frame(block_mapping=not event.flow_style))
             elif isinstance(event, yaml.SequenceStartEvent):
