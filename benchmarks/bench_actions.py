@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from authoring.core.termfile import load_term  # noqa: E402
 from authoring.repo.service import Glossary  # noqa: E402
+from benchmarks.corpus_repo import upstream_copy  # noqa: E402
 
 EDITOR = "Alice Editor <alice@example.org>"
 REVIEWER = "Bob Editor <bob@example.org>"
@@ -33,18 +33,10 @@ def git(repo: Path, *args: str) -> str:
 
 
 def make_copy(corpus: Path, where: Path) -> Path:
-    repo = where / "pirouette"
-    shutil.copytree(corpus / "dictionary", repo / "modules" / "dictionary")
-    for module in (corpus / "modules").iterdir():
-        shutil.copy2(module, repo / "modules" / module.name)
-    (repo / "authoring.toml").write_text('terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n',
-                                         encoding="utf-8")
-    git(repo, "init", "--quiet")
+    repo = upstream_copy(corpus, where / "pirouette")
     git(repo, "config", "user.name", "Bench Editor")
     git(repo, "config", "user.email", "bench@example.org")
     git(repo, "config", "commit.gpgsign", "false")
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", "import corpus")
     return repo
 
 

@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpus"
+from benchmarks.corpus_repo import upstream_copy  # noqa: E402
+
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench Importer", "GIT_AUTHOR_EMAIL": "import@example.org",
        "GIT_COMMITTER_NAME": "Bench Importer", "GIT_COMMITTER_EMAIL": "import@example.org",
        "GIT_CONFIG_NOSYSTEM": "1"}
@@ -39,14 +40,7 @@ def git(repo: Path, *args: str) -> str:
 
 
 def build(repo: Path, edits: int) -> None:
-    shutil.copytree(CORPUS / "dictionary", repo / "modules" / "dictionary")
-    for module in (CORPUS / "modules").iterdir():
-        shutil.copy2(module, repo / "modules" / module.name)
-    (repo / "authoring.toml").write_text('terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n',
-                                         encoding="utf-8")
-    git(repo, "init", "--quiet")
-    git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "-m", "import corpus")
+    upstream_copy(CORPUS, repo)
     terms = sorted((repo / "modules" / "dictionary").glob("*.md"))
     done = 0
     for n, path in enumerate(terms):

@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import os
 import pty
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.corpus_repo import upstream_copy  # noqa: E402
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -88,9 +89,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-ui-memory-") as tmp:
         repo = Path(tmp) / "glossary"
-        shutil.copytree(args.corpus / "dictionary", repo / "modules" / "dictionary")
-        (repo / "authoring.toml").write_text('terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n')
-        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+        upstream_copy(args.corpus, repo, modules=False, commit=False)
         marker = Path(tmp) / "ready"
         for label in ("cold (no index)", "warm (index up to date)"):
             f = run_ui(repo, marker)

@@ -1,0 +1,36 @@
+"""The corpus laid out as upstream Pirouette (terms in modules/dictionary), in a fresh Git repository.
+
+Shared by the benchmarks; the tests have the same layout in the `corpus_copy` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+UPSTREAM_CONFIG = 'terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n'
+_IDENTITY = {"GIT_AUTHOR_NAME": "Bench Importer", "GIT_AUTHOR_EMAIL": "import@example.org",
+             "GIT_COMMITTER_NAME": "Bench Importer", "GIT_COMMITTER_EMAIL": "import@example.org"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Plain Git in a benchmark repository, with a fixed identity and no system configuration."""
+    env = {**os.environ, **_IDENTITY, "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                          env=env).stdout
+
+
+def upstream_copy(corpus: Path, repo: Path, *, modules: bool = True, commit: bool = True) -> Path:
+    """Copy the corpus into `repo` as upstream lays it out; `git init` it and (by default) commit it."""
+    shutil.copytree(corpus / "dictionary", repo / "modules" / "dictionary")
+    if modules:
+        for module in (corpus / "modules").iterdir():
+            shutil.copy2(module, repo / "modules" / module.name)
+    (repo / "authoring.toml").write_text(UPSTREAM_CONFIG, encoding="utf-8")
+    git(repo, "init", "--quiet")
+    if commit:
+        git(repo, "add", "--all")
+        git(repo, "commit", "--quiet", "-m", "import corpus")
+    return repo
