@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import OptionList, Static, TextArea
 
 from authoring.tui.screens.browser import BrowserScreen
+from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen
 from authoring.tui.widgets.term_table import TermTable
 from tests.conftest import git
 from tests.tui_support import make_app, press, settle, shown, table_column
-
-pytest.importorskip("authoring.repo.drafting_service")
-# The drafting service has landed before the preview screen this test drives: skip until it lands too.
-if not hasattr(pytest.importorskip("authoring.tui.screens.draft"), "DraftPreviewScreen"):
-    pytest.skip("the draft preview screen is not built yet", allow_module_level=True)
-
-from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen
 
 
 async def test_draft_a_new_term_from_selected_lines_and_save_it_as_the_agent(demo_repo: Path) -> None:
