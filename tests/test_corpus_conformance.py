@@ -2,7 +2,8 @@
 
 One pass over `../shared/corpus/dictionary`: every file is read without a crash; every parseable file
 re-renders byte-identical through `Editor`; one edit per parseable file (a scalar set, a block scalar
-replaced or a list appended, in rotation) changes only the lines of the edited value — every line
+replaced or a list appended, in rotation) writes the same bytes whether the editor was given ruamel's
+reading or the fast one, and changes only the lines of the edited value — every line
 outside its span is identical, and counted — and deepdiff of the parsed data shows only the requested
 change; every block that does not parse is reported by a problem on one of its lines. The counts are
 printed (`pytest -s`) and asserted.
@@ -79,6 +80,7 @@ def test_the_whole_corpus_conforms(corpus: Path) -> None:
     assert failures == [], "\n".join(failures[:20])
     assert counts["files"] == counts["read"] == EXPECTED_FILES
     assert counts["byte-identical"] == counts["parseable"] == counts["edited"]
+    assert counts["edits alike on the fast reading"] == counts["edited"]
     assert counts["malformed blocks"] == counts["malformed blocks located"] > 0
     assert counts["lines outside edits kept"] == counts["lines outside edits"] > 0
 
@@ -116,6 +118,17 @@ def check_one_edit(term: TermFile, turn: int, counts: Counter[str], failures: li
         return
     counts["edited"] += 1
     counts[f"edit: {kind} {type(node).__name__}"] += 1
+    # The editor works on either reading (ruamel's nodes or the libyaml fast path's): both must write
+    # the same bytes.
+    fast = Editor(load_term(term.path, term.display, term.data, fast=True))
+    if kind == "append":
+        fast.append(path, value)
+    else:
+        fast.set(path, value)
+    if fast.render() == editor.render():
+        counts["edits alike on the fast reading"] += 1
+    else:
+        failures.append(f"{term.display}: {kind} {format_path(path)} writes other bytes on the fast reading")
     kept, outside = outside_lines_kept(term.data, editor.render(), first, last)
     counts["lines outside edits"] += outside
     counts["lines outside edits kept"] += kept

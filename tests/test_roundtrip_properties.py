@@ -141,6 +141,20 @@ def loaded(data: bytes, tmp_name: str = "GENERATED.md") -> TermFile:
     return term
 
 
+def edited_on_the_fast_reading(data: bytes, kind: str, path: FieldPath, value: object) -> bytes:
+    """The same edit made on the libyaml fast path's reading (what actions load): it must write the
+    same bytes as on ruamel's."""
+    from pathlib import Path
+
+    fast = load_term(Path("GENERATED.md"), "GENERATED.md", data, fast=True)
+    editor = Editor(fast)
+    if kind == "append":
+        editor.append(path, value)
+    else:
+        editor.set(path, value)
+    return editor.render()
+
+
 def kept_chomping(term: TermFile, path: FieldPath, value: object) -> object:
     """What a set reads back as: text set on a `|` block that ended with a line break keeps that break
     (the block keeps its chomping; `Editor.set` documents this)."""
@@ -178,6 +192,7 @@ def test_setting_a_scalar_changes_only_its_lines(generated: tuple[bytes, Doc], d
     editor = Editor(term)
     editor.set(path, value)
     after = editor.render()
+    assert edited_on_the_fast_reading(raw, "set", path, value) == after
     kept, outside = outside_lines_kept(raw, after, first, last)
     assert kept == outside, (path, value, raw.decode(), after.decode())
     old, new = term.entry, editor.term.entry
@@ -204,6 +219,7 @@ def test_appending_keeps_the_list_style_and_its_siblings(generated: tuple[bytes,
     editor = Editor(term)
     editor.append(path, value)
     after = editor.render()
+    assert edited_on_the_fast_reading(raw, "append", path, value) == after
     assert get_value(editor.term.entry, path) == [*before_items, value]
     assert changed_paths(term.entry, editor.term.entry) <= {deepdiff_path((*path, len(before_items))),
                                                             deepdiff_path(path)}

@@ -5,6 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from authoring.core.roundtrip import Editor
+from authoring.core.termfile import TermFile, load_term
+from authoring.repo.actions import append_review_log, entry_version, set_status, set_version, touch
+from authoring.workflow.identity import parse_identity
+from authoring.workflow.statuses import Status
+from authoring.workflow.versions import next_major
 from tests.conftest import EDITOR, EDITOR_2, git, run_cli
 
 
@@ -47,3 +53,38 @@ def test_a_corpus_draft_is_gated_on_its_snippet_in_the_upstream_modules(corpus_c
         if promoted >= 2 and refused >= 1:
             break
     assert promoted >= 1  # real snippets resolve against modules/ even with modules/dictionary inside it
+
+
+def _ratify_bookkeeping(term: TermFile) -> bytes:
+    """What a ratification with a successor writes in a term: version, status, a new key, the date and a
+    review-log item, in every block that carries them."""
+    editor = Editor(term)
+    day = dt.date(2026, 11, 23)
+    with editor.batch():
+        set_version(editor, next_major(entry_version(editor)))
+        set_status(editor, Status.RATIFIED)
+        editor.set(("superseded_by",), "SOME_SUCCESSOR")
+        touch(editor, day)
+        append_review_log(editor, day, parse_identity(EDITOR), "ratified: with a colon")
+    return editor.render()
+
+
+def test_workflow_edits_write_the_same_bytes_on_either_reading_of_every_corpus_file(corpus: Path) -> None:
+    # Actions load terms through the libyaml fast path and edit its node graph; ruamel's round-trip
+    # reading is the authority. On every parseable corpus file both must give the very same bytes.
+    alike = parseable = 0
+    differ: list[str] = []
+    for path in sorted((corpus / "dictionary").glob("*.md")):
+        data = path.read_bytes()
+        authority = load_term(path, path.name, data)
+        if not authority.parses:
+            continue
+        parseable += 1
+        fast = load_term(path, path.name, data, fast=True)
+        assert not fast.round_trip
+        if _ratify_bookkeeping(fast) == _ratify_bookkeeping(authority):
+            alike += 1
+        else:
+            differ.append(path.name)
+    assert differ == []
+    assert alike == parseable > 1000

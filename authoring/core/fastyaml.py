@@ -17,8 +17,11 @@ outcome (ruamel accepts the rest, or fails in its composer or constructor) falls
 whole block. `tests/test_fastyaml.py` proves agreement on every block of the corpus.
 
 The node graph of a fast block is PyYAML's (same `.id`, `.tag`, `.value`, `.start_mark.index`);
-`paths` and `yamlio` walk either kind. Such blocks are for reading and checking only
-(`ParsedBlock.round_trip` is False): the editor reloads a file through ruamel before it edits.
+`paths`, `yamlio` and the `roundtrip.Editor` walk either kind by `node.id`, and the marks agree with
+ruamel's on every corpus node except empty scalars (ruamel marks them where the next token starts,
+libyaml just after the colon; the editor never splices at an empty value's mark). So a fast reading is
+edited directly (`ParsedBlock.round_trip` is False): `tests/test_workflow_corpus.py` and the corpus
+conformance test prove that edits write the same bytes on either reading.
 
 Must never: write files, touch Git or a UI, or return a value ruamel would not.
 """

@@ -16,13 +16,13 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from deepdiff import DeepDiff
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import lines_of
-from authoring.core.paths import FieldPath, find_node, format_path, get_value
+from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of
 from authoring.core.render import Style, block_lines, flow_text, literal_block, scalar_text
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import Text, atomic_write
@@ -44,7 +44,9 @@ class Editor:
     """Edits one term file in memory; `save()` writes it atomically.
 
     The file must parse (`TermFile.parses`); otherwise construction raises `ParseError` with the
-    file's problems, so nothing that does not parse is ever written.
+    file's problems, so nothing that does not parse is ever written. Either reading of the file will
+    do (ruamel's or the `fastyaml` one: nodes are told apart by `node.id`); each change is verified
+    on a fast re-reading, which agrees with ruamel on values and problems.
     """
 
     def __init__(self, term: TermFile) -> None:
@@ -52,8 +54,6 @@ class Editor:
             errors = term.errors or [p for p in term.problems]
             raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
                              errors)
-        if not term.round_trip:  # a fast reading (for checking) has no spans to splice into: read it again
-            term = load_term(term.path, term.display, term.data)
         self.original = term
         self.term = term
         self.changes: list[Change] = []
@@ -115,10 +115,10 @@ class Editor:
             self._add_key(parsed, path, [value])
             self._commit_change(Change("set", path, [value], block))
             return
-        if not isinstance(node, SequenceNode):
+        if not _is_sequence(node):
             raise EditError(f"{format_path(path)} is not a list")
         if (node.flow_style and not node.value and isinstance(value, dict) and value and key_node is not None
-                and not (isinstance(parent, MappingNode) and parent.flow_style)):
+                and not (_is_mapping(parent) and parent.flow_style)):
             # An empty `[]` has no siblings whose style to follow, and a mapping squeezed into a flow
             # list reads badly (`review_log: []` gaining its first `{date, reviewer, notes}`): the
             # first item is written as a block list item instead.
@@ -140,7 +140,7 @@ class Editor:
             key_node, node, parent = find_node(_root(parsed), path)
         except KeyError:
             raise EditError(f"{format_path(path)} is not there to remove") from None
-        if key_node is None or not isinstance(parent, MappingNode) or parent.flow_style or len(parent.value) < 2:
+        if key_node is None or not _is_mapping(parent) or parent.flow_style or len(parent.value) < 2:
             raise EditError(f"cannot remove {format_path(path)} in place: it does not sit on lines of its own")
         text = self._block_text(parsed)
         start, end = int(key_node.start_mark.index), content_end(node, text)
@@ -160,20 +160,20 @@ class Editor:
                  value: Any) -> None:
         base = parsed.block.content_start
         newline = self.term.text.newline if self.term.text else "\n"
-        in_flow = isinstance(parent, MappingNode | SequenceNode) and bool(parent.flow_style)
+        in_flow = _is_collection(parent) and bool(parent.flow_style)
         start = node.start_mark.index
         end = content_end(node, self._block_text(parsed))
-        old_style = node.style if isinstance(node, ScalarNode) else None
-        if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
+        old_style = node.style if _is_scalar(node) else None
+        if _is_collection(node) and not node.flow_style:
             start = _after_indicator(self._block_text(parsed), key_node, node)
         # `key:` or `key: ` with nothing after it: ruamel marks the empty value where the next token starts
         # (the next line), so the new value goes just after the colon, replacing the blanks that follow it
-        empty = (isinstance(node, ScalarNode) and node.value == "" and not node.style and key_node is not None
+        empty = (_is_scalar(node) and node.value == "" and not node.style and key_node is not None
                  and not in_flow)
         if empty:
             start, end = _after_empty_key(self._block_text(parsed), key_node)
         if isinstance(value, dict | list) and value:
-            flow = in_flow or (isinstance(node, MappingNode | SequenceNode) and bool(node.flow_style)
+            flow = in_flow or (_is_collection(node) and bool(node.flow_style)
                                and bool(node.value)) or (
                 isinstance(value, list) and all(not isinstance(x, dict | list) for x in value)
                 and not any(isinstance(x, str) and "\n" in x for x in value))
@@ -181,13 +181,13 @@ class Editor:
                           newline=newline)
             if flow:
                 text = flow_text(value, style)
-                if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
+                if _is_collection(node) and not node.flow_style:
                     text = " " + text
             else:
                 indent = _child_indent(key_node, node)
                 lines = block_lines(value, indent, Style(newline=newline))
                 text = newline + newline.join(lines)
-                if not (isinstance(node, MappingNode | SequenceNode) and not node.flow_style):
+                if not (_is_collection(node) and not node.flow_style):
                     # the old value sat on the key's line: replace from just after the colon
                     start = _after_colon(self._block_text(parsed), key_node, start)
         elif isinstance(value, str) and not in_flow and (old_style in ("|", ">") or "\n" in value):
@@ -206,7 +206,7 @@ class Editor:
         else:
             quote = old_style if old_style in ("'", '"') else None
             text = scalar_text(value, Style(quote=quote, flow=in_flow))
-            if isinstance(node, MappingNode | SequenceNode) and not node.flow_style:
+            if _is_collection(node) and not node.flow_style:
                 text = " " + text
         if empty and not text.startswith((" ", newline)):
             text = " " + text
@@ -226,7 +226,7 @@ class Editor:
             container = root
         if depth == 0:
             container = root
-        if not isinstance(container, MappingNode):
+        if not _is_mapping(container):
             raise EditError(f"cannot add {format_path(path)}: {format_path(path[:depth]) or 'the entry'} is not a "
                             "mapping")
         key = path[depth]
@@ -286,7 +286,7 @@ class Editor:
         first = node.value[0]
         gap = max(first.start_mark.column - dash_col, 2) if first.start_mark.line == node.start_mark.line else 2
         at = _line_end_after(block_text, content_end(node, block_text))
-        if isinstance(value, list) and value and isinstance(node.value[-1], SequenceNode) and node.value[-1].flow_style:
+        if isinstance(value, list) and value and _is_sequence(node.value[-1]) and node.value[-1].flow_style:
             sibling = node.value[-1]
             style = Style(quote=_sibling_quote(sibling), flow=True, flow_padding=_padded(sibling, block_text))
             line = " " * dash_col + "-" + " " * (gap - 1) + flow_text(value, style)
@@ -370,7 +370,9 @@ class Editor:
         """Re-parse the pending text and check that exactly `changes` happened; adopt it or refuse."""
         change = changes[-1]
         pending: Text = self._pending
-        new = load_term(self.term.path, self.term.display, pending.encode())
+        # The fast reading gives ruamel's values and problems (proven on every corpus block) and the same
+        # spans, so the edited file is verified, and edited further, at libyaml's speed.
+        new = load_term(self.term.path, self.term.display, pending.encode(), fast=True)
         if not new.parses:
             first = new.errors[0].format() if new.errors else "unknown problem"
             raise EditError(f"{self.term.display}: the edit of {format_path(change.path)} would not parse"
@@ -445,6 +447,24 @@ def _describe(diff: DeepDiff) -> str:
     return ", ".join(paths[:5]) or "other values"
 
 
+# Nodes are told apart by `.id`, not by class: a fast reading's nodes are libyaml's, with the same
+# attributes (`value`, `style`, `flow_style`, `tag`, marks) as ruamel's, whose classes the types name.
+def _is_scalar(node: Any) -> TypeGuard[ScalarNode]:
+    return kind_of(node) == "scalar"
+
+
+def _is_mapping(node: Any) -> TypeGuard[MappingNode]:
+    return kind_of(node) == "mapping"
+
+
+def _is_sequence(node: Any) -> TypeGuard[SequenceNode]:
+    return kind_of(node) == "sequence"
+
+
+def _is_collection(node: Any) -> TypeGuard[MappingNode | SequenceNode]:
+    return kind_of(node) in ("mapping", "sequence")
+
+
 def _root(parsed: ParsedBlock) -> Node:
     if parsed.node is None:
         raise EditError("the block is empty")
@@ -456,7 +476,7 @@ def _normalised_for(parsed: ParsedBlock, path: FieldPath, value: Any) -> Any:
         _, node, _ = find_node(_root(parsed), path)
     except KeyError:
         return value
-    if (isinstance(node, ScalarNode) and node.style is not None and node.style in "|>" and isinstance(value, str)
+    if (_is_scalar(node) and node.style is not None and node.style in "|>" and isinstance(value, str)
             and value and not value.endswith("\n")):
         old = get_value(parsed.plain, path)
         if isinstance(old, str) and old.endswith("\n"):
@@ -467,12 +487,12 @@ def _normalised_for(parsed: ParsedBlock, path: FieldPath, value: Any) -> Any:
 def content_end(node: Node, text: str) -> int:
     """Where `node`'s own text ends: block collections and block scalars stop at their last content
     line (trailing blank lines and comments belong to what follows)."""
-    if isinstance(node, ScalarNode):
+    if _is_scalar(node):
         end = int(node.end_mark.index)
         if node.style in ("|", ">"):
             return _trim_trailing_blank_lines(text, int(node.start_mark.index), end)
         return end
-    if isinstance(node, MappingNode | SequenceNode):
+    if _is_collection(node):
         if node.flow_style or not node.value:
             return int(node.end_mark.index)
         last = node.value[-1]
@@ -528,7 +548,7 @@ def _after_colon(text: str, key_node: Node | None, fallback: int) -> int:
 
 
 def _child_indent(key_node: Node | None, node: Node) -> int:
-    if isinstance(node, MappingNode | SequenceNode) and not node.flow_style and node.value:
+    if _is_collection(node) and not node.flow_style and node.value:
         first = node.value[0]
         first_node = first[0] if isinstance(first, tuple) else node
         return int(first_node.start_mark.column)
@@ -538,7 +558,7 @@ def _child_indent(key_node: Node | None, node: Node) -> int:
 
 
 def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
-    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+    if _is_scalar(node) and node.style in ("|", ">"):
         for line in lines_of(text[node.start_mark.index : node.end_mark.index])[1:]:
             if line.strip():
                 return len(line) - len(line.lstrip(" "))
@@ -549,8 +569,8 @@ def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
 
 def _sibling_quote(node: Node) -> str | None:
     """The quoting the node's scalar items use, when they agree on one."""
-    if isinstance(node, SequenceNode):
-        styles = {item.style for item in node.value if isinstance(item, ScalarNode) and str(item.tag).endswith(":str")}
+    if _is_sequence(node):
+        styles = {item.style for item in node.value if _is_scalar(item) and str(item.tag).endswith(":str")}
         if len(styles) == 1:
             style = styles.pop()
             return style if style in ("'", '"') else None
@@ -563,7 +583,7 @@ def _item_style(node: SequenceNode, text: str, style: Style) -> Style:
 
 def _padded(node: Node, text: str) -> bool:
     """True for `[ a, b ]` spacing, judged from the collection's own text."""
-    if isinstance(node, MappingNode | SequenceNode) and node.flow_style:
+    if _is_collection(node) and node.flow_style:
         inner = text[node.start_mark.index + 1 : node.end_mark.index - 1]
         return inner.startswith(" ") and inner.strip() != ""
     return False

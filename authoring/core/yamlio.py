@@ -53,7 +53,7 @@ class ParsedBlock:
     plain: Any
     round_trip: bool = True
     """True when `node` and `data` are ruamel's round-trip objects (editable); False for a
-    `fastyaml` reading, whose `data` is plain and whose nodes are libyaml's (read-only use)."""
+    `fastyaml` reading, whose `data` is plain and whose nodes are libyaml's (same marks; see there)."""
 
 
 def location(split: Split, block: Block, index: int) -> tuple[int, int, str]:

@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.nodes import ScalarNode
-
 from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
-from authoring.core.paths import FieldPath, find_node, format_path, parse_path
+from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
@@ -173,7 +171,7 @@ def raw_scalar(editor: Editor, path: FieldPath, block: int) -> str | None:
         _, node, _ = find_node(parsed.node, path)
     except KeyError:
         return None
-    return str(node.value) if isinstance(node, ScalarNode) else None
+    return str(node.value) if kind_of(node) == "scalar" else None
 
 
 def set_everywhere(editor: Editor, field: str, value_for: Callable[[Any], Any]) -> None:

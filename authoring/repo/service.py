@@ -254,7 +254,7 @@ class Glossary:
         path = self.term_path(term_id)
         if not path.is_file():
             raise NotFound(f"no term {term_id} (looked for {self.display(path)})")
-        return load_term(path, self.display(path))
+        return load_term(path, self.display(path), fast=True)
 
     @property
     def index(self) -> TermIndex:
