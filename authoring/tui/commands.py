@@ -5,6 +5,7 @@ Must never: do I/O (each command runs a screen action, which does its work in a 
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -21,6 +22,9 @@ BROWSER_COMMANDS = [
     ("Audit", "audit the whole glossary (a)", "audit"),
     ("Draft from module", "draft a new term from a module snippet (n)", "draft"),
     ("Repair", "apply the proposed repair to a malformed term (r)", "repair"),
+    ("Deprecate term", "retire the selected ratified term, naming its successor (opens its review)", "deprecate"),
+    ("Fold legacy headers", "fold the selected term's legacy headers into its entry (opens its review)",
+     "fold_headers"),
     ("Reload", "reload every term from disk (ctrl+r)", "reload"),
 ]
 REVIEW_COMMANDS = [
@@ -30,6 +34,8 @@ REVIEW_COMMANDS = [
     ("Promote", "move to the next status through its gate (p)", "promote"),
     ("Demote", "move back, with a note (d)", "demote"),
     ("Reject", "reject the term, with a note (x)", "reject"),
+    ("Deprecate", "retire a ratified term, with a note and an optional successor (D)", "deprecate"),
+    ("Fold legacy headers", "fold the legacy headers into the entry (f)", "fold_headers"),
 ]
 APP_COMMANDS = [("Help", "key bindings and the workflow (?)", "help"), ("Quit", "leave authoring (ctrl+q)", "quit")]
 
@@ -51,8 +57,12 @@ class GlossaryCommands(Provider):
         return found
 
     async def _run(self, action: str, on_app: bool) -> None:
+        """Call the action method itself: a command chosen by name runs even when its key is not
+        offered on this screen (the action then says why it cannot act, rather than nothing happening)."""
         target = self.app if on_app else self.screen
-        await target.run_action(action)
+        result = getattr(target, f"action_{action}")()
+        if inspect.isawaitable(result):
+            await result
 
     async def discover(self) -> Hits:
         for name, help_text, action, on_app in self._commands():

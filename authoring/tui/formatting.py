@@ -41,7 +41,7 @@ SECTION_TITLES = {
     "naming_notes": "Naming notes",
 }
 HEADLINE_FIELDS = ("term", "canonical_id", "symbol", "aliases", "status", "version", "last_updated",
-                   "parents", "children", "license")
+                   "superseded_by", "parents", "children", "license")
 
 
 def status_badge(status: str | None, parses: bool = True) -> Text:
@@ -138,6 +138,8 @@ def headline(entry: dict[str, Any], term_id: str, parses: bool) -> Text:
     text.append("\n")
     text.append_text(status_badge(_opt(entry.get("status")), parses))
     text.append(f"  v{scalar(entry.get('version'))}  updated {scalar(entry.get('last_updated'))}")
+    if entry.get("superseded_by"):
+        text.append(f"  superseded by {scalar(entry.get('superseded_by'))}", style="bold")
     if entry.get("aliases"):
         text.append(f"\naka {scalar(entry.get('aliases'))}", style="italic")
     if entry.get("parents"):
@@ -239,6 +241,8 @@ def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, prob
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)
         parts.append(heading(f"Problems ({errors} errors, {len(problems) - errors} others)"))
         parts.append(problems_text(problems))
+        if any(p.code == "header-disagrees" for p in problems):
+            parts.append(Text("Here: enter opens the review, where f folds the legacy headers.", style="green"))
     if repair:
         parts.append(heading("Proposed repair"))
         parts.append(Text(repair, style="green"))

@@ -308,12 +308,21 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     # -- actions that open other screens ----------------------------------------------------------------
 
-    def action_review(self) -> None:
+    def action_review(self, then: str | None = None) -> None:
+        """Open the selected term's review; `then` is a review action to start once it has loaded."""
         term_id = self.selected_id()
         if term_id:
             from authoring.tui.screens.review import ReviewScreen
 
-            self.app.push_screen(ReviewScreen(term_id), lambda _: self.reload_term(term_id))
+            self.app.push_screen(ReviewScreen(term_id, then), lambda _: self.reload_term(term_id))
+
+    def action_deprecate(self) -> None:
+        """From the palette: deprecate happens on the review, where the term's status and trail are shown."""
+        self.action_review("deprecate")
+
+    def action_fold_headers(self) -> None:
+        """From the palette: folding happens on the review, which shows the legacy headers first."""
+        self.action_review("fold_headers")
 
     def action_edit(self) -> None:
         term_id = self.selected_id()
@@ -380,9 +389,11 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
 
 def entry_links(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """(kind, target id) for every crosslink of an entry, in file order."""
+    """(kind, target id) for every crosslink of an entry, in file order, then its successor if deprecated."""
     crosslinks = (entry or {}).get("crosslinks")
-    if not isinstance(crosslinks, dict):
-        return []
-    return [(str(kind), str(target)) for kind, items in crosslinks.items() if isinstance(items, list)
-            for target in items if isinstance(target, str | int)]
+    links = [(str(kind), str(target)) for kind, items in crosslinks.items() if isinstance(items, list)
+             for target in items if isinstance(target, str | int)] if isinstance(crosslinks, dict) else []
+    successor = (entry or {}).get("superseded_by")
+    if isinstance(successor, str) and successor:
+        links.append(("superseded by", successor))
+    return links

@@ -1,4 +1,5 @@
-"""Small modal dialogs: ask for a note, confirm an action, choose from a list, show a message.
+"""Small modal dialogs: ask for a note (or a deprecation's note and successor), confirm an action, choose from
+a list, show a message.
 
 Each returns its answer through `dismiss`; none does I/O.
 """
@@ -46,6 +47,78 @@ class NoteDialog(ModalScreen[str | None]):
             self.query_one("#note-error", Static).update("A note is required: say why.")
             return
         self.dismiss(note)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
+    """Ask why a term is retired (required) and which term replaces it (optional, must exist).
+
+    Answers `(note, successor or None)`; a successor is checked against the glossary's ids here so
+    a typo is caught before anything is asked of the service (which would refuse it too).
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, term_id: str, known_ids: Sequence[str]) -> None:
+        super().__init__()
+        self.term_id = term_id
+        self.known_ids = list(known_ids)
+        self._by_folded = {known.casefold(): known for known in self.known_ids}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Deprecate {self.term_id}: why is it retired?", classes="dialog-title")
+            yield Input(placeholder="why? (recorded in the review log)", id="note")
+            yield Label("Superseded by (optional): the id of the term that replaces it")
+            yield Input(placeholder="e.g. WEFT_PRESSURE; empty for none", id="successor",
+                        suggester=SuggestFromList(self.known_ids, case_sensitive=False))
+            yield Static("", id="deprecate-error", classes="error-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", variant="primary", id="ok")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted, "#note")
+    def next_field(self) -> None:
+        self.query_one("#successor", Input).focus()
+
+    @on(Input.Submitted, "#successor")
+    @on(Button.Pressed, "#ok")
+    def submit(self) -> None:
+        note = self.query_one("#note", Input).value.strip()
+        typed = self.query_one("#successor", Input).value.strip()
+        error = self.query_one("#deprecate-error", Static)
+        if not note:
+            error.update("A note is required: say why the term is retired.")
+            self.query_one("#note", Input).focus()
+            return
+        successor, problem = self._successor(typed)
+        if problem:
+            error.update(problem)
+            self.query_one("#successor", Input).focus()
+            return
+        if successor == self.term_id:
+            error.update(f"{self.term_id} cannot supersede itself: name another term or leave it empty.")
+            self.query_one("#successor", Input).focus()
+            return
+        self.dismiss((note, successor))
+
+    def _successor(self, typed: str) -> tuple[str | None, str | None]:
+        """The id typed (any case), or the one id it begins (what the suggestion shows); else why not."""
+        if not typed:
+            return None, None
+        folded = typed.casefold()
+        if folded in self._by_folded:
+            return self._by_folded[folded], None
+        starting = [known for key, known in self._by_folded.items() if key.startswith(folded)]
+        if len(starting) == 1:
+            return starting[0], None
+        if starting:
+            shown = ", ".join(sorted(starting)[:5]) + (", …" if len(starting) > 5 else "")
+            return None, f"{typed!r} begins {len(starting)} ids ({shown}): type more of it."
+        return None, f"No term {typed!r} in this glossary: give an existing id, or leave it empty for none."
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -23,7 +23,10 @@ KEYS = [
                    ("ctrl+r", "reload the list from disk")]),
     ("Review", [("a", "approve"), ("c", "request changes (with a note)"), ("m", "comment (with a note)"),
                 ("p", "promote to the next status (asks first)"), ("d", "demote (with a note)"),
-                ("x", "reject (with a note)"), ("esc", "back to the list")]),
+                ("x", "reject (with a note)"),
+                ("D", "deprecate a ratified term (a note, an optional successor; asks first)"),
+                ("f", "fold legacy headers into the entry (shown when the term has them; asks first)"),
+                ("esc", "back to the list")]),
     ("Edit", [("ctrl+s", "preview the change (validated), then ctrl+s again to commit"),
               ("esc", "cancel without saving")]),
     ("Draft", [("enter", "choose the module / candidate"), ("ctrl+s", "save the draft (commit as the agent)")]),
@@ -31,7 +34,8 @@ KEYS = [
 
 WORKFLOW = """Statuses go draft → candidate → ratified. Promoting to candidate needs a full entry whose
 snippets are found in their modules; ratifying needs approvals from editors who did not write the
-content, given after its last change. Moves back need a note. Every action is one Git commit made
+content, given after its last change. Moves back need a note. A ratified term is retired with
+deprecate, optionally naming the term that supersedes it. Every action is one Git commit made
 as the acting identity shown in the title bar."""
 
 

@@ -1,8 +1,10 @@
 """Review one term: what changed since the last approval or status change, the gate checklist for the
-next status, and the review actions (approve, request changes, comment, promote, demote, reject).
+next status, and the review actions (approve, request changes, comment, promote, demote, reject,
+deprecate) and folding legacy headers into the entry.
 
-Each action is one commit made by the service; the notification names the commit. A refused move
-comes back as `GateRefused` and the app shows every unmet gate.
+Each action is one commit made by the service; the notification names the commit (or says why none
+was needed). A refused move comes back as `GateRefused` and the app shows every unmet gate; a move
+the workflow says cannot exist from the current status is refused the same way before any prompt.
 
 Must never: parse YAML, run Git, or decide a gate itself (the workflow does).
 """
@@ -22,14 +24,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from authoring.errors import NotFound
+from authoring.core.model import Status
+from authoring.errors import GateRefused, NotFound, Problem
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.formatting import changes_text, heading, headline, problems_text
-from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog
-from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
+from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
 from authoring.workflow.review_log import ReviewEvent
+from authoring.workflow.statuses import Move, move_problems, status_of
 
 NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
 BACK_STATUS = {"candidate": ["draft"], "ratified": ["candidate", "draft"]}
@@ -56,6 +60,22 @@ def checklist_text(checklist: Checklist) -> Text:
         text.append("All gates pass: p promotes.\n" if checklist.passes else
                     "Promotion would be refused until every ✗ is fixed.\n", style="bold")
     return text or Text("No gate for this move.", style="dim")
+
+
+def headers_text(count: int, problems: list[Problem]) -> Text:
+    """What the legacy headers above the entry are, where they disagree with it, and what `f` does."""
+    blocks = "1 legacy header block" if count == 1 else f"{count} legacy header blocks"
+    text = Text(f"{blocks} above the entry (old front matter kept for compatibility).\n")
+    disagreements = [p for p in problems if p.code == "header-disagrees"]
+    if disagreements:
+        which = "it disagrees" if count == 1 else f"{len(disagreements)} of them disagree"
+        text.append(f"✗ {which} with the entry (the header-disagrees warning above says on what)\n", style="yellow")
+    else:
+        which = "it agrees" if count == 1 else "they agree"
+        text.append(f"✓ {which} with the entry on every field both carry\n", style="green")
+    text.append("f folds them: fields only a header has are copied into the entry, and headers take the entry's "
+                "values where they differ.\n", style="dim")
+    return text
 
 
 def events_text(events: list[ReviewEvent]) -> Text:
@@ -85,16 +105,24 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         Binding("p", "promote", "Promote"),
         Binding("d", "demote", "Demote"),
         Binding("x", "reject", "Reject"),
+        Binding("D", "deprecate", "Deprecate"),
+        Binding("f", "fold_headers", "Fold headers"),
+        # `f` when the footer does not offer it (no legacy header): say why nothing happens
+        Binding("f", "explain_fold", "Fold headers", show=False),
         Binding("escape", "back", "Back"),
     ]
 
     class Loaded(Message):
         """Everything the review shows, gathered by the service."""
 
-        def __init__(self, body: RenderableType, status: str | None) -> None:
+        def __init__(self, body: RenderableType, status: str | None, workflow_status: Status | None,
+                     headers: int, known_ids: list[str]) -> None:
             super().__init__()
             self.body = body
             self.status = status
+            self.workflow_status = workflow_status
+            self.headers = headers
+            self.known_ids = known_ids
 
     class Done(Message):
         """An action committed."""
@@ -103,10 +131,16 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             super().__init__()
             self.result = result
 
-    def __init__(self, term_id: str) -> None:
+    def __init__(self, term_id: str, then: str | None = None) -> None:
+        """`then` names an action to run once the review has loaded (the browser's palette opens a
+        review this way to deprecate or fold from the list)."""
         super().__init__()
         self.term_id = term_id
+        self.then = then
         self.status: str | None = None
+        self.workflow_status: Status | None = None
+        self.headers: int | None = None  # legacy header blocks; None until loaded
+        self.known_ids: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,6 +160,8 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts: list[RenderableType] = [headline(entry, self.term_id, term.parses)]
             if term.problems:
                 parts += [heading("Problems"), problems_text(term.problems)]
+            if term.headers:
+                parts += [heading("Legacy headers"), headers_text(len(term.headers), list(term.problems))]
             parts.append(heading("Changes since the last approval or status change"))
             parts.append(self._diff(glossary))
             if term.parses:
@@ -137,7 +173,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
                 parts.append(Text("\nThe front matter does not parse: repair it before reviewing.", style="bold red"))
             parts.append(heading("Review events"))
             parts.append(events_text(glossary.review_events(self.term_id)))
-        self.post_message(self.Loaded(Group(*parts), status))
+            known_ids = glossary.term_ids()
+        workflow_status = status_of(entry) if term.parses else None
+        self.post_message(self.Loaded(Group(*parts), status, workflow_status, len(term.headers), known_ids))
 
     def _diff(self, glossary: Glossary) -> RenderableType:
         """The diff since the last approval or status change, or why there is none."""
@@ -149,8 +187,25 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         self.status = message.status
+        self.workflow_status = message.workflow_status
+        self.headers = message.headers
+        self.known_ids = message.known_ids
         self.sub_title = f"review {self.term_id} ({message.status})"
         self.query_one("#review-body", Static).update(message.body)
+        self.refresh_bindings()  # `f` is offered only when the term has legacy headers
+        if self.then:
+            then, self.then = self.then, None
+            self.call_later(getattr(self, f"action_{then}"))  # the action itself says when it cannot run
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer `f` (fold headers) in the footer only for a term with legacy headers; otherwise the
+        key reaches `explain_fold`, and the palette's command (which calls the action) says why."""
+        if action == "fold_headers":
+            return bool(self.headers)
+        return True
+
+    def action_explain_fold(self) -> None:
+        self.action_fold_headers()
 
     # -- actions ------------------------------------------------------------------------------------------
 
@@ -198,6 +253,58 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     def action_reject(self) -> None:
         self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"), self._with_note("reject", self.term_id))
 
+    def action_deprecate(self) -> None:
+        """Retire a ratified term: a note and an optional successor, a confirmation, one commit."""
+        if self.headers is None:
+            self.notify(f"the review of {self.term_id} is still loading", severity="warning")
+            return
+        current = self.workflow_status
+        if current is not None:
+            # the workflow says whether the move exists at all: refuse before asking for a note
+            missing = move_problems(Move.DEPRECATE, current, Status.DEPRECATED)
+            if missing:
+                host: ServiceHost = self.app  # type: ignore[assignment]
+                host.report_failure(GateRefused(f"{self.term_id}: deprecate {current.value} → deprecated refused",
+                                                missing))
+                return
+
+        def answered(answer: tuple[str, str | None] | None) -> None:
+            if answer is None:
+                return
+            note, successor = answer
+            replaced = f", superseded by {successor}" if successor else ""
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.act("deprecate", self.term_id, note, successor)
+
+            self.app.push_screen(ConfirmDialog(
+                f"Deprecate {self.term_id} ({self.status} → deprecated{replaced})?",
+                f"Note: {note}\nThis is one commit, made as you. A deprecated term stays in the glossary but "
+                "cannot be moved back."), confirmed)
+
+        self.app.push_screen(DeprecateDialog(self.term_id, self.known_ids), answered)
+
+    def action_fold_headers(self) -> None:
+        """Fold legacy headers into the entry (only for a term that has some), after a confirmation."""
+        if self.headers is None:
+            self.notify(f"the review of {self.term_id} is still loading", severity="warning")
+            return
+        if not self.headers:
+            self.notify(f"{self.term_id} has no legacy header above its entry: there is nothing to fold",
+                        title="nothing done", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.act("fold_headers", self.term_id)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Fold the legacy headers of {self.term_id} into its entry?",
+            "A field only a header carries is copied into the entry (a content edit: minor version bump, and "
+            "a ratified term goes back to candidate); a header field that differs from the entry is rewritten "
+            "to the entry's value. Nothing else in the file changes. One commit, made as you."), confirmed)
+
     def _with_note(self, name: str, *args: Any, optional: bool = False, **kwargs: Any) -> Callable[[str | None], None]:
         """A dialog callback that runs the action with the note typed (nothing when cancelled)."""
 
@@ -215,7 +322,10 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Done)
     def done(self, message: Done) -> None:
-        self.notify(message.result.message, title="committed")
+        if message.result.commit is None:  # e.g. headers that already agree: nothing was written
+            self.notify(message.result.message, title="nothing to commit")
+        else:
+            self.notify(message.result.message, title="committed")
         self.load()
 
     def action_back(self) -> None:

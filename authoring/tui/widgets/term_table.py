@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.fuzzy import Matcher
 from textual.widgets import DataTable
 
@@ -82,6 +83,11 @@ def select(summaries: Sequence[TermSummary], view: View) -> list[TermSummary]:
 
 class TermTable(DataTable[Text | str]):
     """All terms, one row each: id, term, status badge, version, last updated, problems."""
+
+    # DataTable's own enter (select the row) is hidden from the footer and, being the focused
+    # widget's, hides the screen's "enter Review". Selecting a row opens its review (the browser
+    # handles `RowSelected`), so say so here: the footer then lists enter first.
+    BINDINGS = [Binding("enter", "select_cursor", "Review")]
 
     # Fixed widths for the long columns (corpus ids run to 40+ characters; they are cut with an
     # ellipsis and shown whole in the detail pane), so status, version and date stay in view.
