@@ -56,8 +56,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse", show=False),
         Binding("enter", "review", "Review"),
-        Binding("e", "edit", "Edit field"),
-        Binding("g", "follow_link", "Go to link"),
+        # short descriptions: with enter Review first, the footer must still reach "? Help" at 120 columns
+        Binding("e", "edit", "Edit"),
+        Binding("g", "follow_link", "Links"),
         Binding("h", "history", "History"),
         Binding("a", "audit", "Audit"),
         Binding("n", "draft", "Draft"),
