@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from authoring.cli.app import app, emit, open_glossary, run
+from authoring.cli.app import app
+from authoring.cli.options import emit, open_glossary, run
 from authoring.errors import ExitCode, Severity
 
 if TYPE_CHECKING:

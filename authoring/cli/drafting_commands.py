@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from authoring.cli.app import GLOBALS, app, emit, open_glossary, run
+from authoring.cli.app import app
+from authoring.cli.options import GLOBALS, emit, open_glossary, run
 
 
 def _progress(line: str) -> None:

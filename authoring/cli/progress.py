@@ -12,7 +12,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from authoring.cli.app import GLOBALS
+from authoring.cli.options import GLOBALS
 
 if TYPE_CHECKING:
     from authoring.repo.index import IndexProgress

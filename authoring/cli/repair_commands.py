@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from authoring.cli.app import app, emit, fail_usage, open_glossary, run
+from authoring.cli.app import app
+from authoring.cli.options import emit, fail_usage, open_glossary, run
 from authoring.errors import ExitCode
 
 

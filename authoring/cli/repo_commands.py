@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from authoring.cli.app import GLOBALS, app, emit, run
+from authoring.cli.app import app
+from authoring.cli.options import GLOBALS, emit, run
 
 
 @app.command("init")

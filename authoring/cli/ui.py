@@ -1,33 +1,15 @@
-"""`authoring` with no command, and `authoring demo`: open the terminal UI.
+"""`authoring demo`: a throwaway copy of the bundled demo glossary, opened in the terminal UI.
 
-Textual is imported only here, and only when the UI actually opens.
+(`authoring` with no command opens the UI too: see `cli.main`.)
 """
 
 from __future__ import annotations
 
 import sys
 
-from authoring.cli.app import GLOBALS, app, run
-
-
-def open_ui() -> None:
-    """Open the terminal UI on the repository the globals name."""
-
-    def body() -> None:
-        from authoring.repo.service import Glossary
-
-        glossary = Glossary.open(GLOBALS.repo, GLOBALS.actor)
-        try:
-            from authoring.tui.app import run_app  # type: ignore[import-not-found, unused-ignore]
-        except ImportError:  # the UI is not built yet: show the list instead
-            from authoring.cli.terms_commands import list_terms
-
-            glossary.close()
-            list_terms(status=None)
-            return
-        run_app(glossary)
-
-    run(body)
+from authoring.cli.app import app
+from authoring.cli.main import open_ui
+from authoring.cli.options import GLOBALS, run
 
 
 @app.command("demo")

@@ -5,6 +5,10 @@ Commits are made with Git's own `git commit` (through GitPython's command wrappe
 Only the paths of an action are committed (`--only`), so whatever else the user has staged or
 modified is left exactly as it was. A stale `index.lock` or a concurrent commit is a `Conflict`.
 
+GitPython is imported on first use, not with this module: finding the repository and its Git
+directory is one `git rev-parse`, so the UI's start and the index's checks do not pay GitPython's
+import (a tenth of a second).
+
 Must never: parse YAML, import a UI.
 """
 
@@ -19,13 +23,22 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import git
-from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from authoring.errors import AuthoringError, Conflict, ExitCode, UsageError
 from authoring.repo.filelock import exclusive_lock
 from authoring.workflow.identity import Identity
+
+if TYPE_CHECKING:
+    import git
+
+
+def _gitpython() -> ModuleType:
+    """GitPython, imported when first needed (its exceptions are `_gitpython().GitCommandError`)."""
+    import git
+
+    return git
 
 
 class GitError(AuthoringError):
@@ -36,14 +49,22 @@ class GitError(AuthoringError):
 
 
 def find_root(start: Path) -> Path:
-    """The top of the Git work tree containing `start`."""
-    try:
-        with git.Repo(start, search_parent_directories=True) as repo:
-            if repo.working_tree_dir is None:
-                raise UsageError(f"{start}: a bare repository has no terms to work on")
-            return Path(repo.working_tree_dir)
-    except (InvalidGitRepositoryError, NoSuchPathError):
-        raise UsageError(f"{start}: not inside a Git repository (use --repo PATH, or `authoring init`)") from None
+    """The top of the Git work tree containing `start` (Git's own discovery: `git rev-parse`)."""
+    return Path(_rev_parse(start, "--show-toplevel"))
+
+
+def _rev_parse(where: Path, what: str) -> str:
+    """`git rev-parse WHAT` run in `where`, or a `UsageError` saying why there is no work tree there."""
+    if not where.is_dir():
+        raise UsageError(f"{where}: no such directory")
+    done = subprocess.run(["git", "-C", str(where), "rev-parse", "--is-bare-repository", what], capture_output=True,
+                          text=True, check=False)
+    lines = done.stdout.splitlines()
+    if lines[:1] == ["true"]:
+        raise UsageError(f"{where}: a bare repository has no terms to work on")
+    if done.returncode != 0 or len(lines) != 2:
+        raise UsageError(f"{where}: not inside a Git repository (use --repo PATH, or `authoring init`)")
+    return lines[1]
 
 
 class Git:
@@ -53,10 +74,15 @@ class Git:
         self.root = root
         self._user: Identity | None = None
         self._user_read = False
-        try:
-            self.repo = git.Repo(root)
-        except (InvalidGitRepositoryError, NoSuchPathError):
-            raise UsageError(f"{root}: not a Git repository") from None
+        self._repo: git.Repo | None = None
+        self._git_dir = Path(_rev_parse(root, "--absolute-git-dir"))
+
+    @property
+    def repo(self) -> git.Repo:
+        """GitPython's repository object, made on first use."""
+        if self._repo is None:
+            self._repo = _gitpython().Repo(self.root)
+        return self._repo
 
     def __enter__(self) -> Git:
         return self
@@ -66,12 +92,13 @@ class Git:
 
     def close(self) -> None:
         """Release GitPython's helper processes."""
-        self.repo.close()
+        if self._repo is not None:
+            self._repo.close()
 
     @property
     def git_dir(self) -> Path:
         """The repository's `.git` directory (a worktree's own one, for linked worktrees)."""
-        return Path(self.repo.git_dir)
+        return self._git_dir
 
     # -- configuration and identity ------------------------------------------------------------
 
@@ -79,14 +106,14 @@ class Git:
         """A Git configuration value, honouring every level (system, global, local)."""
         try:
             return str(self.repo.git.config("--get", key)).strip() or None
-        except GitCommandError:
+        except _gitpython().GitCommandError:
             return None
 
     def local_config(self, key: str) -> str | None:
         """A value from this clone's own configuration (`.git/config`) only."""
         try:
             return str(self.repo.git.config("--local", "--get", key)).strip() or None
-        except GitCommandError:
+        except _gitpython().GitCommandError:
             return None
 
     def set_local_config(self, key: str, value: str) -> bool:
@@ -172,7 +199,7 @@ class Git:
         """A blob's bytes by id, or `rev:path` (through GitPython's one persistent `cat-file` process)."""
         try:
             _sha, kind, _size, data = self.repo.git.get_object_data(oid)
-        except (ValueError, GitCommandError):
+        except (ValueError, _gitpython().GitCommandError):
             return None
         if (kind.decode() if isinstance(kind, bytes) else str(kind)) != "blob":
             return None
@@ -207,7 +234,7 @@ class Git:
         """The blob id of `path` at commit `rev`, or None when the file is not there."""
         try:
             out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"])
-        except GitCommandError:
+        except _gitpython().GitCommandError:
             return None
         return str(out).strip() or None
 
@@ -217,7 +244,7 @@ class Git:
             return None
         try:
             out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])
-        except GitCommandError:
+        except _gitpython().GitCommandError:
             return None
         return str(out).strip() or None
 
@@ -231,7 +258,7 @@ class Git:
         try:
             out = self.repo.git.execute(["git", "-c", config, "verify-commit", rev], with_extended_output=True)
             detail = f"{out[1]} {out[2]}"
-        except GitCommandError as exc:
+        except _gitpython().GitCommandError as exc:
             detail = str(exc.stderr or "")
         detail = " ".join(detail.replace("stderr:", "").split()).strip("'\" ")
         return verdict, detail[:300] or f"signature verdict {verdict}"
@@ -280,7 +307,7 @@ class Git:
         try:
             out = self.repo.git.execute(["git", "-c", "core.quotepath=false", *args], env=env,
                                         strip_newline_in_stdout=False)
-        except GitCommandError as exc:
+        except _gitpython().GitCommandError as exc:
             stderr = str(exc.stderr or "").strip().replace("stderr: ", "").strip("'\" \n")
             if "index.lock" in stderr:
                 raise Conflict(f"Git's index is locked by another process ({self.git_dir / 'index.lock'});"
@@ -293,8 +320,8 @@ def init_repository(path: Path) -> None:
     """`git init` a new repository at `path` (created if missing), on Git's default branch."""
     path.mkdir(parents=True, exist_ok=True)
     try:
-        git.Repo.init(path).close()
-    except GitCommandError as exc:
+        _gitpython().Repo.init(path).close()
+    except _gitpython().GitCommandError as exc:
         raise GitError(f"git init failed: {str(exc.stderr or exc).strip()}") from None
 
 
@@ -313,7 +340,7 @@ def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, 
         args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
         if style in ("diff3", "zdiff3"):
             args.append(f"--{style}")
-        status, out, err = git.Git(folder).execute([*args, *names], with_extended_output=True,
+        status, out, err = _gitpython().Git(folder).execute([*args, *names], with_extended_output=True,
                                                    stdout_as_string=False, with_exceptions=False,
                                                    strip_newline_in_stdout=False)
     if status < 0 or status > 127:

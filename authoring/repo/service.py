@@ -25,12 +25,10 @@ from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Prob
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
-from authoring.workflow.review_log import Action, ReviewEvent
-from authoring.workflow.statuses import Move
 
 if TYPE_CHECKING:
-    # Imported where used: `check` and `list` run from the index without ruamel, pydantic's term
-    # models or deepdiff (see docs/DEVELOPING.md, "Speed").
+    # Imported where used: `check`, `list` and the UI's start run from the index without ruamel,
+    # pydantic's term models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
     from authoring.core.model import Status
     from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.workflow.checklist import Checklist
+    from authoring.workflow.review_log import Action, ReviewEvent
 
 if TYPE_CHECKING:
     from authoring.drafting.draft import DraftAgent
@@ -354,30 +353,35 @@ class Glossary:
         """Record `approve`, `request_changes` or `comment` on a term: one event, one commit.
         With `seen_revision` (the content revision the reviewer read), a changed term is a `Conflict`."""
         from authoring.repo import actions
+        from authoring.workflow.review_log import Action
 
         return actions.review(self, term_id, Action(action), note, seen_revision)
 
     def promote(self, term_id: str, to: Status | str | None = None, note: str | None = None) -> ActionResult:
         """Move a term up (draft → candidate → ratified) through the gates."""
         from authoring.repo import actions
+        from authoring.workflow.statuses import Move
 
         return actions.move(self, term_id, Move.PROMOTE, _status(to), note)
 
     def demote(self, term_id: str, to: Status | str, note: str) -> ActionResult:
         """Move a term back (or revive a rejected one as a draft); needs a note."""
         from authoring.repo import actions
+        from authoring.workflow.statuses import Move
 
         return actions.move(self, term_id, Move.DEMOTE, _status(to), note)
 
     def reject(self, term_id: str, note: str) -> ActionResult:
         """End a draft or candidate as `rejected` (kept, so agents are told); needs a note."""
         from authoring.repo import actions
+        from authoring.workflow.statuses import Move
 
         return actions.move(self, term_id, Move.REJECT, None, note)
 
     def deprecate(self, term_id: str, note: str, superseded_by: str | None = None) -> ActionResult:
         """Retire a ratified term, optionally naming its successor; needs a note."""
         from authoring.repo import actions
+        from authoring.workflow.statuses import Move
 
         return actions.move(self, term_id, Move.DEPRECATE, None, note, superseded_by)
 
@@ -390,6 +394,7 @@ class Glossary:
     def gate_report(self, term_id: str, to: Status | str | None = None) -> GateReport:
         """What promoting the term (to the next status, or `to`) would need; writes nothing."""
         from authoring.repo import actions
+        from authoring.workflow.statuses import Move
 
         return actions.gate_report(self, term_id, Move.PROMOTE, _status(to))
 

@@ -8,7 +8,7 @@ Must never: do I/O, parse YAML, run Git.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.markup import escape
@@ -16,7 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from authoring.errors import Problem, Severity
-from authoring.repo.revisions import FieldChange
+
+if TYPE_CHECKING:  # revisions brings deepdiff (and numpy when installed): not on the start-up path
+    from authoring.repo.revisions import FieldChange
 
 STATUS_STYLES = {
     "draft": "bold black on yellow",

@@ -1,0 +1,38 @@
+"""The entry point of `authoring`: lift the global options, then open the UI or run a command.
+
+With no command the terminal UI opens straight away, without loading Typer and the command
+modules (Typer alone brings pydantic): the UI's start is measured against a one-second target
+(`benchmarks/bench_ui_start.py`). Anything else goes to the Typer app in `cli.app`.
+
+Must never: import Typer or Textual at module level.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from authoring.cli.options import GLOBALS, Globals, lift_globals, run
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script's entry point."""
+    GLOBALS.__dict__.update(vars(Globals()))  # fresh options for each in-process call (tests)
+    args = lift_globals(list(sys.argv[1:] if argv is None else argv))
+    if not args:
+        open_ui()
+        return
+    from authoring.cli.app import invoke
+
+    invoke(args)
+
+
+def open_ui() -> None:
+    """Open the terminal UI on the repository the globals name."""
+
+    def body() -> None:
+        from authoring.repo.service import Glossary
+        from authoring.tui.app import run_app
+
+        run_app(Glossary.open(GLOBALS.repo, GLOBALS.actor))
+
+    run(body)

@@ -1,0 +1,110 @@
+"""What every command shares, without Typer: the global options, output and error handling.
+
+`--repo`, `--json`, `--as` and `--debug` may stand anywhere before `--`; `lift_globals` takes them
+out of the arguments before any parser sees them. `run` turns our errors into one line on stderr and
+the spec's exit codes.
+
+Must never: import Typer or Textual (the UI's start and every command import this).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from authoring.errors import AuthoringError, ExitCode
+
+T = TypeVar("T")
+
+
+@dataclass
+class Globals:
+    """Options every command accepts, wherever they stand on the line."""
+
+    repo: Path | None = None
+    json: bool = False
+    actor: str | None = None
+    debug: bool = False
+
+
+GLOBALS = Globals()
+
+def lift_globals(argv: list[str]) -> list[str]:
+    """Take `--repo`, `--json`, `--as` and `--debug` out of `argv` (anywhere before `--`)."""
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg == "--json":
+            GLOBALS.json = True
+        elif arg == "--debug":
+            GLOBALS.debug = True
+        elif arg in ("--repo", "--as"):
+            if i + 1 >= len(argv):
+                fail_usage(f"{arg} needs a value")
+            value = argv[i + 1]
+            if arg == "--repo":
+                GLOBALS.repo = Path(value)
+            else:
+                GLOBALS.actor = value
+            i += 1
+        elif arg.startswith("--repo="):
+            GLOBALS.repo = Path(arg.split("=", 1)[1])
+        elif arg.startswith("--as="):
+            GLOBALS.actor = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    return rest
+
+
+def fail_usage(message: str) -> NoReturn:
+    """Print a usage error and exit 2."""
+    print(f"authoring: error: {message}", file=sys.stderr)
+    raise SystemExit(ExitCode.USAGE)
+
+
+def emit(data: Any, text: str | Callable[[], str]) -> None:
+    """Print `data` as JSON under `--json`, else the human text."""
+    if GLOBALS.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        out = text() if callable(text) else text
+        if out:
+            print(out)
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command body, turning our errors into one line on stderr and the right exit code."""
+    try:
+        return action()
+    except AuthoringError as exc:
+        if GLOBALS.debug:
+            raise
+        if GLOBALS.json:
+            print(json.dumps({"error": str(exc), "exit_code": exc.exit_code,
+                              "problems": [p.to_json() for p in exc.problems],
+                              "missing": list(getattr(exc, "missing", []))}, ensure_ascii=False),
+                  file=sys.stderr)
+        else:
+            print(f"authoring: error: {exc}", file=sys.stderr)
+            for problem in exc.problems[:5]:
+                print(problem.format_long(), file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        print("authoring: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def open_glossary() -> Any:
+    """The service for the repository the globals name."""
+    from authoring.repo.service import Glossary
+
+    return Glossary.open(GLOBALS.repo, GLOBALS.actor)
