@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.help import HelpScreen
 from authoring.tui.widgets.term_table import TermTable
-from tests.conftest import git
+from tests.conftest import git, make_repo
 from tests.tui_support import make_app, press, settle, shown, table_column
 
 DEMO_IDS = ["KNOT_DRIFT", "SHUTTLE_ECHO", "SLACK_WATER", "TIDAL_LOOM", "WEFT_PRESSURE"]
@@ -183,3 +183,50 @@ async def test_repair_a_malformed_term_from_the_browser(demo_repo: Path) -> None
     assert git(demo_repo, "log", "-1", "--format=%s").strip() == "SHUTTLE_ECHO: repair front matter"
     text = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_text(encoding="utf-8")
     assert "symbol: \"`S_e`\"" in text or "symbol: '`S_e`'" in text
+
+
+def drawn_ids(table: TermTable) -> list[str]:
+    """The ids on the table's lines as the terminal shows them now (header line excluded)."""
+    visible = table.scrollable_content_region.height - 1
+    width = table.COLUMNS[0][2]
+    lines = [table.render_line(y).text for y in range(1, visible + 1)]
+    return [line[table.PADDING : table.PADDING + width].strip() for line in lines]
+
+
+async def test_a_long_list_scrolls_with_the_cursor_and_answers_clicks(tmp_path: Path) -> None:
+    # 150 terms, far more than fit: only the rows on screen are drawn, and the cursor stays on screen
+    terms = {f"terms/TERM_{n:03d}.md": f"---\ncanonical_id: TERM_{n:03d}\nterm: Term {149 - n:03d}\nstatus: draft\n"
+             f"version: 0.1\n---\n" for n in range(150)}
+    repo = make_repo(tmp_path / "long", terms)
+    app = make_app(repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        visible = table.scrollable_content_region.height - 1
+        assert 5 < visible < 150 and drawn_ids(table)[:2] == ["TERM_000", "TERM_001"]
+        await press(pilot, "end")
+        assert table.current_id == "TERM_149" and drawn_ids(table)[-1] == "TERM_149"
+        await press(pilot, "pageup")
+        assert table.current_id == f"TERM_{149 - visible:03d}"
+        assert table.current_id in drawn_ids(table)
+        await press(pilot, "home")
+        assert table.current_id == "TERM_000" and drawn_ids(table)[0] == "TERM_000"
+        # the detail pane follows the cursor
+        detail = shown(app.screen.query_one("#detail-body", Static))
+        assert "TERM_000" in detail
+        # a click on a row highlights it; a click on the highlighted row opens its review
+        region = table.content_region
+        await pilot.click(offset=(region.x + 3, region.y + 3))
+        await settle(pilot)
+        assert table.current_id == "TERM_002"
+        await pilot.click(offset=(region.x + 3, region.y + 3))
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReviewScreen"
+        await press(pilot, "escape")
+        # a click on the Term column's header sorts by term (Term 000 is TERM_149's); the cursor stays on
+        # its term (Term 147, near the end now), scrolled into view
+        term_x = table.PADDING * 3 + table.COLUMNS[0][2] + 1
+        await pilot.click(offset=(region.x + term_x, region.y))
+        await settle(pilot)
+        assert table.view.sort == "term" and [s.id for s in table.shown[:2]] == ["TERM_149", "TERM_148"]
+        assert table.current_id == "TERM_002" and drawn_ids(table)[-2:] == ["TERM_003", "TERM_002"]

@@ -11,7 +11,7 @@ from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.history import AuditScreen, HistoryScreen
 from authoring.tui.widgets.term_table import TermTable
 from tests.conftest import EDITOR_2, git
-from tests.tui_support import make_app, press, settle, shown, table_column
+from tests.tui_support import data_table_column, make_app, press, settle, shown
 
 
 async def test_history_shows_each_commit_with_action_versions_reviews_and_field_changes(demo_repo: Path) -> None:
@@ -50,7 +50,7 @@ async def test_audit_lists_findings_by_severity_and_enter_opens_the_term(demo_re
         summary = shown(app.screen.query_one("#audit-summary", Static))
         assert "1 error" in summary and "2 warning" in summary
         table: DataTable[object] = app.screen.query_one("#findings", DataTable)
-        codes = table_column(table, 1)
+        codes = data_table_column(table, 1)
         assert codes[:3] == ["yaml-syntax", "ratified-without-review", "unreviewed-status"]
         assert "snippet-found" in codes
         await press(pilot, "down")  # ratified-without-review on TIDAL_LOOM

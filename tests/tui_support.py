@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from authoring.repo.service import Glossary
 from authoring.tui.app import AuthoringApp
+from authoring.tui.widgets.term_table import TermTable
 
 
 def make_app(repo: Path, actor: str | None = None) -> AuthoringApp:
@@ -46,7 +47,19 @@ def shown(widget: Static, width: int = 100) -> str:
     return str(out)
 
 
-def table_column(table: DataTable[Any], column: int = 0) -> list[str]:
-    """The plain text of one column of a DataTable, top to bottom."""
+def data_table_column(table: DataTable[Any], column: int = 0) -> list[str]:
+    """The plain text of one column of a Textual DataTable (the audit's findings, the draft's
+    candidates), top to bottom."""
     return [str(getattr(row[column], "plain", row[column])) for row in
             (table.get_row_at(i) for i in range(table.row_count))]
+
+
+def table_column(table: TermTable, column: int = 0) -> list[str]:
+    """The text one column of the term table draws, top to bottom, as the terminal shows it (the
+    header line and every shown row must be on screen)."""
+    visible = table.scrollable_content_region.height - 1
+    assert len(table.shown) <= visible, "scroll the table or make the terminal taller"
+    start = sum(width + 2 * table.PADDING for _, _, width in table.COLUMNS[:column]) + table.PADDING
+    width = table.COLUMNS[column][2]
+    lines = [table.render_line(y).text for y in range(1, len(table.shown) + 1)]
+    return [line[start : start + width].strip() for line in lines]

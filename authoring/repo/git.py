@@ -104,17 +104,19 @@ class Git:
 
     def config_value(self, key: str) -> str | None:
         """A Git configuration value, honouring every level (system, global, local)."""
-        try:
-            return str(self.repo.git.config("--get", key)).strip() or None
-        except _gitpython().GitCommandError:
-            return None
+        return self._config_get("--get", key)
 
     def local_config(self, key: str) -> str | None:
         """A value from this clone's own configuration (`.git/config`) only."""
-        try:
-            return str(self.repo.git.config("--local", "--get", key)).strip() or None
-        except _gitpython().GitCommandError:
+        return self._config_get("--local", "--get", key)
+
+    def _config_get(self, *args: str) -> str | None:
+        # A plain `git config` (no GitPython): the UI reads the acting identity as it starts.
+        done = subprocess.run(["git", "-C", str(self.root), "config", *args], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:  # 1: the key is not set
             return None
+        return done.stdout.strip() or None
 
     def set_local_config(self, key: str, value: str) -> bool:
         """Set a value in this clone's `.git/config`; False when it already had exactly that value."""

@@ -8,6 +8,7 @@ Must never: parse YAML or run Git (it calls `Glossary`), touch widgets from a wo
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input, Select, Static
 
 from authoring.core.summary import TermSummary
 from authoring.errors import Problem
@@ -89,6 +90,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.detail: Detail | None = None
         self.indexed = False
         self.pending_focus: str | None = None
+        self.list_drawn = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,6 +128,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.post_message(self.TermsLoaded(list(rows.values()), len(cached), len(ids), not ids))
         if not ids:
             return
+        # Checking every file competes with drawing for the one interpreter lock: let the list be
+        # drawn first (the wait is bounded, should the screen never refresh).
+        self.list_drawn.wait(timeout=2.0)
         last = time.monotonic()
 
         def step(progress: IndexProgress) -> None:
@@ -145,12 +150,14 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         table = self.query_one(TermTable)
         first = not table.summaries
         table.set_summaries(message.summaries)
+        if first:
+            self.call_after_refresh(self.list_drawn.set)
         ready = getattr(self.app, "list_ready", None)
-        if ready is not None:
+        if ready is not None:  # once the rows are on the screen, not merely in the table
             if first:
-                ready("listed", len(message.summaries))
+                self.call_after_refresh(ready, "listed", len(message.summaries))
             if message.final:
-                ready("indexed", len(message.summaries))
+                self.call_after_refresh(ready, "indexed", len(message.summaries))
         progress = self.query_one("#progress", Static)
         if message.final:
             self.indexed = True
@@ -163,16 +170,17 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         if self.pending_focus and table.move_to(self.pending_focus):
             self.pending_focus = None
         if self.detail is None and table.current_id:
-            self.load_detail(table.current_id)
+            # after the list is drawn: reading a term in full brings the YAML parser and the schema
+            self.call_after_refresh(self.load_detail, table.current_id)
 
-    @on(DataTable.RowHighlighted, "#terms")
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(TermTable.RowHighlighted, "#terms")
+    def row_highlighted(self, event: TermTable.RowHighlighted) -> None:
         term_id = self.query_one(TermTable).current_id
         if term_id and (self.detail is None or self.detail.term_id != term_id):
             self.load_detail(term_id)
 
-    @on(DataTable.RowSelected, "#terms")
-    def row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(TermTable.RowSelected, "#terms")
+    def row_selected(self, event: TermTable.RowSelected) -> None:
         self.action_review()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
@@ -254,9 +262,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     def action_reverse_sort(self) -> None:
         self._set_view(reverse=not self.query_one(TermTable).view.reverse)
 
-    @on(DataTable.HeaderSelected, "#terms")
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+    @on(TermTable.HeaderSelected, "#terms")
+    def header_selected(self, event: TermTable.HeaderSelected) -> None:
+        key = event.column_key
         view = self.query_one(TermTable).view
         self._set_view(sort=key, reverse=not view.reverse if view.sort == key else False)
 
