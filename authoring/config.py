@@ -4,20 +4,23 @@ A missing file means the defaults (`terms/`, `modules/`, `review_logs/`, everyon
 new repository works at once; two lines (`terms_dir = "modules/dictionary"`, `modules_dir =
 "modules"`) fit the upstream Pirouette layout. A config that does not parse is a located error.
 
+The file is read by `config_file` (no pydantic); `ConfigFile.validate()` checks it against the
+models here.
+
 Must never: touch Git or a UI.
 """
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from authoring.config_file import CONFIG_FILE, check_directories, read_config_file
 from authoring.errors import Problem, Severity, UsageError
 
-CONFIG_FILE = "authoring.toml"
+__all__ = ["CONFIG_FILE", "Config", "load_config", "validate_config"]
 
 
 class People(BaseModel):
@@ -104,17 +107,12 @@ class Config(BaseModel):
 
 def load_config(root: Path) -> Config:
     """The configuration of the repository at `root` (defaults when there is none)."""
-    path = root / CONFIG_FILE
-    table: dict[str, Any] | None = None
-    if path.is_file():
-        table = _read_toml(path)
-    else:
-        pyproject = root / "pyproject.toml"
-        if pyproject.is_file():
-            tool = _read_toml(pyproject).get("tool", {})
-            section = tool.get("authoring") if isinstance(tool, dict) else None
-            if isinstance(section, dict):
-                table, path = section, pyproject
+    return read_config_file(root).validate()
+
+
+def validate_config(table: dict[str, Any] | None, path: Path) -> Config:
+    """The configuration `table` (from `path`) checked against the models; a `UsageError` naming the
+    first wrong field otherwise."""
     if table is None:
         return Config()
     try:
@@ -124,16 +122,5 @@ def load_config(root: Path) -> Config:
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path}: {where}: {first['msg']}",
                          [Problem(str(path), 1, 1, Severity.ERROR, "config", f"{where}: {first['msg']}")]) from None
-    for name in (config.terms_dir, config.modules_dir, config.review_logs_dir):
-        if Path(name).is_absolute() or ".." in Path(name).parts:
-            raise UsageError(f"{path}: directory {name!r} must be inside the repository")
+    check_directories(path, (config.terms_dir, config.modules_dir, config.review_logs_dir))
     return config
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: {exc}", [Problem(str(path), 1, 1, Severity.ERROR, "config", str(exc))]) from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None

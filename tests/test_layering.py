@@ -59,16 +59,17 @@ def test_check_does_not_import_textual(demo_repo: Path) -> None:
     assert sorted(m for m in loaded if m == "textual" or m.startswith("textual.")) == []
 
 
-def test_the_ui_starts_without_typer_deepdiff_or_gitpython(demo_repo: Path) -> None:
+def test_the_ui_starts_without_typer_pydantic_deepdiff_or_gitpython(demo_repo: Path) -> None:
     # What `authoring` with no command loads before the term list shows: the entry point, the service
-    # opened on a repository, its cached summaries, and the UI's modules. Typer (which brings pydantic),
-    # deepdiff (which brings numpy) and GitPython cost a tenth of a second each and are needed later.
+    # opened on a repository as the UI opens it, its cached summaries, and the UI's modules. Typer,
+    # pydantic (the configuration's schema), deepdiff (which brings numpy) and GitPython cost a tenth
+    # of a second or more each and are needed later.
     code = ("import authoring.cli.main\n"
             "from authoring.repo.service import Glossary\n"
             "import authoring.tui.app\n"
-            f"glossary = Glossary.open(__import__('pathlib').Path({str(demo_repo)!r}))\n"
+            f"glossary = Glossary.open(__import__('pathlib').Path({str(demo_repo)!r}), check_config=False)\n"
             "glossary.cached_summaries(glossary.term_ids())\n")
     loaded = loaded_after(code)
     assert {"authoring.tui.app", "authoring.repo.service", "textual.app"} <= loaded  # it did load the UI
-    heavy = ("typer", "deepdiff", "numpy", "git")
+    heavy = ("typer", "pydantic", "deepdiff", "numpy", "git")
     assert sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in heavy)) == []

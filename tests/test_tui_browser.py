@@ -7,10 +7,13 @@ from pathlib import Path
 
 from textual.widgets import Input, Select, Static
 
+from authoring.repo.service import Glossary
+from authoring.tui.app import AuthoringApp
 from authoring.tui.screens.browser import BrowserScreen
+from authoring.tui.screens.dialogs import MessageDialog
 from authoring.tui.screens.help import HelpScreen
 from authoring.tui.widgets.term_table import TermTable
-from tests.conftest import git, make_repo
+from tests.conftest import git, make_repo, run_cli
 from tests.tui_support import make_app, press, settle, shown, table_column
 
 DEMO_IDS = ["KNOT_DRIFT", "SHUTTLE_ECHO", "SLACK_WATER", "TIDAL_LOOM", "WEFT_PRESSURE"]
@@ -230,3 +233,20 @@ async def test_a_long_list_scrolls_with_the_cursor_and_answers_clicks(tmp_path: 
         await settle(pilot)
         assert table.view.sort == "term" and [s.id for s in table.shown[:2]] == ["TERM_149", "TERM_148"]
         assert table.current_id == "TERM_002" and drawn_ids(table)[-2:] == ["TERM_003", "TERM_002"]
+
+
+async def test_a_wrong_configuration_is_shown_once_the_list_is_drawn(tmp_path: Path) -> None:
+    # The UI opens the glossary as `authoring` does, leaving the configuration's schema check until the
+    # list is on screen: the terms are listed, then the error is shown with its file and field.
+    repo = make_repo(tmp_path / "badconf", {"terms/ONE.md": "---\ncanonical_id: ONE\nterm: One\nstatus: draft\n---\n"},
+                     config='[people]\neditors = "not a list"\n')
+    app = AuthoringApp(Glossary.open(repo, check_config=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MessageDialog)
+        assert "authoring.toml: people.editors: Input should be a valid list" in app.screen.title_text
+        await press(pilot, "escape")
+        assert table_column(app.screen.query_one(TermTable)) == ["ONE"]
+    # the command line refuses the same file on opening, exit 2
+    result = run_cli("list", "--repo", repo)
+    assert result.code == 2 and "people.editors" in result.err

@@ -33,6 +33,7 @@ def open_ui() -> None:
         from authoring.repo.service import Glossary
         from authoring.tui.app import run_app
 
-        run_app(Glossary.open(GLOBALS.repo, GLOBALS.actor))
+        # the configuration's schema is checked by the UI once its list is on screen
+        run_app(Glossary.open(GLOBALS.repo, GLOBALS.actor, check_config=False))
 
     run(body)

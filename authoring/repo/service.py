@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from authoring.config import Config, load_config
+from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.textfile import atomic_write
@@ -28,7 +28,8 @@ from authoring.workflow.identity import Identity, parse_identity
 
 if TYPE_CHECKING:
     # Imported where used: `check`, `list` and the UI's start run from the index without ruamel,
-    # pydantic's term models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
+    # pydantic's models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
+    from authoring.config import Config
     from authoring.core.model import Status
     from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
@@ -149,19 +150,38 @@ class Transaction:
 class Glossary:
     """A glossary repository: configuration, terms, and the actions on them."""
 
-    def __init__(self, root: Path, config: Config, actor: Identity | None = None) -> None:
+    def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
         self.root = root
-        self.config = config
+        self.config_file = config_file
+        self._config: Config | None = None
+        layout = config_file.layout
+        if layout is None:  # a directory that is not text: the schema says what is wrong
+            layout = Layout(self.config.terms_dir, self.config.modules_dir, self.config.review_logs_dir)
+        self._layout = layout
         self._actor = actor
         self.git = Git(root)
         self._index: TermIndex | None = None
 
     @classmethod
-    def open(cls, repo: Path | None = None, actor: str | None = None) -> Glossary:
-        """Open the glossary at `repo` (default: the Git work tree around the current directory)."""
+    def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True) -> Glossary:
+        """Open the glossary at `repo` (default: the Git work tree around the current directory).
+
+        The configuration file is read at once, and checked against its schema at once unless
+        `check_config` is False: then on first use of `config` (the UI shows its list first).
+        """
         root = find_root(repo or Path.cwd())
         identity = parse_identity(actor) if actor else None
-        return cls(root, load_config(root), identity)
+        glossary = cls(root, read_config_file(root), identity)
+        if check_config:
+            glossary.config  # noqa: B018  (validates now: a wrong configuration is refused on opening)
+        return glossary
+
+    @property
+    def config(self) -> Config:
+        """The repository's configuration, checked against its schema (`UsageError` if it is wrong)."""
+        if self._config is None:
+            self._config = self.config_file.validate()
+        return self._config
 
     def __enter__(self) -> Glossary:
         return self
@@ -178,17 +198,17 @@ class Glossary:
     @property
     def terms_dir(self) -> Path:
         """Where the term files are."""
-        return self.root / self.config.terms_dir
+        return self.root / self._layout.terms_dir
 
     @property
     def modules_dir(self) -> Path:
         """Where the source modules are."""
-        return self.root / self.config.modules_dir
+        return self.root / self._layout.modules_dir
 
     @property
     def review_logs_dir(self) -> Path:
         """Where review events are recorded."""
-        return self.root / self.config.review_logs_dir
+        return self.root / self._layout.review_logs_dir
 
     def display(self, path: Path) -> str:
         """A path as shown to the user: relative to the repository root."""

@@ -1,0 +1,89 @@
+"""Reading a repository's configuration file, and the directories it names, without the schema.
+
+`read_config_file(root)` finds `authoring.toml` (or `[tool.authoring]` in `pyproject.toml`) and
+parses its TOML; `ConfigFile.layout` gives the three directories at once; `ConfigFile.validate()`
+checks the whole table against the pydantic models in `config`. Building those models costs about
+a sixth of a second, which the terminal UI spends after its term list is on screen, not before.
+
+Must never: import pydantic (that is `config`), touch Git or a UI.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from authoring.errors import Problem, Severity, UsageError
+
+if TYPE_CHECKING:
+    from authoring.config import Config
+
+CONFIG_FILE = "authoring.toml"
+DIRECTORY_KEYS = ("terms_dir", "modules_dir", "review_logs_dir")
+DEFAULT_DIRECTORIES = ("terms", "modules", "review_logs")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a glossary keeps its files, relative to the repository root."""
+
+    terms_dir: str = "terms"
+    modules_dir: str = "modules"
+    review_logs_dir: str = "review_logs"
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A configuration as read: its TOML table (None when the repository has none) and where from."""
+
+    table: dict[str, Any] | None
+    path: Path
+
+    @property
+    def layout(self) -> Layout | None:
+        """The directories, when the table names them as text (checked to lie inside the repository);
+        None when one of them is not text, so that `validate()` reports it as the schema words it."""
+        table = self.table or {}
+        values = [table.get(key, default) for key, default in zip(DIRECTORY_KEYS, DEFAULT_DIRECTORIES, strict=True)]
+        if not all(isinstance(value, str) for value in values):
+            return None
+        check_directories(self.path, values)
+        return Layout(*values)
+
+    def validate(self) -> Config:
+        """The whole configuration, checked against the models (`UsageError` naming the first wrong field)."""
+        from authoring.config import validate_config
+
+        return validate_config(self.table, self.path)
+
+
+def read_config_file(root: Path) -> ConfigFile:
+    """The configuration file of the repository at `root`; a TOML error is a located `UsageError`."""
+    path = root / CONFIG_FILE
+    if path.is_file():
+        return ConfigFile(_read_toml(path), path)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        section = tool.get("authoring") if isinstance(tool, dict) else None
+        if isinstance(section, dict):
+            return ConfigFile(section, pyproject)
+    return ConfigFile(None, path)
+
+
+def check_directories(path: Path, names: Any) -> None:
+    """Refuse a directory that is absolute or climbs out of the repository."""
+    for name in names:
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise UsageError(f"{path}: directory {name!r} must be inside the repository")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: {exc}", [Problem(str(path), 1, 1, Severity.ERROR, "config", str(exc))]) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
