@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input, Select, Static
 
 from authoring.repo.service import Glossary
@@ -250,3 +251,19 @@ async def test_a_wrong_configuration_is_shown_once_the_list_is_drawn(tmp_path: P
     # the command line refuses the same file on opening, exit 2
     result = run_cli("list", "--repo", repo)
     assert result.code == 2 and "people.editors" in result.err
+
+
+async def test_keys_typed_ahead_of_the_ui_land_where_they_were_meant(demo_repo: Path) -> None:
+    # Keys that arrive together (typed fast, or while the UI is busy starting) are all queued before the
+    # first is handled: `/` must move the focus before the letters after it are passed on.
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for key, character in [("slash", "/"), ("t", "t"), ("i", "i"), ("d", "d")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        assert search.value == "tid" and app.focused is search
+        assert table_column(app.screen.query_one(TermTable)) == ["TIDAL_LOOM"]
+        await press(pilot, "slash")  # in the search, `/` is a character like any other
+        assert search.value == "tid/"

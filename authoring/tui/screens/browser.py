@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -50,9 +51,15 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     # Below 100 columns the list and the detail are stacked (see app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # The list has the focus from the start, so keys typed while the UI starts go to it (`/` opens the
+    # search) rather than into the search box, the first focusable widget.
+    AUTO_FOCUS = "#terms"
 
     BINDINGS = [
-        Binding("slash", "search", "Search"),
+        # A priority binding acts when the key arrives, before the keys typed after it are passed on
+        # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
+        # the UI is still starting, puts "loom" in the search.
+        Binding("slash", "search", "Search", priority=True),
         Binding("f", "cycle_filter", "Filter"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse", show=False),
@@ -106,7 +113,6 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(TermTable).focus()
         self.load_terms()
 
     # -- loading ------------------------------------------------------------------------------------
@@ -231,7 +237,11 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     # -- search, filter, sort -------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        search = self.query_one("#search", Input)
+        if self.focused is not None and self.focused is not self.query_one(TermTable):
+            raise SkipAction()  # typing in the search (or another field): `/` is just a character there
+        # At once, not after the keys already queued (as `Widget.focus` would).
+        self.set_focus(search)
 
     def action_clear_search(self) -> None:
         search = self.query_one("#search", Input)
