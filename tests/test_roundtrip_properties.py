@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.nodes import ScalarNode
@@ -23,6 +24,7 @@ from authoring.core.frontmatter import lines_of
 from authoring.core.paths import FieldPath, find_node, get_value
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
+from authoring.errors import EditError
 from tests.roundtrip_support import changed_paths, deepdiff_path, outside_lines_kept, span_of
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -267,3 +269,12 @@ def test_the_generator_covers_the_quirks() -> None:
                     "single", "empty", "trailing-space", "non-ascii"}
 
 
+
+
+def test_an_edit_that_would_change_another_value_is_refused_naming_it() -> None:
+    # `derived` merges `base`'s mapping: setting base.x would change derived.x as well
+    data = b"---\ncanonical_id: X\nterm: X\nbase: &b {x: 1}\nderived:\n  <<: *b\n---\n"
+    editor = Editor(loaded(data))
+    with pytest.raises(EditError, match=r"would also change root\['derived'\]\['x'\]; nothing was changed"):
+        editor.set(("base", "x"), 2)
+    assert editor.render() == data

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deepdiff import DeepDiff
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import lines_of
@@ -749,6 +748,8 @@ def _verify(term: TermFile, original: list[str], lines: _Lines, repaired: TermFi
         assert mine is not None and theirs is not None
         expected = _unmask(mine.plain, expected_values)
         if expected != theirs.plain:
+            from deepdiff import DeepDiff  # to say what differs (imported here: it brings numpy)
+
             diff = DeepDiff(expected, theirs.plain, threshold_to_diff_deeper=0)
             return f"the repairs would change other values: {diff.pretty()[:300]}"
     if term.parses:
@@ -756,6 +757,8 @@ def _verify(term: TermFile, original: list[str], lines: _Lines, repaired: TermFi
         for old, new in zip(term.blocks, repaired.blocks, strict=False):
             assert old is not None and new is not None
             if old.plain != new.plain:
+                from deepdiff import DeepDiff
+
                 diff = DeepDiff(old.plain, new.plain, threshold_to_diff_deeper=0)
                 return f"closing the block would change its values: {diff.pretty()[:300]}"
     return None

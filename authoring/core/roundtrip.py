@@ -16,9 +16,8 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from deepdiff import DeepDiff
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import lines_of
@@ -28,6 +27,9 @@ from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import Text, atomic_write
 from authoring.core.yamlio import ParsedBlock
 from authoring.errors import EditError, ParseError
+
+if TYPE_CHECKING:
+    from deepdiff import DeepDiff
 
 
 @dataclass(frozen=True)
@@ -389,6 +391,8 @@ class Editor:
                 if each.block % count == index:
                     expected = apply_change(expected, each)
             if expected != now.plain:
+                from deepdiff import DeepDiff  # to say what differs (imported here: it brings numpy)
+
                 diff = DeepDiff(expected, now.plain, threshold_to_diff_deeper=0)
                 raise EditError(f"{self.term.display}: the edit of {format_path(change.path)} would also change"
                                 f" {_describe(diff)}; nothing was changed")

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from deepdiff import DeepDiff
-
 from authoring.core.render import Style, block_lines
 from authoring.core.termfile import load_term
 from authoring.drafting.candidates import Candidate
@@ -285,6 +283,8 @@ def verify_term(text: str, path: Path, display: str, entry: dict[str, Any]) -> N
     if errors or term.entry is None:
         raise EditError(f"{display}: the draft does not pass check; nothing was written", errors)
     if term.entry != entry:
+        from deepdiff import DeepDiff  # to say what differs (imported here: it brings numpy)
+
         diff = DeepDiff(entry, term.entry, threshold_to_diff_deeper=0)
         raise EditError(f"{display}: the draft would not read back as written ({diff.pretty()[:300]});"
                         " nothing was written")

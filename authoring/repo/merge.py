@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from authoring.core.conflicts import conflict_span, write_markers
 from authoring.core.model import Status
 from authoring.core.paths import FieldPath
@@ -194,6 +192,8 @@ def _apply(ours: TermFile, results: list[MergeResult]) -> TermFile:
     for index, result in enumerate(results):
         actual = _plain(merged, index)
         if result.merged != actual:
+            from deepdiff import DeepDiff  # to say what differs (imported here: it brings numpy)
+
             diff = DeepDiff(result.merged, actual, threshold_to_diff_deeper=0)
             raise _TextFallback(f"the merged fields did not come out as planned ({diff.affected_paths})")
     return merged
