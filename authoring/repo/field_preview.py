@@ -61,4 +61,5 @@ def preview_of(term: TermFile, field_path: str, after_bytes: bytes) -> FieldPrev
     after = load_term(term.path, term.display, data=after_bytes)
     before_problems = {p.format() for p in term.problems}
     introduced = [p for p in after.problems if p.format() not in before_problems]
-    return FieldPreview(term.stem, field_path, field_changes(term.entry or {}, after.entry or {}), introduced)
+    changes = field_changes(term.entry or {}, after.entry or {}, full_text=True)
+    return FieldPreview(term.stem, field_path, changes, introduced)

@@ -248,4 +248,5 @@ def make_diff(term_id: str, base: str, reason: str, target: str, before: Revisio
     return TermDiff(term=term_id, base=base, base_reason=reason, target=target,
                     status_before=before.status, status_after=after.status,
                     version_before=before.version, version_after=after.version,
-                    changes=field_changes(before.entry, after.entry) if error is None else [], error=error)
+                    changes=field_changes(before.entry, after.entry, full_text=True) if error is None else [],
+                    error=error)

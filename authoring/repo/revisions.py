@@ -142,21 +142,26 @@ class FieldChange(BaseModel):
     path: str
     """The field's dotted path (`triad.art`, `aliases.0`); empty for the entry as a whole."""
     old: Any
-    """The value before (None when the field was added); long text is shown as `‹text, N chars›`."""
+    """The value before (None when the field was added); long text is shown as `‹text, N chars›` in a
+    history (whole in a diff)."""
     new: Any
-    """The value after (None when the field was removed); long text is shown as `‹text, N chars›`."""
+    """The value after (None when the field was removed); long text is shown as `‹text, N chars›` in a
+    history (whole in a diff)."""
     kind: str
     """`changed`, `added` or `removed`."""
     summarised: bool = False
     """True when `old` or `new` stands for a value too long to show in full."""
 
 
-def shown(value: Any) -> tuple[Any, bool]:
-    """A value as history shows it, and whether it was summarised instead of dumped."""
+def shown(value: Any, full_text: bool = False) -> tuple[Any, bool]:
+    """A value as history shows it, and whether it was summarised instead of dumped. With `full_text`,
+    text is shown whole however long (a reviewer reads the words that changed)."""
     if value is notpresent or value is None:
         return None, False
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat(), False
+    if isinstance(value, str) and full_text:
+        return value, False
     if isinstance(value, str):
         # one line (a block scalar's final newline aside) that fits: shown as it reads
         line = value.rstrip("\n")
@@ -179,8 +184,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
-    """The field-level changes from `old` to `new` (either may be None: the term did not exist)."""
+def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None, full_text: bool = False) -> list[FieldChange]:
+    """The field-level changes from `old` to `new` (either may be None: the term did not exist).
+
+    Long text is summarised as `‹text, N chars›` (a history stays readable) unless `full_text`
+    (a diff to review, an edit to confirm).
+    """
     if old == new:
         return []
     before, after = old or {}, new or {}
@@ -190,19 +199,19 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> lis
         if key in before and key in after and before[key] == after[key]:
             continue
         if key not in before or key not in after:
-            changes.append(_change((key,), before.get(key, notpresent), after.get(key, notpresent)))
+            changes.append(_change((key,), before.get(key, notpresent), after.get(key, notpresent), full_text))
             continue
         diff = DeepDiff(before[key], after[key], threshold_to_diff_deeper=0, view="tree")
         for report in diff.values():
             for level in report:
-                changes.append(_change((key, *level.path(output_format="list")), level.t1, level.t2))
+                changes.append(_change((key, *level.path(output_format="list")), level.t1, level.t2, full_text))
     changes.sort(key=lambda c: _order_key(c.path, after or before))
     return changes
 
 
-def _change(parts: tuple[Any, ...], old: Any, new: Any) -> FieldChange:
-    shown_old, summarised_old = shown(old)
-    shown_new, summarised_new = shown(new)
+def _change(parts: tuple[Any, ...], old: Any, new: Any, full_text: bool) -> FieldChange:
+    shown_old, summarised_old = shown(old, full_text)
+    shown_new, summarised_new = shown(new, full_text)
     kind = "added" if old is notpresent else "removed" if new is notpresent else "changed"
     return FieldChange(path=format_path(parts), old=shown_old, new=shown_new, kind=kind,
                        summarised=summarised_old or summarised_new)

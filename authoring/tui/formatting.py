@@ -283,6 +283,15 @@ def changes_text(changes: list[FieldChange], indent: int = 0) -> Text:
     for change in changes:
         text.append(f"{pad}{change.path or '(the whole entry)'}", style="bold")
         text.append(f" {change.kind}\n", style="dim")
+        if (change.kind == "changed" and isinstance(change.old, str) and isinstance(change.new, str)
+                and max(len(change.old), len(change.new)) > LONG_TEXT):
+            before, old, new, after = changed_words(change.old, change.new)
+            for sign, middle, style in (("-", old, "red"), ("+", new, "green")):
+                text.append(f"{pad}  {sign} ", style=style)
+                text.append(before, style="dim")
+                text.append(middle, style=f"bold {style} reverse" if middle.strip() else style)
+                text.append(f"{after}\n", style="dim")
+            continue
         if change.kind != "added":
             text.append(f"{pad}  - {_short(change.old)}\n", style="red")
         if change.kind != "removed":
@@ -290,6 +299,28 @@ def changes_text(changes: list[FieldChange], indent: int = 0) -> Text:
     return text
 
 
+# Text longer than this shows the words that changed highlighted, the rest dimmed.
+LONG_TEXT = 80
+
+
+def changed_words(old: str, new: str) -> tuple[str, str, str, str]:
+    """`old` and `new` as (shared start, old middle, new middle, shared end), cut at word boundaries,
+    so that a one-place edit of a long text shows the words that changed and not only that it did."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    while start > 0 and not old[start - 1].isspace():  # back to the start of the word
+        start -= 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    while end > 0 and not (old[len(old) - end].isspace() or old[len(old) - end - 1].isspace()):
+        end -= 1  # forward to a word's start
+    return old[:start], old[start : len(old) - end], new[start : len(new) - end], old[len(old) - end :]
+
+
 def _short(value: Any, limit: int = 300) -> str:
     text = scalar(value)
+    if text == "":
+        return "‹empty›"
     return text if len(text) <= limit else text[:limit] + "…"
