@@ -154,6 +154,9 @@ async def test_small_terminal_stacks_list_and_detail(demo_repo: Path) -> None:
         detail = app.screen.query_one("#detail")
         assert detail.region.y >= table.region.bottom  # below the list, not squeezed beside it
         assert table.region.width >= 78
+        # every column fits (the id column gave up room): nothing to scroll sideways for
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert table_column(table, 5)[1] == "1E"  # SHUTTLE_ECHO's problems, in view
 
 
 async def test_ctrl_q_quits_and_leaves_the_repository_untouched(demo_repo: Path) -> None:
@@ -192,7 +195,7 @@ async def test_repair_a_malformed_term_from_the_browser(demo_repo: Path) -> None
 def drawn_ids(table: TermTable) -> list[str]:
     """The ids on the table's lines as the terminal shows them now (header line excluded)."""
     visible = table.scrollable_content_region.height - 1
-    width = table.COLUMNS[0][2]
+    width = table.column_widths()[0]
     lines = [table.render_line(y).text for y in range(1, visible + 1)]
     return [line[table.PADDING : table.PADDING + width].strip() for line in lines]
 
@@ -229,7 +232,7 @@ async def test_a_long_list_scrolls_with_the_cursor_and_answers_clicks(tmp_path: 
         await press(pilot, "escape")
         # a click on the Term column's header sorts by term (Term 000 is TERM_149's); the cursor stays on
         # its term (Term 147, near the end now), scrolled into view
-        term_x = table.PADDING * 3 + table.COLUMNS[0][2] + 1
+        term_x = table.PADDING * 3 + table.column_widths()[0] + 1
         await pilot.click(offset=(region.x + term_x, region.y))
         await settle(pilot)
         assert table.view.sort == "term" and [s.id for s in table.shown[:2]] == ["TERM_149", "TERM_148"]

@@ -59,7 +59,8 @@ def table_column(table: TermTable, column: int = 0) -> list[str]:
     header line and every shown row must be on screen)."""
     visible = table.scrollable_content_region.height - 1
     assert len(table.shown) <= visible, "scroll the table or make the terminal taller"
-    start = sum(width + 2 * table.PADDING for _, _, width in table.COLUMNS[:column]) + table.PADDING
-    width = table.COLUMNS[column][2]
+    widths = table.column_widths()
+    start = sum(width + 2 * table.PADDING for width in widths[:column]) + table.PADDING
+    width = widths[column]
     lines = [table.render_line(y).text for y in range(1, len(table.shown) + 1)]
     return [line[start : start + width].strip() for line in lines]

@@ -146,10 +146,13 @@ class TermTable(ScrollView, can_focus=True):
     }
     """
 
-    # Fixed widths for the long columns (corpus ids run to 40+ characters; they are cut with an
-    # ellipsis and shown whole in the detail pane), so status, version and date stay in view.
+    # Column widths at 83 columns; narrower, the id column gives up room down to ID_WIDTHS[0] (a cut id
+    # ends in an ellipsis and shows whole in the detail pane), so that status, version, date and problems
+    # stay in view at 80 columns; wider, the id and then the term column grow up to ID_WIDTHS[1] (corpus
+    # ids run to 40+ characters).
     COLUMNS = (("id", "ID", 22), ("term", "Term", 18), ("status", "Status", 11), ("version", "Ver", 4),
                ("updated", "Updated", 10), ("problems", "Probl.", 6))
+    ID_WIDTHS = (12, 40)
     PADDING = 1
     """Blank cells on each side of every cell."""
 
@@ -198,7 +201,7 @@ class TermTable(ScrollView, can_focus=True):
         self.shown: list[TermSummary] = []
         self.pending: set[str] = set()
         self._cursor = 0
-        self._row_width = sum(width + 2 * self.PADDING for _, _, width in self.COLUMNS)
+        self._widths = self._default_widths()
 
     # -- the rows ---------------------------------------------------------------------------------------
 
@@ -264,6 +267,30 @@ class TermTable(ScrollView, can_focus=True):
         elif self._cursor >= top + visible:
             self.scroll_to(y=self._cursor - visible + 1, animate=False)
 
+    @property
+    def _row_width(self) -> int:
+        return self._row_width_of(self._widths)
+
+    def _row_width_of(self, widths: list[int]) -> int:
+        return sum(width + 2 * self.PADDING for width in widths)
+
+    def _default_widths(self) -> list[int]:
+        return [width for _, _, width in self.COLUMNS]
+
+    def column_widths(self) -> list[int]:
+        """The columns' widths as drawn now (the id column's depends on the table's width)."""
+        return list(self._widths)
+
+    def on_resize(self) -> None:
+        room = self.scrollable_content_region.width - self._row_width_of(self._default_widths())
+        low, high = self.ID_WIDTHS
+        default_id, default_term = self.COLUMNS[0][2], self.COLUMNS[1][2]
+        self._widths[0] = max(low, min(high, default_id + room))
+        # what the id column cannot use goes to the term's, up to the same width
+        self._widths[1] = max(default_term, min(high, default_term + room - (self._widths[0] - default_id)))
+        self.virtual_size = Size(self._row_width, len(self.shown) + 1)
+        self.refresh()
+
     def _visible_rows(self) -> int:
         """How many rows fit under the header."""
         return max(1, self.scrollable_content_region.height - 1)
@@ -299,7 +326,7 @@ class TermTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = offset.x + round(self.scroll_x)
-            for key, _, width in self.COLUMNS:
+            for (key, _, _), width in zip(self.COLUMNS, self._widths, strict=True):
                 x -= width + 2 * self.PADDING
                 if x < 0:
                     self.post_message(self.HeaderSelected(self, key))
@@ -348,7 +375,7 @@ class TermTable(ScrollView, can_focus=True):
         console = self.app.console
         pad = Segment(" " * self.PADDING)
         segments: list[Segment] = []
-        for (_, _, width), cell in zip(self.COLUMNS, cells, strict=True):
+        for width, cell in zip(self._widths, cells, strict=True):
             text = cell.copy() if isinstance(cell, Text) else Text(cell)
             text.truncate(width, overflow="ellipsis")
             segments.append(pad)
