@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static, TextArea
 from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen
 from authoring.tui.widgets.term_table import TermTable
-from tests.conftest import git
+from tests.conftest import git, make_repo
 from tests.tui_support import make_app, press, settle, shown, table_column
 
 
@@ -54,3 +54,31 @@ async def test_draft_a_new_term_from_selected_lines_and_save_it_as_the_agent(dem
     author = git(demo_repo, "log", "-1", "--format=%an <%ae>").strip()
     assert author == "Extractive Agent <agent@authoring.invalid>"
     assert git(demo_repo, "status", "--porcelain") == ""
+
+
+async def test_modules_sharing_an_id_and_sections_numbered_alike_are_listed_and_cited_exactly(tmp_path: Path) -> None:
+    # Real modules do this: two files whose names start with the same id, and a module that numbers two
+    # sections alike. Both are listed (each under a reference naming it alone); a twice-numbered section
+    # is cited by its lines, since `§1` would name both.
+    module = ("---\nid: {id}\ntitle: {title}\n---\n# {title}\n\n## §1 Tides\nThe tide comes in.\n\n"
+              "## §1 Tides again\nThe tide goes out.\n")
+    repo = make_repo(tmp_path / "mods", {
+        "terms/ONE.md": "---\ncanonical_id: ONE\nterm: One\nstatus: draft\n---\n",
+        "modules/TIDE-001_first.md": module.format(id="TIDE-001", title="First"),
+        "modules/TIDE-001_second.md": module.format(id="TIDE-001", title="Second")})
+    app = make_app(repo)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        assert isinstance(app.screen, DraftScreen)
+        modules = app.screen.query_one("#modules", OptionList)
+        ids = [modules.get_option_at_index(i).id for i in range(modules.option_count)]
+        assert ids == ["TIDE-001_first", "TIDE-001_second"]
+        await press(pilot, "down", "enter")  # the second file
+        assert "The tide goes out." in app.screen.query_one("#module-text", TextArea).text
+        sections = app.screen.query_one("#sections", OptionList)
+        assert sections.option_count == 2
+        sections.focus()
+        await press(pilot, "down", "down", "enter")  # the second "§1"
+        status = shown(app.screen.query_one("#draft-status", Static))
+        assert "TIDE-001_second" in status and "lines 10-11" in status, status

@@ -411,12 +411,15 @@ class ModuleLibrary:
         return module
 
     def modules(self) -> Iterator[Module]:
-        """Every module that can be read (unreadable ones are skipped here; `resolve` reports them)."""
+        """Every module that can be read (unreadable ones are skipped here; `resolve` reports them), each
+        with its citation, so that `ref` names exactly that module (two files may share an id)."""
         for path in self.files:
             try:
-                yield self.load(path)
+                module = self.load(path)
             except (ParseError, NotFound):
                 continue
+            self.cite(module)
+            yield module
 
     def matches(self, ref: str) -> list[Path]:
         """The files a reference names (see `ModuleIndex.matches`)."""

@@ -24,7 +24,7 @@ from authoring.tui.service_calls import ServiceScreenMixin
 
 if TYPE_CHECKING:
     from authoring.drafting.candidates import Candidate
-    from authoring.drafting.modules import Module
+    from authoring.drafting.modules import Module, Section
     from authoring.repo.drafting_service import DraftPreview
 
 AGENTS = (("extractive", "extractive (no network)"), ("llm", "LLM (configured endpoint)"))
@@ -165,8 +165,9 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         text.load_text(message.module.text)
         sections = self.query_one("#sections", OptionList)
         sections.clear_options()
-        sections.add_options([Option(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})", id=s.number)
-                              for s in message.module.sections])
+        # by position: a module may number two sections alike (the corpus has such modules)
+        sections.add_options([Option(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})", id=str(index))
+                              for index, s in enumerate(message.module.sections)])
         candidates = self.query_one("#candidates", OptionList)
         candidates.clear_options()
         candidates.add_options([Option(candidate_label(c), id=str(i)) for i, c in enumerate(message.candidates)])
@@ -188,11 +189,22 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
 
     @on(OptionList.OptionSelected, "#sections")
     def section_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.choice.section, self.choice.lines = event.option.id, None
-        section = next((s for s in self.module.sections if s.number == event.option.id), None) if self.module else None
-        if section is not None:  # show where it is
-            self.query_one("#module-text", TextArea).scroll_to(y=max(0, section.heading_line - 2), animate=False)
+        if self.module is None or event.option.id is None:
+            return
+        section = self.module.sections[int(event.option.id)]
+        self._cite_section(section)
+        self.query_one("#module-text", TextArea).scroll_to(y=max(0, section.heading_line - 2), animate=False)
         self._status()
+
+    def _cite_section(self, section: Section) -> None:
+        """The snippet is this section: `§N`, or its lines when the module numbers two sections N."""
+        assert self.module is not None
+        if sum(1 for s in self.module.sections if s.number == section.number) == 1:
+            self.choice.section, self.choice.lines = section.number, None
+        else:
+            self.choice.section, self.choice.lines = None, f"{section.heading_line}-{section.end_line}"
+            self.notify(f"{section.label} names more than one section of {self.module.stem}: cited by its lines",
+                        timeout=6)
 
     @on(OptionList.OptionSelected, "#candidates")
     def candidate_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -202,7 +214,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
             line = candidate.first_line  # no snippet chosen yet: the candidate's section, where it first appears
             section = self.module.section_of(line) if self.module else None
             if section is not None:
-                self.choice.section = section.number
+                self._cite_section(section)
             else:
                 self.choice.lines = f"{line}-{line}"
         self._status()
