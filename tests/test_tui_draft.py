@@ -82,3 +82,21 @@ async def test_modules_sharing_an_id_and_sections_numbered_alike_are_listed_and_
         await press(pilot, "down", "down", "enter")  # the second "§1"
         status = shown(app.screen.query_one("#draft-status", Static))
         assert "TIDE-001_second" in status and "lines 10-11" in status, status
+
+
+async def test_the_module_list_filters_as_you_type(tmp_path: Path) -> None:
+    module = "---\nid: {id}\ntitle: {title}\n---\n# {title}\n\nSome text.\n"
+    repo = make_repo(tmp_path / "many", {
+        "terms/ONE.md": "---\ncanonical_id: ONE\nterm: One\nstatus: draft\n---\n",
+        **{f"modules/MOD-{n:03d}_m.md": module.format(id=f"MOD-{n:03d}", title=title)
+           for n, title in enumerate(["The Tidal Loom", "Slack Water", "Knot Drift", "Weft and Warp"])}})
+    app = make_app(repo)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        modules = app.screen.query_one("#modules", OptionList)
+        assert modules.option_count == 4
+        await press(pilot, "slash", *"water")  # words of the title, any case
+        assert [modules.get_option_at_index(i).id for i in range(modules.option_count)] == ["MOD-001"]
+        await press(pilot, "enter", "enter")  # to the list, then read the module
+        assert "Slack Water" in app.screen.query_one("#module-text", TextArea).text

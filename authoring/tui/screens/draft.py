@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Select, Static, TextArea
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from authoring.tui.service_calls import ServiceScreenMixin
@@ -64,6 +65,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     """Dismisses with the drafted term's id, or None."""
 
     BINDINGS = [
+        Binding("slash", "filter_modules", "Filter modules", priority=True),
         Binding("ctrl+l", "use_lines", "Use selected lines"),
         Binding("ctrl+d", "run_agent", "Draft"),
         Binding("escape", "back", "Back"),
@@ -101,6 +103,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self.choice = Choice()
+        self.modules: list[tuple[str, str]] = []
         self.module: Module | None = None
         self.candidates: list[Candidate] = []
 
@@ -109,6 +112,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         with Horizontal(id="draft"):
             with Vertical(id="draft-modules"):
                 yield Static("Modules", classes="pane-title")
+                yield Input(placeholder="/ filter", id="module-filter", compact=True)
                 yield OptionList(id="modules")
             with Vertical(id="draft-main"):
                 yield TextArea("", id="module-text", read_only=True, show_line_numbers=True, soft_wrap=False)
@@ -136,12 +140,34 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
 
     @on(ModulesLoaded)
     def modules_loaded(self, message: ModulesLoaded) -> None:
+        self.modules = message.modules
+        self._show_modules("")
+        self._status(f"{len(message.modules)} modules. Pick one (enter) to read it; / filters the list.")
+        self.query_one("#modules", OptionList).focus()
+
+    def _show_modules(self, query: str) -> None:
+        """The modules whose reference or title holds every word of `query` (any case)."""
+        words = query.casefold().split()
         options = self.query_one("#modules", OptionList)
-        options.add_options([Option(f"{ref}  {title}" if title else ref, id=ref) for ref, title in message.modules])
-        self._status(f"{len(message.modules)} modules. Pick one (enter) to read it.")
-        if message.modules:
+        options.clear_options()
+        options.add_options([Option(f"{ref}  {title}" if title else ref, id=ref) for ref, title in self.modules
+                             if all(word in f"{ref} {title}".casefold() for word in words)])
+        if options.option_count:
             options.highlighted = 0
-        options.focus()
+
+    def action_filter_modules(self) -> None:
+        field = self.query_one("#module-filter", Input)
+        if isinstance(self.focused, Input) or (isinstance(self.focused, TextArea) and not self.focused.read_only):
+            raise SkipAction()  # typing: `/` is a character there
+        self.set_focus(field)
+
+    @on(Input.Changed, "#module-filter")
+    def module_filter_changed(self, event: Input.Changed) -> None:
+        self._show_modules(event.value)
+
+    @on(Input.Submitted, "#module-filter")
+    def module_filter_submitted(self) -> None:
+        self.set_focus(self.query_one("#modules", OptionList))
 
     @on(OptionList.OptionSelected, "#modules")
     def module_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -29,7 +29,9 @@ KEYS = [
                 ("esc", "back to the list")]),
     ("Edit", [("ctrl+s", "preview the change (validated), then ctrl+s again to commit"),
               ("esc", "cancel without saving")]),
-    ("Draft", [("enter", "choose the module / candidate"), ("ctrl+s", "save the draft (commit as the agent)")]),
+    ("Draft", [("/", "filter the modules by id or title words"), ("enter", "choose the module / section / candidate"),
+               ("ctrl+l", "use the lines selected in the module as the snippet"),
+               ("ctrl+d", "run the agent and preview its draft"), ("ctrl+s", "save the draft (commit as the agent)")]),
 ]
 
 WORKFLOW = """Statuses go draft → candidate → ratified. Promoting to candidate needs a full entry whose
