@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
 
 from authoring.tui.screens.browser import BrowserScreen
@@ -136,6 +136,22 @@ async def test_a_deprecation_the_service_refuses_shows_every_unmet_gate(demo_rep
     assert unchanged(demo_repo, head, "TIDAL_LOOM", before)
 
 
+async def test_deprecate_and_fold_on_a_malformed_term_say_to_repair_first(demo_repo: Path) -> None:
+    head = git(demo_repo, "rev-parse", "HEAD")
+    before = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_bytes()
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_review(pilot, "SHUTTLE_ECHO")
+        assert app.screen.sub_title == "review SHUTTLE_ECHO (malformed)"
+        await press(pilot, "D", "f")
+        assert isinstance(app.screen, ReviewScreen)  # no dialog: nothing could be done
+        said = notifications(pilot)
+        assert "SHUTTLE_ECHO does not parse: repair it before you deprecate it (see Problems)" in said
+        assert "SHUTTLE_ECHO does not parse: repair it before you fold it (see Problems)" in said
+    assert unchanged(demo_repo, head, "SHUTTLE_ECHO", before)
+
+
 # -- fold legacy headers ------------------------------------------------------------------------------
 
 
@@ -219,6 +235,27 @@ async def test_fold_from_the_browser_palette_opens_the_review_and_asks(demo_repo
         await press(pilot, "y")
         assert isinstance(app.screen, ReviewScreen)
         assert notified(pilot, "TIDAL_LOOM: fold legacy headers")
+
+
+# -- following links -------------------------------------------------------------------------------------
+
+
+async def test_go_to_link_offers_a_successor_also_named_as_a_crosslink_once(demo_repo: Path) -> None:
+    """TIDAL_LOOM names WEFT_PRESSURE as a downstream effect; superseded by it too, it is one choice."""
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_review(pilot, "TIDAL_LOOM")
+        await press(pilot, "D", *"merged", "enter", *"WEFT_PRESSURE", "enter", "y", "escape")
+        assert isinstance(app.screen, BrowserScreen)
+        assert "superseded by WEFT_PRESSURE" in shown(app.screen.query_one("#detail-body", Static), 110)
+        await press(pilot, "g")
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == ["downstream effects, superseded by: WEFT_PRESSURE", "downstream effects: KNOT_DRIFT"]
+        await press(pilot, "enter")
+        table = app.screen.query_one(TermTable)
+        assert table.current_id == "WEFT_PRESSURE"
 
 
 # -- the browser footer ---------------------------------------------------------------------------------

@@ -310,8 +310,13 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
             self.notify("this term has no crosslinks", severity="warning")
             return
         known = {s.id for s in self.query_one(TermTable).summaries}
-        choices = [(target, f"{kind}: {target}" + ("" if target in known else "  (no such term)"))
-                   for kind, target in links]
+        kinds: dict[str, list[str]] = {}  # one choice per target (option ids must be unique), kinds in file order
+        for kind, target in links:
+            said = kind.replace("_", " ")
+            if said not in kinds.setdefault(target, []):
+                kinds[target].append(said)
+        choices = [(target, f"{', '.join(said)}: {target}" + ("" if target in known else "  (no such term)"))
+                   for target, said in kinds.items()]
 
         def chosen(target: str | None) -> None:
             if target:

@@ -72,7 +72,7 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
         with Vertical(classes="dialog"):
             yield Label(f"Deprecate {self.term_id}: why is it retired?", classes="dialog-title")
             yield Input(placeholder="why? (recorded in the review log)", id="note")
-            yield Label("Superseded by (optional): the id of the term that replaces it")
+            yield Label("Superseded by (optional): the id of the term replacing it")
             yield Input(placeholder="e.g. WEFT_PRESSURE; empty for none", id="successor",
                         suggester=SuggestFromList(self.known_ids, case_sensitive=False))
             yield Static("", id="deprecate-error", classes="error-text")

@@ -116,8 +116,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         """Everything the review shows, gathered by the service."""
 
         def __init__(self, body: RenderableType, status: str | None, workflow_status: Status | None,
-                     headers: int, known_ids: list[str]) -> None:
+                     headers: int, known_ids: list[str], parses: bool) -> None:
             super().__init__()
+            self.parses = parses
             self.body = body
             self.status = status
             self.workflow_status = workflow_status
@@ -141,6 +142,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.workflow_status: Status | None = None
         self.headers: int | None = None  # legacy header blocks; None until loaded
         self.known_ids: list[str] = []
+        self.parses = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,7 +177,8 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts.append(events_text(glossary.review_events(self.term_id)))
             known_ids = glossary.term_ids()
         workflow_status = status_of(entry) if term.parses else None
-        self.post_message(self.Loaded(Group(*parts), status, workflow_status, len(term.headers), known_ids))
+        self.post_message(self.Loaded(Group(*parts), status, workflow_status, len(term.headers), known_ids,
+                                      term.parses))
 
     def _diff(self, glossary: Glossary) -> RenderableType:
         """The diff since the last approval or status change, or why there is none."""
@@ -190,7 +193,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.workflow_status = message.workflow_status
         self.headers = message.headers
         self.known_ids = message.known_ids
-        self.sub_title = f"review {self.term_id} ({message.status})"
+        self.parses = message.parses
+        shown_status = message.status or ("malformed" if not message.parses else "no status: a draft")
+        self.sub_title = f"review {self.term_id} ({shown_status})"
         self.query_one("#review-body", Static).update(message.body)
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
         if self.then:
@@ -253,10 +258,20 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     def action_reject(self) -> None:
         self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"), self._with_note("reject", self.term_id))
 
-    def action_deprecate(self) -> None:
-        """Retire a ratified term: a note and an optional successor, a confirmation, one commit."""
+    def _ready_for(self, what: str) -> bool:
+        """False (saying why) while the review loads or when the front matter does not parse."""
         if self.headers is None:
             self.notify(f"the review of {self.term_id} is still loading", severity="warning")
+            return False
+        if not self.parses:
+            self.notify(f"{self.term_id} does not parse: repair it before you {what} it (see Problems)",
+                        title="nothing done", severity="error")
+            return False
+        return True
+
+    def action_deprecate(self) -> None:
+        """Retire a ratified term: a note and an optional successor, a confirmation, one commit."""
+        if not self._ready_for("deprecate"):
             return
         current = self.workflow_status
         if current is not None:
@@ -287,8 +302,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     def action_fold_headers(self) -> None:
         """Fold legacy headers into the entry (only for a term that has some), after a confirmation."""
-        if self.headers is None:
-            self.notify(f"the review of {self.term_id} is still loading", severity="warning")
+        if not self._ready_for("fold"):
             return
         if not self.headers:
             self.notify(f"{self.term_id} has no legacy header above its entry: there is nothing to fold",
