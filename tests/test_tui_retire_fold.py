@@ -275,3 +275,17 @@ async def test_the_browser_footer_lists_enter_as_review_and_enter_opens_it(demo_
             app.screen.query_one(TermTable).move_to("WEFT_PRESSURE")
             await press(pilot, "enter")
             assert isinstance(app.screen, ReviewScreen) and app.screen.term_id == "WEFT_PRESSURE"
+
+
+async def test_help_lists_deprecate_and_fold_and_scrolls_to_them_at_80x24(demo_repo: Path) -> None:
+    app = make_app(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        help_pane = app.screen.query_one("#help")
+        assert help_pane.scroll_y == 0 and help_pane.max_scroll_y > 0  # the keys do not all fit
+        await press(pilot, "end")
+        assert help_pane.scroll_y == help_pane.max_scroll_y
+        text = " ".join(shown(static, 80) for static in help_pane.query(Static))
+        assert "deprecate a ratified term (a note, an optional successor)" in " ".join(text.split())
+        assert "fold legacy headers into the entry (when the term has them)" in " ".join(text.split())

@@ -23,6 +23,7 @@ from authoring.tui.formatting import changes_text
 from authoring.tui.service_calls import ServiceScreenMixin
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+AUDIT_COLUMNS = ("Severity", "Code", "Term", "Where", "Finding")
 
 
 def timeline_text(entries: list[HistoryEntry]) -> Text:
@@ -114,7 +115,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     def on_mount(self) -> None:
         self.sub_title = "audit"
         table: DataTable[Any] = self.query_one("#findings", DataTable)
-        table.add_columns("Severity", "Code", "Term", "Where", "Finding")
+        table.add_columns(*AUDIT_COLUMNS)
         table.focus()
         self.load()
 
@@ -128,12 +129,20 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     def loaded(self, message: Loaded) -> None:
         table: DataTable[Any] = self.query_one("#findings", DataTable)
         counts: dict[str, int] = {}
-        for index, finding in enumerate(message.findings):
+        rows: list[list[Text]] = []
+        for finding in message.findings:
             severity = str(finding.severity)
             counts[severity] = counts.get(severity, 0) + 1
             where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
-            table.add_row(Text(severity, style=SEVERITY_STYLES.get(severity, "")), finding.code, finding.term or "",
-                          where, finding.message, key=str(index))
+            rows.append([Text(severity, style=SEVERITY_STYLES.get(severity, "")), Text(finding.code),
+                         Text(finding.term or ""), Text(where), Text(finding.message)])
+        # Columns sized to their content before any row is drawn: DataTable widens auto columns on
+        # idle, and a row drawn in between could keep its cut-down cells (seen as a flaky snapshot).
+        table.clear(columns=True)
+        for column, label in enumerate(AUDIT_COLUMNS):
+            table.add_column(label, width=max([len(label), *(row[column].cell_len for row in rows)]))
+        for index, row in enumerate(rows):
+            table.add_row(*row, key=str(index))
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
         self.query_one("#audit-summary", Static).update(f"Audit: {summary}. Enter opens a finding's term.")
         self.findings = message.findings
