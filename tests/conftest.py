@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pty
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +107,31 @@ def run_cli_process(*args: str | Path, cwd: Path | None = None, env: dict[str, s
     done = subprocess.run([sys.executable, "-m", "authoring", *[str(a) for a in args]], capture_output=True,
                           text=True, cwd=cwd, env=full_env, timeout=timeout, check=False)
     return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def run_cli_on_terminal(*args: str | Path, timeout: float = 120) -> CliResult:
+    """Run `python -m authoring ARGS…` as a separate process with stderr on a pseudo-terminal (where
+    progress is shown) and stdout piped; `err` is every byte the terminal received, escapes included."""
+    full_env = dict(os.environ)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    leader, follower = pty.openpty()
+    received: list[bytes] = []
+
+    def drain() -> None:  # read as it comes, so a full terminal buffer never blocks the command
+        with contextlib.suppress(OSError):  # EIO: the terminal closed
+            while chunk := os.read(leader, 4096):
+                received.append(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        done = subprocess.run([sys.executable, "-m", "authoring", *[str(a) for a in args]], stdout=subprocess.PIPE,
+                              stderr=follower, env=full_env, timeout=timeout, check=False)
+    finally:
+        os.close(follower)
+        reader.join(timeout)
+        os.close(leader)
+    return CliResult(done.returncode, done.stdout.decode("utf-8"), b"".join(received).decode("utf-8", "replace"))
 
 
 @pytest.fixture

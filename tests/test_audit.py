@@ -7,8 +7,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from authoring.repo.audit import STAGES, AuditProgress
+from authoring.repo.service import Glossary
 from authoring.workflow.review_log import Action
-from tests.conftest import AGENT, EDITOR, EDITOR_2, git, run_cli
+from tests.conftest import AGENT, EDITOR, EDITOR_2, git, run_cli, run_cli_on_terminal, run_cli_process
 from tests.history_builders import (
     CONFIG,
     MODULE,
@@ -329,3 +331,40 @@ def test_sections_are_read_as_drafting_reads_them(tmp_path: Path) -> None:
     [found] = codes["snippet-found"]
     assert found["now"] == "L13 in §2"
     assert code == 0
+
+
+def test_progress_reports_every_stage_in_order_with_its_count(tmp_path: Path) -> None:
+    repo = new_glossary(tmp_path / "g", {"SLACK_WATER": term_text("SLACK_WATER")})
+    _draft_and_promote(repo)
+    steps: list[AuditProgress] = []
+    with Glossary.open(repo) as glossary:
+        report = glossary.audit(progress=steps.append)
+    stages = [s.stage for s in steps]
+    assert list(dict.fromkeys(stages)) == list(STAGES)
+    assert stages == sorted(stages, key=STAGES.index), "each stage runs once, in order"
+    commits = int(git(repo, "rev-list", "--count", "HEAD"))
+    assert commits == 3 and report.summary["commits"] == commits
+    totals = {"reading terms": 2, "checking integrity": 2, "checking provenance": 2, "walking history": commits,
+              "checking workflow": 2}  # both terms have a history
+    for stage, total in totals.items():
+        counted = [(s.done, s.total) for s in steps if s.stage == stage and s.total]
+        assert counted == [(done, total) for done in range(total + 1)], stage
+    # the log is read before its commits can be counted: shown as a stage without a count
+    assert next(s for s in steps if s.stage == "walking history") == AuditProgress("walking history", 0, 0)
+
+
+def test_audit_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    repo = new_glossary(tmp_path / "g")
+    _draft_and_promote(repo)
+    shown = run_cli_on_terminal("audit", "--repo", repo)
+    assert shown.code == 0, shown.err
+    for stage in ("reading terms 1/1", "checking provenance 1/1", "walking history 2/2", "checking workflow 1/1"):
+        assert f"auditing: {stage} (100%)" in shown.err
+    assert shown.err.endswith("\r\x1b[K"), "the progress line is erased when the audit ends"
+    assert "auditing" not in shown.out and "1 term(s), 2 commit(s) audited" in shown.out
+    # piped, or as JSON on a terminal: the output is only what scripts parse
+    piped = run_cli_process("audit", "--repo", repo)
+    assert piped.code == 0 and piped.err == "" and piped.out == shown.out
+    as_json = run_cli_on_terminal("audit", "--repo", repo, "--json")
+    assert as_json.code == 0 and as_json.err == ""
+    assert json.loads(as_json.out)["summary"]["commits"] == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from authoring.core.summary import summarise
 from authoring.core.termfile import load_term
 from authoring.repo.index import IndexProgress, TermIndex, index_dir
 from authoring.repo.service import Glossary
-from tests.conftest import ROOT, git, run_cli, run_cli_process
+from tests.conftest import ROOT, git, run_cli, run_cli_on_terminal, run_cli_process
 
 
 def truth(repo: Path) -> list[dict[str, object]]:
@@ -177,21 +176,9 @@ def test_a_pool_builds_the_same_summaries(demo_repo: Path, tmp_path: Path) -> No
 def test_check_shows_progress_on_a_terminal_only(demo_repo: Path) -> None:
     piped = run_cli_process("check", "--repo", demo_repo)
     assert "checking" not in piped.err and piped.err == ""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT)
-    leader, follower = pty.openpty()
-    done = subprocess.run([sys.executable, "-m", "authoring", "check", "--repo", str(demo_repo)],
-                          stdout=subprocess.PIPE, stderr=follower, env=env, timeout=120, check=False)
-    os.close(follower)
-    shown = b""
-    try:
-        while chunk := os.read(leader, 4096):
-            shown += chunk
-    except OSError:
-        pass  # the terminal closed
-    os.close(leader)
-    assert done.returncode == 1
-    assert b"checking 5/5" in shown
-    assert b"checking" not in done.stdout
+    done = run_cli_on_terminal("check", "--repo", demo_repo)
+    assert done.code == 1
+    assert "checking 5/5" in done.err
+    assert "checking" not in done.out
     quiet = run_cli_process("check", "--repo", demo_repo, "--json")
     assert quiet.err == ""

@@ -12,6 +12,7 @@ import typer
 
 from authoring.cli.app import app
 from authoring.cli.options import emit, open_glossary, run
+from authoring.cli.progress import TerminalProgress
 from authoring.errors import ExitCode, Severity
 
 if TYPE_CHECKING:
@@ -110,8 +111,9 @@ def audit(
     """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
 
     def body() -> None:
-        with open_glossary() as glossary:
-            report = glossary.audit(require_signed=require_signed)
+        with open_glossary() as glossary, TerminalProgress("auditing") as shown:
+            report = glossary.audit(require_signed=require_signed,
+                                    progress=lambda step: shown.update(step.done, step.total, step.stage))
         data = report.model_dump(mode="json")
 
         def text() -> str:

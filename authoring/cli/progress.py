@@ -28,19 +28,24 @@ class TerminalProgress:
         self.enabled = not GLOBALS.json and sys.stderr.isatty()
         self._last = 0.0
         self._shown = False
+        self._stage: str | None = None
 
     def __call__(self, step: IndexProgress) -> None:
         self.update(step.done, step.total)
 
-    def update(self, done: int, total: int) -> None:
-        """Show `done` of `total` (throttled)."""
-        if not self.enabled or total <= 0:
+    def update(self, done: int, total: int, stage: str | None = None) -> None:
+        """Show `done` of `total` (throttled), after `stage` when the work has stages (a new stage is shown
+        at once; a stage whose `total` is not known yet, 0, is shown without a count)."""
+        if not self.enabled or (total <= 0 and stage is None):
             return
         now = time.monotonic()
-        if now - self._last < _INTERVAL and done < total:
+        if now - self._last < _INTERVAL and done < total and stage == self._stage:
             return
         self._last = now
-        sys.stderr.write(f"\r{self.label} {done}/{total} ({100 * done // total}%)\x1b[K")
+        self._stage = stage
+        head = f"{self.label}: {stage}" if stage else self.label
+        count = f" {done}/{total} ({100 * done // total}%)" if total > 0 else "…"
+        sys.stderr.write(f"\r{head}{count}\x1b[K")
         sys.stderr.flush()
         self._shown = True
 

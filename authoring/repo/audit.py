@@ -9,7 +9,9 @@ Signatures — with `--require-signed`, every status-change commit must carry a 
 verifies against the configured allowed-signers file.
 
 Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
-(work-tree files and the committed blobs they equal share one parse).
+(work-tree files and the committed blobs they equal share one parse). On the corpus most of the time
+goes to reading the work-tree terms, then to provenance (every snippet searched in its module); the
+walk grows with the history. `progress` reports each of these stages item by item.
 
 Must never: write files or run Git except through `repo.git`; import a UI.
 """
@@ -17,9 +19,10 @@ Must never: write files or run Git except through `repo.git`; import a UI.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -89,6 +92,30 @@ class AuditReport(BaseModel):
         return sum(1 for f in self.findings if f.severity == Severity.ERROR)
 
 
+@dataclass(frozen=True)
+class AuditProgress:
+    """A step of an audit: `done` of `total` items of `stage` are through."""
+
+    stage: str
+    """What the audit is doing: one of `STAGES`."""
+    done: int
+    """How many items of the stage are through."""
+    total: int
+    """How many items the stage has (terms, or commits for `walking history`); 0 while not yet known."""
+
+
+STAGES = ("reading terms", "checking integrity", "checking provenance", "walking history", "checking workflow")
+"""The audit's stages, in the order they run (the history is counted in commits, the rest in terms)."""
+
+_Item = TypeVar("_Item")
+
+AuditProgressCallback = Callable[[AuditProgress], None]
+
+
+def _quiet(step: AuditProgress) -> None:
+    """The progress callback when nobody is watching."""
+
+
 @dataclass
 class _StatusChange:
     term: str
@@ -111,8 +138,11 @@ class _TermTrail:
 class Auditor:
     """One audit run over a glossary."""
 
-    def __init__(self, glossary: Glossary, require_signed: bool = False) -> None:
+    def __init__(self, glossary: Glossary, require_signed: bool = False,
+                 progress: AuditProgressCallback | None = None) -> None:
         self.glossary = glossary
+        # called once per term or commit in every stage: the caller throttles what it shows
+        self.progress = progress or _quiet
         self.git = glossary.git
         self.cache = RevisionCache(glossary.git)
         self.require_signed = require_signed
@@ -130,7 +160,9 @@ class Auditor:
         """Audit everything; the report's findings are sorted errors first."""
         allowed = self._allowed_signers() if self.require_signed else None
         term_ids = self.glossary.term_ids()
-        current = {tid: self.cache.at_path(self.glossary.term_path(tid), self._display(tid)) for tid in term_ids}
+        current: dict[str, Revision] = {}
+        for term_id in self._steps("reading terms", term_ids):
+            current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
         self._integrity(current)
         self._provenance(current)
         trails = self._walk()
@@ -145,6 +177,14 @@ class Auditor:
             "by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
         }
         return AuditReport(findings=self.findings, summary=summary)
+
+    def _steps(self, stage: str, items: Sequence[_Item]) -> Iterator[_Item]:
+        """`items`, reporting `stage` before the first and after each (so a stage is shown as it starts)."""
+        total = len(items)
+        self.progress(AuditProgress(stage, 0, total))
+        for done, item in enumerate(items, 1):
+            yield item
+            self.progress(AuditProgress(stage, done, total))
 
     def _display(self, term_id: str) -> str:
         return f"{self.terms_rel}/{term_id}.md"
@@ -164,7 +204,7 @@ class Auditor:
     def _integrity(self, current: dict[str, Revision]) -> None:
         known = set(current)
         owners: dict[str, list[str]] = {}
-        for term_id, revision in current.items():
+        for term_id, revision in self._steps("checking integrity", list(current.items())):
             for problem in revision.problems:
                 self.add(problem.severity, problem.code, term_id, problem.message, path=problem.path,
                          line=problem.line or None)
@@ -213,7 +253,7 @@ class Auditor:
 
     def _provenance(self, current: dict[str, Revision]) -> None:
         modules = Modules(self.glossary.modules_dir)
-        for term_id, revision in current.items():
+        for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
                 continue
@@ -264,10 +304,12 @@ class Auditor:
 
     def _walk(self) -> dict[str, _TermTrail]:
         trails: dict[str, _TermTrail] = {}
+        # reading the log and its blobs takes a while before the commits can be counted
+        self.progress(AuditProgress("walking history", 0, 0))
         log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True)
         self.commits = len(log)
         self.cache.prefetch([oid for commit in log for c in commit.changes for oid in (c.old_blob, c.new_blob)])
-        for index, commit in enumerate(log):
+        for index, commit in enumerate(self._steps("walking history", log)):
             for change in commit.changes:
                 term_id = self._term_of(change.path)
                 if term_id is not None:
@@ -302,7 +344,8 @@ class Auditor:
     # -- workflow ----------------------------------------------------------------------------------
 
     def _workflow(self, current: dict[str, Revision], trails: dict[str, _TermTrail], allowed: Path | None) -> None:
-        for term_id, trail in trails.items():
+        # signatures are verified here, one `git verify-commit` per status change: counted by term
+        for term_id, trail in self._steps("checking workflow", list(trails.items())):
             claimed: set[str] = set()
             # oldest first, so that each status change claims the earliest event that matches it
             for change in sorted(trail.changes, key=lambda c: -c.index):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
-    from authoring.repo.audit import AuditReport
+    from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -494,11 +494,12 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history."""
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+        `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed).run()
+        return Auditor(self, require_signed=require_signed, progress=progress).run()
 
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
