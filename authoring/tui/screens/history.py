@@ -1,11 +1,13 @@
 """History of one term (a timeline of commits with actions, statuses, versions, reviewers and field
-changes) and the repository audit (findings by severity; enter opens the term).
+changes) and the repository audit (its progress, then findings by severity with the highlighted one
+in full; enter opens the term).
 
 Must never: run Git or parse YAML: `Glossary.history` and `Glossary.audit` do that.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.text import Text
@@ -16,14 +18,18 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
-from authoring.repo.audit import Finding
+from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
 from authoring.tui.formatting import changes_text
 from authoring.tui.service_calls import ServiceScreenMixin
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-AUDIT_COLUMNS = ("Severity", "Code", "Term", "Where", "Finding")
+# The message before the location: its start is on screen at 80 columns; all of it is underneath.
+AUDIT_COLUMNS = ("Severity", "Code", "Term", "Finding", "Where")
+# The audit's progress line is redrawn at most this often (a step arrives for every term and commit).
+PROGRESS_SECONDS = 0.1
 
 
 def timeline_text(entries: list[HistoryEntry]) -> Text:
@@ -94,10 +100,37 @@ class HistoryScreen(ServiceScreenMixin, Screen[None]):
         self.dismiss(None)
 
 
+def finding_text(finding: Finding) -> Text:
+    """A finding in full, for the pane under the findings table: what and where on the first line, the
+    whole message (wrapped), then the module, cited lines, where the snippet stands now and the commit."""
+    severity = str(finding.severity)
+    text = Text()
+    text.append(severity, style=SEVERITY_STYLES.get(severity, ""))
+    text.append(f"  {finding.code}", style="bold")
+    if finding.term:
+        text.append(f"  {finding.term}")
+    if finding.path:
+        text.append(f"  {finding.path}{f':{finding.line}' if finding.line else ''}", style="dim")
+    text.append(f"\n{finding.message}")
+    where = [f"module {finding.module}" if finding.module else "", f"cited at {finding.lines}" if finding.lines else "",
+             f"now at {finding.now}" if finding.now else "", f"commit {finding.commit}" if finding.commit else ""]
+    if any(where):
+        text.append("\n" + " · ".join(w for w in where if w), style="cyan")
+    return text
+
+
 class AuditScreen(ServiceScreenMixin, Screen[str | None]):
-    """The audit of the whole repository; enter on a finding opens its term."""
+    """The audit of the whole repository: its stage and count while it runs, then the findings by
+    severity with the highlighted one in full underneath; enter on a finding opens its term."""
 
     BINDINGS = [Binding("escape", "back", "Back")]
+
+    class Progressed(Message):
+        """The audit moved on (posted at most every `PROGRESS_SECONDS`, and at each new stage)."""
+
+        def __init__(self, step: AuditProgress) -> None:
+            super().__init__()
+            self.step = step
 
     class Loaded(Message):
         """The findings are ready."""
@@ -106,10 +139,15 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             super().__init__()
             self.findings = findings
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[Finding] = []
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Auditing every term, its snippets and its history…", id="audit-summary")
         yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="finding-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,9 +159,29 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def load(self) -> None:
+        # called for every term and commit: only a new stage, or a step after a pause, reaches the screen
+        shown = AuditProgress("", 0, 0)
+        last = 0.0
+
+        def step(progress: AuditProgress) -> None:
+            nonlocal shown, last
+            now = time.monotonic()
+            if progress.stage == shown.stage and now - last < PROGRESS_SECONDS:
+                return
+            shown, last = progress, now
+            self.post_message(self.Progressed(progress))
+
         with self.service() as glossary:
-            report = glossary.audit()
+            report = glossary.audit(progress=step)
         self.post_message(self.Loaded(report.findings))
+
+    @on(Progressed)
+    def progressed(self, message: Progressed) -> None:
+        step = message.step
+        count = f" {step.done}/{step.total}" if step.total else ""
+        stage = STAGES.index(step.stage) + 1 if step.stage in STAGES else 0
+        self.query_one("#audit-summary", Static).update(
+            f"Auditing ({stage} of {len(STAGES)}): {step.stage}{count}…")
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -135,7 +193,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             counts[severity] = counts.get(severity, 0) + 1
             where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
             rows.append([Text(severity, style=SEVERITY_STYLES.get(severity, "")), Text(finding.code),
-                         Text(finding.term or ""), Text(where), Text(finding.message)])
+                         Text(finding.term or ""), Text(finding.message), Text(where)])
         # Columns sized to their content before any row is drawn: DataTable widens auto columns on
         # idle, and a row drawn in between could keep its cut-down cells (seen as a flaky snapshot).
         table.clear(columns=True)
@@ -143,9 +201,25 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             table.add_column(label, width=max([len(label), *(row[column].cell_len for row in rows)]))
         for index, row in enumerate(rows):
             table.add_row(*row, key=str(index))
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no findings"
+        plural = {"error": "errors", "warning": "warnings", "info": "info"}
+        summary = ", ".join(f"{counts[s]} {s if counts[s] == 1 else plural[s]}" for s in plural if s in counts)
+        summary = summary or "no findings"
         self.query_one("#audit-summary", Static).update(f"Audit: {summary}. Enter opens a finding's term.")
         self.findings = message.findings
+        if not message.findings:
+            self.query_one("#finding-detail", Static).update(Text("Nothing to report.", style="dim"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed audit says so where the progress was (the error itself goes to the app's report)."""
+        super().on_worker_state_changed(event)
+        if event.state == WorkerState.ERROR and event.worker.group == "audit":
+            self.query_one("#audit-summary", Static).update(Text("The audit did not finish: see the error reported.",
+                                                                 style="bold red"))
+
+    @on(DataTable.RowHighlighted, "#findings")
+    def show_finding(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.findings):
+            self.query_one("#finding-detail", Static).update(finding_text(self.findings[event.cursor_row]))
 
     @on(DataTable.RowSelected, "#findings")
     def open_finding(self, event: DataTable.RowSelected) -> None:
