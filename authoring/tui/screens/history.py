@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
@@ -119,6 +119,10 @@ def finding_text(finding: Finding) -> Text:
     return text
 
 
+class _Abandoned(Exception):
+    """The audit screen was left while its audit ran."""
+
+
 class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     """The audit of the whole repository: its stage and count while it runs, then the findings by
     severity with the highlighted one in full underneath; enter on a finding opens its term."""
@@ -160,19 +164,25 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def load(self) -> None:
         # called for every term and commit: only a new stage, or a step after a pause, reaches the screen
+        worker = get_current_worker()
         shown = AuditProgress("", 0, 0)
         last = 0.0
 
         def step(progress: AuditProgress) -> None:
             nonlocal shown, last
+            if worker.is_cancelled:  # the screen was left: free the service now, not when the audit ends
+                raise _Abandoned
             now = time.monotonic()
             if progress.stage == shown.stage and now - last < PROGRESS_SECONDS:
                 return
             shown, last = progress, now
             self.post_message(self.Progressed(progress))
 
-        with self.service() as glossary:
-            report = glossary.audit(progress=step)
+        try:
+            with self.service() as glossary:
+                report = glossary.audit(progress=step)
+        except _Abandoned:
+            return  # the audit only reads: stopping half-way leaves nothing behind
         self.post_message(self.Loaded(report.findings))
 
     @on(Progressed)
