@@ -15,7 +15,7 @@ from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.dialogs import ConfirmDialog, DeprecateDialog, MessageDialog
 from authoring.tui.screens.review import ReviewScreen
 from authoring.tui.widgets.term_table import TermTable
-from tests.conftest import AGENT, git, run_cli
+from tests.conftest import AGENT, EDITOR_2, git, run_cli
 from tests.test_tui_review import events, notified, open_review, review_text, status_line
 from tests.tui_support import make_app, press, settle, shown
 
@@ -289,3 +289,30 @@ async def test_help_lists_deprecate_and_fold_and_scrolls_to_them_at_80x24(demo_r
         text = " ".join(shown(static, 80) for static in help_pane.query(Static))
         assert "deprecate a ratified term (a note, an optional successor)" in " ".join(text.split())
         assert "fold legacy headers into the entry (when the term has them)" in " ".join(text.split())
+
+
+# -- reviewing what was shown -----------------------------------------------------------------------------
+
+
+async def test_an_approval_of_content_changed_since_it_was_shown_is_refused_and_the_review_reloads(
+        demo_repo: Path) -> None:
+    """Bob edits WEFT_PRESSURE while the review is open: approving what the screen showed would approve
+    content nobody reviewed. The service refuses (the screen passes the revision it showed)."""
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_review(pilot, "WEFT_PRESSURE")
+        edited = run_cli("set", "WEFT_PRESSURE", "pirouette_definition", "A changed definition.", "--repo",
+                         demo_repo, "--as", EDITOR_2)
+        assert edited.code == 0, edited.out + edited.err
+        head = git(demo_repo, "rev-parse", "HEAD")
+        await press(pilot, "a", *"looks right", "enter")
+        assert isinstance(app.screen, ReviewScreen)
+        assert any("WEFT_PRESSURE: the content changed since you read it" in n for n in notifications(pilot))
+        assert git(demo_repo, "rev-parse", "HEAD") == head  # nothing recorded
+        assert [name.split("-")[-2] for name in events(demo_repo, "WEFT_PRESSURE")] == ["edit"]  # Bob's only
+        text = review_text(pilot)  # reloaded: Bob's change is on screen now
+        assert "pirouette_definition" in text and "A changed definition." in text
+        await press(pilot, "a", *"looks right", "enter")  # approving what is shown now goes through
+        assert notified(pilot, "WEFT_PRESSURE: approve recorded")
+    assert [name.split("-")[-2] for name in events(demo_repo, "WEFT_PRESSURE")] == ["edit", "approve"]

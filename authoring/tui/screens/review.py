@@ -12,6 +12,7 @@ Must never: parse YAML, run Git, or decide a gate itself (the workflow does).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -23,16 +24,17 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
-from authoring.errors import GateRefused, NotFound, Problem
+from authoring.errors import Conflict, GateRefused, NotFound, Problem
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.formatting import changes_text, heading, headline, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
-from authoring.workflow.review_log import ReviewEvent
+from authoring.workflow.review_log import ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, status_of
 
 NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
@@ -95,6 +97,18 @@ def events_text(events: list[ReviewEvent]) -> Text:
     return text or Text("No review events yet.", style="dim")
 
 
+@dataclass
+class Shown:
+    """What the review last showed of the term, which the actions go by."""
+
+    status: str | None
+    workflow_status: Status | None
+    headers: int
+    known_ids: list[str]
+    parses: bool
+    revision: str | None  # the content revision shown: a review of content changed since is refused
+
+
 class ReviewScreen(ServiceScreenMixin, Screen[None]):
     """The review of one term."""
 
@@ -115,15 +129,10 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     class Loaded(Message):
         """Everything the review shows, gathered by the service."""
 
-        def __init__(self, body: RenderableType, status: str | None, workflow_status: Status | None,
-                     headers: int, known_ids: list[str], parses: bool) -> None:
+        def __init__(self, body: RenderableType, shown: Shown) -> None:
             super().__init__()
-            self.parses = parses
             self.body = body
-            self.status = status
-            self.workflow_status = workflow_status
-            self.headers = headers
-            self.known_ids = known_ids
+            self.shown = shown
 
     class Done(Message):
         """An action committed."""
@@ -138,11 +147,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         super().__init__()
         self.term_id = term_id
         self.then = then
-        self.status: str | None = None
-        self.workflow_status: Status | None = None
-        self.headers: int | None = None  # legacy header blocks; None until loaded
-        self.known_ids: list[str] = []
-        self.parses = True
+        self.shown: Shown | None = None  # None until loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -176,9 +181,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts.append(heading("Review events"))
             parts.append(events_text(glossary.review_events(self.term_id)))
             known_ids = glossary.term_ids()
-        workflow_status = status_of(entry) if term.parses else None
-        self.post_message(self.Loaded(Group(*parts), status, workflow_status, len(term.headers), known_ids,
-                                      term.parses))
+        shown = Shown(status, status_of(entry) if term.parses else None, len(term.headers), known_ids, term.parses,
+                      content_revision(entry) if term.parses else None)
+        self.post_message(self.Loaded(Group(*parts), shown))
 
     def _diff(self, glossary: Glossary) -> RenderableType:
         """The diff since the last approval or status change, or why there is none."""
@@ -189,12 +194,8 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        self.status = message.status
-        self.workflow_status = message.workflow_status
-        self.headers = message.headers
-        self.known_ids = message.known_ids
-        self.parses = message.parses
-        shown_status = message.status or ("malformed" if not message.parses else "no status: a draft")
+        self.shown = message.shown
+        shown_status = self.status or ("malformed" if not self.shown.parses else "no status: a draft")
         self.sub_title = f"review {self.term_id} ({shown_status})"
         self.query_one("#review-body", Static).update(message.body)
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
@@ -202,11 +203,16 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             then, self.then = self.then, None
             self.call_later(getattr(self, f"action_{then}"))  # the action itself says when it cannot run
 
+    @property
+    def status(self) -> str | None:
+        """The status as the file spells it (None before loading or when it has none)."""
+        return self.shown.status if self.shown else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer `f` (fold headers) in the footer only for a term with legacy headers; otherwise the
         key reaches `explain_fold`, and the palette's command (which calls the action) says why."""
         if action == "fold_headers":
-            return bool(self.headers)
+            return bool(self.shown and self.shown.headers)
         return True
 
     def action_explain_fold(self) -> None:
@@ -214,17 +220,22 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     # -- actions ------------------------------------------------------------------------------------------
 
+    def _seen(self) -> str | None:
+        """The content revision this screen showed, so that the service refuses a review of other content."""
+        return self.shown.revision if self.shown else None
+
     def action_approve(self) -> None:
         self.app.push_screen(NoteDialog(f"Approve {self.term_id}: note (optional)", required=False),
-                             self._with_note("review", self.term_id, "approve", optional=True))
+                             self._with_note("review", self.term_id, "approve", optional=True,
+                                             seen_revision=self._seen()))
 
     def action_request_changes(self) -> None:
         self.app.push_screen(NoteDialog(f"Request changes to {self.term_id}: what should change?"),
-                             self._with_note("review", self.term_id, "request_changes"))
+                             self._with_note("review", self.term_id, "request_changes", seen_revision=self._seen()))
 
     def action_comment(self) -> None:
         self.app.push_screen(NoteDialog(f"Comment on {self.term_id}"),
-                             self._with_note("review", self.term_id, "comment"))
+                             self._with_note("review", self.term_id, "comment", seen_revision=self._seen()))
 
     def action_promote(self) -> None:
         target = NEXT_STATUS.get(self.status or "")
@@ -260,10 +271,10 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     def _ready_for(self, what: str) -> bool:
         """False (saying why) while the review loads or when the front matter does not parse."""
-        if self.headers is None:
+        if self.shown is None:
             self.notify(f"the review of {self.term_id} is still loading", severity="warning")
             return False
-        if not self.parses:
+        if not self.shown.parses:
             self.notify(f"{self.term_id} does not parse: repair it before you {what} it (see Problems)",
                         title="nothing done", severity="error")
             return False
@@ -273,7 +284,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         """Retire a ratified term: a note and an optional successor, a confirmation, one commit."""
         if not self._ready_for("deprecate"):
             return
-        current = self.workflow_status
+        current = self.shown.workflow_status if self.shown else None
         if current is not None:
             # the workflow says whether the move exists at all: refuse before asking for a note
             missing = move_problems(Move.DEPRECATE, current, Status.DEPRECATED)
@@ -298,13 +309,13 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
                 f"Note: {note}\nThis is one commit, made as you. A deprecated term stays in the glossary but "
                 "cannot be moved back."), confirmed)
 
-        self.app.push_screen(DeprecateDialog(self.term_id, self.known_ids), answered)
+        self.app.push_screen(DeprecateDialog(self.term_id, self.shown.known_ids if self.shown else []), answered)
 
     def action_fold_headers(self) -> None:
         """Fold legacy headers into the entry (only for a term that has some), after a confirmation."""
         if not self._ready_for("fold"):
             return
-        if not self.headers:
+        if not (self.shown and self.shown.headers):
             self.notify(f"{self.term_id} has no legacy header above its entry: there is nothing to fold",
                         title="nothing done", severity="warning")
             return
@@ -333,6 +344,12 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     def act(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Run one review action through the service; the result (or refusal) comes back as a message."""
         self.post_message(self.Done(self.call_service(name, *args, **kwargs)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """When the term changed under the review, show it as it is now. (Textual also runs the mixin's
+        handler, which reports the failure: handlers of every class in the MRO get the message.)"""
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, Conflict):
+            self.load()
 
     @on(Done)
     def done(self, message: Done) -> None:
