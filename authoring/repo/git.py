@@ -169,7 +169,7 @@ class Git:
         """A file's bytes at a revision, or None when it does not exist there."""
         try:
             blob = self.repo.commit(rev).tree / path
-        except (KeyError, ValueError, git.BadName):
+        except (KeyError, ValueError, _gitpython().BadName):
             return None
         data: bytes = blob.data_stream.read()
         return data
