@@ -28,6 +28,8 @@ from authoring.tui.service_calls import ServiceScreenMixin
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # The message before the location: its start is on screen at 80 columns; all of it is underneath.
 AUDIT_COLUMNS = ("Severity", "Code", "Term", "Finding", "Where")
+# A few corpus ids run to 40 characters: beyond this the Term column ends in … (the pane has it whole).
+TERM_WIDTH = 30
 # The audit's progress line is redrawn at most this often (a step arrives for every term and commit).
 PROGRESS_SECONDS = 0.1
 
@@ -203,12 +205,13 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             counts[severity] = counts.get(severity, 0) + 1
             where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
             rows.append([Text(severity, style=SEVERITY_STYLES.get(severity, "")), Text(finding.code),
-                         Text(finding.term or ""), Text(finding.message), Text(where)])
+                         Text(finding.term or "", overflow="ellipsis"), Text(finding.message), Text(where)])
         # Columns sized to their content before any row is drawn: DataTable widens auto columns on
         # idle, and a row drawn in between could keep its cut-down cells (seen as a flaky snapshot).
         table.clear(columns=True)
         for column, label in enumerate(AUDIT_COLUMNS):
-            table.add_column(label, width=max([len(label), *(row[column].cell_len for row in rows)]))
+            width = max([len(label), *(row[column].cell_len for row in rows)])
+            table.add_column(label, width=min(width, TERM_WIDTH) if label == "Term" else width)
         for index, row in enumerate(rows):
             table.add_row(*row, key=str(index))
         plural = {"error": "errors", "warning": "warnings", "info": "info"}
