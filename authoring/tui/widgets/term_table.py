@@ -146,13 +146,14 @@ class TermTable(ScrollView, can_focus=True):
     }
     """
 
-    # Column widths at 83 columns; narrower, the id column gives up room down to ID_WIDTHS[0] (a cut id
-    # ends in an ellipsis and shows whole in the detail pane), so that status, version, date and problems
-    # stay in view at 80 columns; wider, the id and then the term column grow up to ID_WIDTHS[1] (corpus
-    # ids run to 40+ characters).
+    # Column widths at 83 columns; narrower, the id column gives up room down to ID_WIDTHS[0], then the
+    # term's down to TERM_MIN (cut text ends in an ellipsis and shows whole in the detail pane), so that
+    # status, version, date and problems stay in view down to a 66-column list; wider, the id and then
+    # the term column grow up to ID_WIDTHS[1] (corpus ids run to 40+ characters).
     COLUMNS = (("id", "ID", 22), ("term", "Term", 18), ("status", "Status", 11), ("version", "Ver", 4),
                ("updated", "Updated", 10), ("problems", "Probl.", 6))
     ID_WIDTHS = (12, 40)
+    TERM_MIN = 10
     PADDING = 1
     """Blank cells on each side of every cell."""
 
@@ -286,8 +287,8 @@ class TermTable(ScrollView, can_focus=True):
         low, high = self.ID_WIDTHS
         default_id, default_term = self.COLUMNS[0][2], self.COLUMNS[1][2]
         self._widths[0] = max(low, min(high, default_id + room))
-        # what the id column cannot use goes to the term's, up to the same width
-        self._widths[1] = max(default_term, min(high, default_term + room - (self._widths[0] - default_id)))
+        # what the id column cannot give or take, the term's does (down to TERM_MIN, up to the same width)
+        self._widths[1] = max(self.TERM_MIN, min(high, default_term + room - (self._widths[0] - default_id)))
         self.virtual_size = Size(self._row_width, len(self.shown) + 1)
         self.refresh()
 
