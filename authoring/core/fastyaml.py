@@ -19,7 +19,8 @@ whole block. `tests/test_fastyaml.py` proves agreement on every block of the cor
 The node graph of a fast block is PyYAML's (same `.id`, `.tag`, `.value`, `.start_mark.index`);
 `paths`, `yamlio` and the `roundtrip.Editor` walk either kind by `node.id`, and the marks agree with
 ruamel's on every corpus node except empty scalars (ruamel marks them where the next token starts,
-libyaml just after the colon; the editor never splices at an empty value's mark). So a fast reading is
+libyaml just after the colon, which is where a value added after it belongs; an empty value
+itself is replaced from its key's colon). So a fast reading is
 edited directly (`ParsedBlock.round_trip` is False): `tests/test_workflow_corpus.py` and the corpus
 conformance test prove that edits write the same bytes on either reading.
 
