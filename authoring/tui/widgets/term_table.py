@@ -92,6 +92,27 @@ def select(summaries: Sequence[TermSummary], view: View) -> list[TermSummary]:
     return sorted(rows, key=lambda s: _sort_key(s, view.sort), reverse=view.reverse)
 
 
+class _TableMessage(Message):
+    """A message from the term table; `control` is the table, so `@on(..., "#terms")` selects it."""
+
+    def __init__(self, table: TermTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> TermTable:
+        return self.table
+
+
+class _RowMessage(_TableMessage):
+    """A message about one row: its term and its index in the rows shown."""
+
+    def __init__(self, table: TermTable, term_id: str | None, row: int) -> None:
+        super().__init__(table)
+        self.term_id = term_id
+        self.cursor_row = row
+
+
 class TermTable(ScrollView, can_focus=True):
     """All terms, one row each: id, term, status badge, version, last updated, problems.
 
@@ -157,43 +178,18 @@ class TermTable(ScrollView, can_focus=True):
     PADDING = 1
     """Blank cells on each side of every cell."""
 
-    class RowHighlighted(Message):
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row (`term_id` is None when no row is shown)."""
 
-        def __init__(self, table: TermTable, term_id: str | None, row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.term_id = term_id
-            self.cursor_row = row
-
-        @property
-        def control(self) -> TermTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """The highlighted row was chosen (enter, or a click on it)."""
 
-        def __init__(self, table: TermTable, term_id: str, row: int) -> None:
-            super().__init__()
-            self.table = table
-            self.term_id = term_id
-            self.cursor_row = row
-
-        @property
-        def control(self) -> TermTable:
-            return self.table
-
-    class HeaderSelected(Message):
+    class HeaderSelected(_TableMessage):
         """A column's header was clicked; `column_key` is one of `SORTS`."""
 
         def __init__(self, table: TermTable, column_key: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column_key = column_key
-
-        @property
-        def control(self) -> TermTable:
-            return self.table
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
