@@ -53,12 +53,16 @@ def find_root(start: Path) -> Path:
     return Path(_rev_parse(start, "--show-toplevel"))
 
 
+def _plain_git(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A quick Git question asked without GitPython (whose import the UI's start cannot afford)."""
+    return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, check=False)
+
+
 def _rev_parse(where: Path, what: str) -> str:
     """`git rev-parse WHAT` run in `where`, or a `UsageError` saying why there is no work tree there."""
     if not where.is_dir():
         raise UsageError(f"{where}: no such directory")
-    done = subprocess.run(["git", "-C", str(where), "rev-parse", "--is-bare-repository", what], capture_output=True,
-                          text=True, check=False)
+    done = _plain_git(where, "rev-parse", "--is-bare-repository", what)
     lines = done.stdout.splitlines()
     if lines[:1] == ["true"]:
         raise UsageError(f"{where}: a bare repository has no terms to work on")
@@ -112,8 +116,7 @@ class Git:
 
     def _config_get(self, *args: str) -> str | None:
         # A plain `git config` (no GitPython): the UI reads the acting identity as it starts.
-        done = subprocess.run(["git", "-C", str(self.root), "config", *args], capture_output=True, text=True,
-                              check=False)
+        done = _plain_git(self.root, "config", *args)
         if done.returncode != 0:  # 1: the key is not set
             return None
         return done.stdout.strip() or None

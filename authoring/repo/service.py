@@ -173,8 +173,12 @@ class Glossary:
         identity = parse_identity(actor) if actor else None
         glossary = cls(root, read_config_file(root), identity)
         if check_config:
-            glossary.config  # noqa: B018  (validates now: a wrong configuration is refused on opening)
+            glossary.check_config()  # a wrong configuration is refused on opening
         return glossary
+
+    def check_config(self) -> Config:
+        """Check the configuration file against its schema now (`UsageError` naming the wrong field)."""
+        return self.config
 
     @property
     def config(self) -> Config:

@@ -137,7 +137,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         # Checking every file competes with drawing for the one interpreter lock: let the list be
         # drawn first (the wait is bounded, should the screen never refresh).
         self.list_drawn.wait(timeout=2.0)
-        glossary.config  # noqa: B018  (the schema check the UI's start skipped: a wrong file is reported)
+        glossary.check_config()  # the check the UI's start skipped: a wrong file is reported
         last = time.monotonic()
 
         def step(progress: IndexProgress) -> None:
