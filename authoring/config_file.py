@@ -11,7 +11,7 @@ Must never: import pydantic (that is `config`), touch Git or a UI.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from authoring.config import Config
 
 CONFIG_FILE = "authoring.toml"
-DIRECTORY_KEYS = ("terms_dir", "modules_dir", "review_logs_dir")
-DEFAULT_DIRECTORIES = ("terms", "modules", "review_logs")
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ class ConfigFile:
         """The directories, when the table names them as text (checked to lie inside the repository);
         None when one of them is not text, so that `validate()` reports it as the schema words it."""
         table = self.table or {}
-        values = [table.get(key, default) for key, default in zip(DIRECTORY_KEYS, DEFAULT_DIRECTORIES, strict=True)]
+        values = [table.get(each.name, each.default) for each in fields(Layout)]
         if not all(isinstance(value, str) for value in values):
             return None
         check_directories(self.path, values)

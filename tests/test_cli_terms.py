@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from tests.conftest import EDITOR, git, run_cli
+from tests.conftest import EDITOR, git, make_repo, run_cli
 
 
 def test_list_shows_every_demo_term_with_status(demo_repo: Path) -> None:
@@ -80,3 +80,16 @@ def test_schema_is_json_schema_with_field_descriptions() -> None:
     result = run_cli("schema")
     schema = json.loads(result.out)
     assert schema["properties"]["canonical_id"]["description"].startswith("Upper-case id")
+
+
+def test_a_configuration_naming_bad_directories_is_refused_on_opening(tmp_path: Path) -> None:
+    # the directories are read before the schema is built (the UI's start needs them at once): a
+    # directory outside the repository, or one that is not text, is refused with the file and field
+    outside = make_repo(tmp_path / "outside", {"terms/ONE.md": "---\ncanonical_id: ONE\n---\n"},
+                        config='terms_dir = "../elsewhere"\n')
+    result = run_cli("list", "--repo", outside)
+    assert result.code == 2 and "directory '../elsewhere' must be inside the repository" in result.err
+    not_text = make_repo(tmp_path / "number", {"terms/ONE.md": "---\ncanonical_id: ONE\n---\n"},
+                         config="terms_dir = 5\n")
+    result = run_cli("list", "--repo", not_text)
+    assert result.code == 2 and "authoring.toml: terms_dir: Input should be a valid string" in result.err
