@@ -92,7 +92,16 @@ class Config(BaseModel):
     terms_dir: str = "terms"
     """Where term files live, relative to the repository root."""
     modules_dir: str = "modules"
-    """Where source modules live."""
+    """Where source modules live (one folder; `modules_dirs` names several)."""
+    modules_dirs: list[str] | None = None
+    """Folders or globs of folders holding modules, highest precedence first (`["modules", "modules/*"]`):
+    a stem found twice is the first folder's. Folders named `originals` or `rejected_modules` are read
+    only when named here themselves; the terms folder never is. Replaces `modules_dir` when given."""
+    modules_exclude: list[str] = Field(default_factory=list)
+    """Globs (relative paths, file names or stems) of files or folders that are never modules."""
+    exclude_from_context: list[str] = Field(default_factory=list)
+    """Globs of modules (compiled bundles such as `pirouette_version_6.md`) that drafts never quote as
+    context windows; they still resolve and can be cited."""
     review_logs_dir: str = "review_logs"
     """Where review events are recorded."""
     people: People = Field(default_factory=People)
@@ -122,5 +131,12 @@ def validate_config(table: dict[str, Any] | None, path: Path) -> Config:
         where = ".".join(str(p) for p in first["loc"])
         raise UsageError(f"{path}: {where}: {first['msg']}",
                          [Problem(str(path), 1, 1, Severity.ERROR, "config", f"{where}: {first['msg']}")]) from None
-    check_directories(path, (config.terms_dir, config.modules_dir, config.review_logs_dir))
+    check_directories(path, (config.terms_dir, config.modules_dir, config.review_logs_dir,
+                             *(config.modules_dirs or ())))
+    if config.modules_dirs is not None and "modules_dir" in table:
+        message = "give modules_dirs (a list) or modules_dir (one folder), not both"
+        raise UsageError(f"{path}: {message}", [Problem(str(path), 1, 1, Severity.ERROR, "config", message)])
+    if config.modules_dirs == []:
+        message = "modules_dirs is empty: name at least one folder (or glob) of modules"
+        raise UsageError(f"{path}: {message}", [Problem(str(path), 1, 1, Severity.ERROR, "config", message)])
     return config

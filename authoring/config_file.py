@@ -1,7 +1,9 @@
 """Reading a repository's configuration file, and the directories it names, without the schema.
 
 `read_config_file(root)` finds `authoring.toml` (or `[tool.authoring]` in `pyproject.toml`) and
-parses its TOML; `ConfigFile.layout` gives the three directories at once; `ConfigFile.validate()`
+parses its TOML; `ConfigFile.layout` gives the three directories at once, `ConfigFile.module_sources`
+the set of module folders (`modules_dirs`, else `modules_dir` as a one-item list, with
+`modules_exclude` and `exclude_from_context`); `ConfigFile.validate()`
 checks the whole table against the pydantic models in `config`. Building those models costs about
 a sixth of a second, which the terminal UI spends after its term list is on screen, not before.
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from authoring.core.module_refs import ModuleSources
 from authoring.errors import Problem, Severity, UsageError
 
 if TYPE_CHECKING:
@@ -49,6 +52,23 @@ class ConfigFile:
             return None
         check_directories(self.path, values)
         return Layout(*values)
+
+    def module_sources(self, root: Path) -> ModuleSources:
+        """Where the modules are: `modules_dirs` (folders or globs), else `[modules_dir]`; lists that are
+        not lists of text are ignored here (`validate()` reports them)."""
+        table = self.table or {}
+        layout = self.layout or Layout()
+
+        def strings(key: str) -> tuple[str, ...] | None:
+            value = table.get(key)
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return tuple(value)
+            return None
+
+        dirs = strings("modules_dirs") or (layout.modules_dir,)
+        check_directories(self.path, dirs)
+        return ModuleSources(root, dirs, strings("modules_exclude") or (), strings("exclude_from_context") or (),
+                             layout.terms_dir)
 
     def validate(self) -> Config:
         """The whole configuration, checked against the models (`UsageError` naming the first wrong field)."""

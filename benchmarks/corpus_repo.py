@@ -22,13 +22,23 @@ def git(repo: Path, *args: str) -> str:
                           env=env).stdout
 
 
-def upstream_copy(corpus: Path, repo: Path, *, modules: bool = True, commit: bool = True) -> Path:
-    """Copy the corpus into `repo` as upstream lays it out; `git init` it and (by default) commit it."""
+def upstream_copy(corpus: Path, repo: Path, *, modules: bool = True, commit: bool = True, subfolders: bool = False,
+                  config: bool = True) -> Path:
+    """Copy the corpus into `repo` as upstream lays it out; `git init` it and (by default) commit it.
+
+    `subfolders`: also the rest of upstream's `modules/` tree (`modules_subfolders/*` → `modules/`);
+    `config`: write the README's two-line configuration (False: none, as a fresh clone has)."""
     shutil.copytree(corpus / "dictionary", repo / "modules" / "dictionary")
     if modules:
         for module in (corpus / "modules").iterdir():
             shutil.copy2(module, repo / "modules" / module.name)
-    (repo / "authoring.toml").write_text(UPSTREAM_CONFIG, encoding="utf-8")
+    if subfolders and (corpus / "modules_subfolders").is_dir():
+        for folder in (corpus / "modules_subfolders").iterdir():
+            shutil.copytree(folder, repo / "modules" / folder.name)
+    for path in [repo, *repo.rglob("*")]:  # the corpus is read-only; the copy is ours to change
+        path.chmod(path.stat().st_mode | 0o200)
+    if config:
+        (repo / "authoring.toml").write_text(UPSTREAM_CONFIG, encoding="utf-8")
     git(repo, "init", "--quiet")
     if commit:
         git(repo, "add", "--all")

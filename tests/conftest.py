@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# AUTHORING_CORPUS points a worktree that does not sit beside shared/ at the corpus.
+CORPUS = Path(os.environ.get("AUTHORING_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 EDITOR = "Alice Editor <alice@example.org>"
 EDITOR_2 = "Bob Editor <bob@example.org>"
@@ -155,3 +156,13 @@ def corpus_copy(corpus: Path, tmp_path: Path) -> Iterator[Path]:
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "import corpus")
     yield repo
+
+
+@pytest.fixture
+def upstream_clone(corpus: Path, tmp_path: Path) -> Path:
+    """The whole upstream layout as a fresh clone has it, with no configuration: terms in
+    `modules/dictionary/`, modules in `modules/` and its subfolders (`Volume_5/`, `TLE/`,
+    `rejected_modules/`, …), committed by an importer who is not the editor adopting it."""
+    from benchmarks.corpus_repo import upstream_copy
+
+    return upstream_copy(corpus, tmp_path / "pirouette", subfolders=True, config=False)

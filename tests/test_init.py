@@ -88,12 +88,14 @@ def test_init_on_an_unprepared_repository_reports_what_is_missing_and_adopt_adds
     adopted = run_cli("init", repo, "--adopt", "--as", EDITOR, "--json")
     assert adopted.code == 0, adopted.err
     report = json.loads(adopted.out)
-    assert report["written"] == [".gitattributes", "review_logs/.gitkeep"]
+    # `init --adopt` is `adopt`: the attributes line and one adoption record, in one commit.
+    assert report["written"][0] == ".gitattributes" and len(report["written"]) == 2
+    assert report["written"][1].startswith("review_logs/_adoption/") and report["statuses"] == {"draft": 1}
     # The existing attributes survive; the new line follows the configured terms directory.
     assert (repo / ".gitattributes").read_text() == "*.png binary\nmodules/dictionary/*.md merge=authoring-term\n"
     assert (repo / "authoring.toml").read_bytes() == files["authoring.toml"]
     assert git(repo, "status", "--porcelain") == ""
-    assert git(repo, "log", "-1", "--format=%s").strip() == "glossary: set up the authoring glossary"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "glossary: adopt 1 term as found"
 
 
 def test_init_of_a_new_upstream_layout_uses_the_given_terms_dir(tmp_path: Path) -> None:

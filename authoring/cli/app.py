@@ -34,6 +34,7 @@ def _root(ctx: typer.Context) -> None:
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
+    import authoring.cli.adopt_commands
     import authoring.cli.audit_commands
     import authoring.cli.drafting_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401

@@ -18,14 +18,22 @@ from authoring.cli.options import GLOBALS, emit, run
 @app.command("init")
 def init(
     path: Annotated[Path | None, typer.Argument(metavar="[PATH]", help="Where (default: --repo, or here).")] = None,
-    adopt: Annotated[bool, typer.Option("--adopt", help="In an existing repository, add and commit what it lacks "
-                                        "(config, folders, .gitattributes line).")] = False,
+    adopt: Annotated[bool, typer.Option("--adopt", help="In an existing repository: the same as `authoring adopt`"
+                                        " (find terms and modules, commit the config, accept statuses as found).")]
+    = False,
     terms_dir: Annotated[str | None, typer.Option("--terms-dir", help="For a new config: where terms live "
                                                   "(upstream Pirouette: modules/dictionary).")] = None,
     modules_dir: Annotated[str | None, typer.Option("--modules-dir", help="For a new config: where modules live.")]
     = None,
 ) -> None:
     """Make a glossary repository, or set up this clone of one (the merge driver in .git/config)."""
+
+    target = path or GLOBALS.repo or Path.cwd()
+    if adopt and (target / ".git").exists():
+        from authoring.cli.adopt_commands import adopt_repository
+
+        adopt_repository(target, terms_dir, None)
+        return
 
     def body() -> None:
         from authoring.repo.clone_setup import init_glossary

@@ -13,7 +13,7 @@ import typer
 from authoring.cli.app import app
 from authoring.cli.options import GLOBALS, emit, open_glossary, run
 from authoring.cli.progress import TerminalProgress
-from authoring.errors import ExitCode, Severity
+from authoring.errors import ExitCode, Severity, UsageError
 
 
 @app.command("list")
@@ -25,6 +25,9 @@ def list_terms(
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("indexing") as progress:
             rows = glossary.summaries(progress=progress)
+            hint = None if rows else glossary.terms_hint()
+        if hint is not None:
+            raise UsageError(hint)
         if status:
             rows = [r for r in rows if r.status == status]
         data = [{"id": r.id, "term": r.term, "status": r.status, "version": r.version,

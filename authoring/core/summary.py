@@ -8,6 +8,7 @@ Must never: touch Git, a UI, or the file system.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -55,16 +56,31 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+# A top-level `status:` line with a plain word (quoted or not, maybe a comment after it).
+_STATUS_LINE = re.compile(r"^status:[ \t]*(['\"]?)(?P<status>[A-Za-z][\w-]*)\1[ \t]*(?:#.*)?\r?$", re.MULTILINE)
+
+
+def lenient_status(term: TermFile) -> str | None:
+    """The status a term's entry block states, read as a line when the block does not parse as YAML (the
+    entry is what the file means; a legacy header's older `status` is not). None when it states none."""
+    if term.split is None or term.split.entry is None:
+        return None
+    match = _STATUS_LINE.search(term.split.content(term.split.entry))
+    return match["status"] if match else None
+
+
 def summarise(term: TermFile) -> TermSummary:
     """The summary of a loaded term file."""
     from authoring.core.model import CROSSLINK_KINDS
 
     entry = term.entry or {}
+    status: str | None = _text(entry.get("status"))
     if not entry:
-        # a file whose entry does not parse: show what its header says, if anything
+        # a file whose entry does not parse: its status line if it has one, else what a header says
         for parsed in term.blocks:
             if parsed is not None and isinstance(parsed.plain, dict):
                 entry = parsed.plain
+        status = lenient_status(term) or _text(entry.get("status"))
     provenance = entry.get("provenance")
     stub = isinstance(provenance, list) or provenance is None
     modules: list[str] = []
@@ -85,7 +101,7 @@ def summarise(term: TermFile) -> TermSummary:
     return TermSummary(
         id=term.stem,
         term=_text(entry.get("term")),
-        status=_text(entry.get("status")),
+        status=status,
         version=_text(entry.get("version")),
         last_updated=_text(entry.get("last_updated")),
         parses=term.parses,

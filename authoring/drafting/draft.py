@@ -193,7 +193,7 @@ def context_windows(request: DraftRequest) -> list[dict[str, str]]:
     excerpt = _first_excerpt(own, pattern, skip=(request.snippet.first_line, request.snippet.last_line))
     if excerpt is not None:
         windows.append({"module": own.ref, "excerpt": excerpt})
-    for module in request.library.modules():
+    for module in request.library.context_modules():
         if len(windows) >= MAX_CONTEXT_WINDOWS:
             break
         if module.path == own.path:

@@ -1,7 +1,8 @@
 """Source modules: finding them by reference, reading them leniently, and addressing snippets in them.
 
-A module is a Markdown file directly inside the modules directory (the upstream layout keeps the
-term files in `modules/dictionary/`, which is never read as modules). A reference resolves to the
+A module is a Markdown file directly inside one of the module folders (`core.module_refs.ModuleSources`:
+the configured `modules_dirs`, in precedence order; the upstream layout keeps the term files in
+`modules/dictionary/`, which is never read as modules). A reference resolves to the
 file whose stem is the reference, or whose id is it: the front matter's `id`, or the stem up to the
 first `_` (`DOMA-036`, `CORE-013_the_river_of_information`, `COSMO-Γ-001`). Dashes are compared
 loosely because front matter often spells ids with non-breaking hyphens (`COSMO‑Γ‑000`).
@@ -27,7 +28,7 @@ from typing import Any
 import yaml
 
 from authoring.core.frontmatter import lines_of, split
-from authoring.core.module_refs import ModuleIndex, normalise_ref, stem_id
+from authoring.core.module_refs import ModuleIndex, ModuleSources, did_you_mean, stem_id
 from authoring.errors import NotFound, ParseError, Problem, Severity, UsageError
 
 # The corpus's largest module is 3 MB (a whole book); anything far past that is not a module.
@@ -378,8 +379,9 @@ class ModuleLibrary:
     Safe to use from one thread at a time; the repository service makes one per action.
     """
 
-    def __init__(self, modules_dir: Path, display_root: Path | None = None) -> None:
-        self.modules_dir = modules_dir
+    def __init__(self, where: Path | ModuleSources, display_root: Path | None = None) -> None:
+        self.sources = where if isinstance(where, ModuleSources) else ModuleSources.of_dir(where)
+        self.modules_dir = self.sources.first
         self.display_root = display_root
         self._cache: dict[Path, Module] = {}
 
@@ -395,11 +397,11 @@ class ModuleLibrary:
     @cached_property
     def index(self) -> ModuleIndex:
         """The one resolver of module references (`core.module_refs`)."""
-        return ModuleIndex.scan(self.modules_dir)
+        return ModuleIndex.scan(self.sources)
 
     @property
     def files(self) -> list[Path]:
-        """Every `*.md` directly inside the modules directory, sorted by name."""
+        """Every module file, in precedence order (folder by folder, by name inside one)."""
         return self.index.files
 
     def load(self, path: Path) -> Module:
@@ -421,6 +423,12 @@ class ModuleLibrary:
             self.cite(module)
             yield module
 
+    def context_modules(self) -> Iterator[Module]:
+        """The modules drafts may quote as context windows (all but `exclude_from_context`)."""
+        for module in self.modules():
+            if self.sources.in_context(module.path):
+                yield module
+
     def matches(self, ref: str) -> list[Path]:
         """The files a reference names (see `ModuleIndex.matches`)."""
         return self.index.matches(ref)
@@ -432,19 +440,6 @@ class ModuleLibrary:
             module.citation = short if self.matches(short) == [module.path] else module.stem
         return module.citation
 
-    def _near(self, wanted: str) -> list[str]:
-        """Up to three stems sharing the longest beginning with `wanted` (for a "did you mean")."""
-
-        def shared(stem: str) -> int:
-            name = normalise_ref(stem)
-            n = 0
-            while n < min(len(name), len(wanted)) and name[n] == wanted[n]:
-                n += 1
-            return n
-
-        ranked = sorted(((shared(p.stem), p.stem) for p in self.files), key=lambda x: (-x[0], x[1]))
-        return [stem for length, stem in ranked[:3] if length >= 4]
-
     def resolve(self, ref: str) -> Module:
         """The module a reference names; `NotFound` (with near names) or `UsageError` when ambiguous."""
         found = self.matches(ref)
@@ -455,7 +450,4 @@ class ModuleLibrary:
         if len(found) > 1:
             names = ", ".join(p.stem for p in found)
             raise UsageError(f"module reference {ref!r} is ambiguous: it names {names}; give the full file stem")
-        near = self._near(normalise_ref(ref))
-        hint = f" (did you mean {', '.join(near)}?)" if near else ""
-        where = self.display(self.modules_dir) if self.display_root else str(self.modules_dir)
-        raise NotFound(f"no module {ref!r} in {where}{hint}")
+        raise NotFound(f"no module {ref!r} in {self.index.describe()}{did_you_mean(self.index.near(ref))}")

@@ -114,10 +114,13 @@ def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded
 
 def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
     """What the pure gates look at; snippets are checked only when a gate needs them."""
+    from authoring.repo.authorship_history import content_commit_authors
+
     return gates.GateInput(entry=loaded.entry, events=loaded.events, actor=actor, role=role(glossary, actor),
                            people=glossary.config.people, policy=glossary.config.policy,
                            sources=check_sources(glossary, loaded.entry) if with_sources else [],
-                           problems=loaded.term.problems, unreadable_events=loaded.unreadable)
+                           problems=loaded.term.problems, unreadable_events=loaded.unreadable,
+                           commit_authors=content_commit_authors(glossary, loaded.term.stem))
 
 
 def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.SourceCheck]:
@@ -126,7 +129,7 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
     sources = provenance.get("sources") if isinstance(provenance, dict) else None
     if not isinstance(sources, list):
         return []
-    modules = ModuleIndex.scan(glossary.modules_dir)
+    modules = ModuleIndex.scan(glossary.module_sources)
     checks: list[gates.SourceCheck] = []
     for index, source in enumerate(sources):
         if not isinstance(source, dict):
@@ -303,7 +306,7 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
         summary = f"{kind.value} {current.value} → {target.value}"
         with editor.batch():  # one re-parse for all the bookkeeping
             if kind is Move.PROMOTE and target is Status.RATIFIED:
-                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
+                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people, gi.commit_authors).valid
                 set_version(editor, next_major(version_before))
             set_status(editor, target)
             if superseded_by is not None:
@@ -552,8 +555,11 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
         raise UsageError(f"{term_id}: status {entry.get('status')!r} is not a workflow status")
     events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
     loaded = Loaded(term, Editor(term), entry, current, events, unreadable)
+    from authoring.repo.authorship_history import content_commit_authors
+
     report = GateReport(term_id, current.value, kind.value, None, revision=content_revision(entry),
-                        approvals=gates.tally(entry, events, glossary.config.people))
+                        approvals=gates.tally(entry, events, glossary.config.people,
+                                              content_commit_authors(glossary, term_id)))
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:

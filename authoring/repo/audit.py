@@ -5,6 +5,8 @@ Workflow — was every status change in history recorded as a review event; did 
 have valid approvals (not the author's own, not an agent's, not given to older content)?
 Integrity — dangling crosslinks and association-matrix ids, duplicate ids, id ≠ file name,
 legacy headers that disagree with the entry (the problems `load_term` reports).
+Adoption — an adoption record (`workflow.adoption`) accepts the state it found: history up to and
+including the adoption commit is the baseline, and only what happened since is judged.
 Signatures — with `--require-signed`, every status-change commit must carry a signature that
 verifies against the configured allowed-signers file.
 
@@ -27,12 +29,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.core.model import CROSSLINK_KINDS
+from authoring.core.module_refs import ModuleIndex, did_you_mean
 from authoring.errors import Severity, UsageError
 from authoring.repo.git import LogCommit
+from authoring.repo.module_findings import unresolved_references
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
 from authoring.workflow import gates
-from authoring.workflow.identity import Role, email_of
+from authoring.workflow.adoption import AdoptionRecord, is_adoption_path, parse_adoption
+from authoring.workflow.identity import Role
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
@@ -131,7 +136,7 @@ class _TermTrail:
 
     changes: list[_StatusChange] = field(default_factory=list)
     events: list[tuple[int, ReviewEvent]] = field(default_factory=list)  # (walk index, event)
-    content_authors: list[tuple[int, str]] = field(default_factory=list)  # (walk index, email)
+    content_authors: list[tuple[int, str, str]] = field(default_factory=list)  # (walk index, author, commit)
     created_status: str | None = None
 
 
@@ -151,6 +156,14 @@ class Auditor:
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
+        # The newest adoption: (walk index of its commit, record). Commits at that index or older are
+        # the accepted baseline.
+        self.adoption: tuple[int, AdoptionRecord] | None = None
+
+    @property
+    def baseline_index(self) -> int:
+        """The walk index from which history is the adopted baseline (past the oldest commit: none)."""
+        return self.adoption[0] if self.adoption is not None else self.commits + 1
 
     def add(self, severity: Severity, code: str, term: str | None, message: str, **where: Any) -> None:
         """Record a finding."""
@@ -165,6 +178,7 @@ class Auditor:
             current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
         self._integrity(current)
         self._provenance(current)
+        self._module_references(current)
         trails = self._walk()
         self._workflow(current, trails, allowed)
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -252,7 +266,7 @@ class Auditor:
     # -- provenance --------------------------------------------------------------------------------
 
     def _provenance(self, current: dict[str, Revision]) -> None:
-        modules = Modules(self.glossary.modules_dir)
+        modules = Modules(self.glossary.module_sources)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -272,7 +286,7 @@ class Auditor:
                 if path is None:
                     self.add(missing, "module-missing", term_id,
                              f"provenance.sources.{index} cites module {reference}, which is not in"
-                             f" {self.config.modules_dir}/", **where)
+                             f" {modules.index.describe()}{did_you_mean(modules.index.near(reference))}", **where)
                     continue
                 snippet = source.get("snippet")
                 text = modules.text(path)
@@ -293,6 +307,21 @@ class Auditor:
                     self.add(Severity.WARNING, "snippet-moved", term_id,
                              f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
                              now=places[0].describe(), **where)
+
+    def _module_references(self, current: dict[str, Revision]) -> None:
+        """`module-missing` for a stub's `provenance` list, `parents` and `context_windows` (warnings)."""
+        index = ModuleIndex.scan(self.glossary.module_sources)
+        known = set(current)
+        for term_id, revision in current.items():
+            if revision.entry is None:
+                continue
+            for ref in unresolved_references(revision.entry, index, known):
+                if ref.ambiguous:
+                    said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
+                else:
+                    said = f"names no module in {index.describe()}{did_you_mean(ref.suggestions)}"
+                self.add(Severity.WARNING, "module-missing", term_id, f"{ref.field}: {ref.reference} {said}",
+                         module=ref.reference, path=self._display(term_id), line=self._line(revision, ref.path))
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -317,6 +346,9 @@ class Auditor:
                                       change.old_path, change.path)
                     continue
                 parts = PurePosixPath(change.path).parts
+                if is_adoption_path(change.path, self.logs_rel):
+                    self._adoption_record(index, commit, change.path, change.new_blob)
+                    continue
                 if (change.new_blob and change.status in "AMRC" and change.path.startswith(self.logs_rel + "/")
                         and change.path.endswith(".yaml") and len(parts) >= 2):
                     data = self.cache.blob_bytes(change.new_blob) or b""
@@ -329,6 +361,16 @@ class Auditor:
                     trails.setdefault(event.term, _TermTrail()).events.append((index, event))
         return trails
 
+    def _adoption_record(self, index: int, commit: LogCommit, path: str, blob: str | None) -> None:
+        if not blob or self.adoption is not None:  # newest first: the first one met is the newest
+            return
+        data = self.cache.blob_bytes(blob) or b""
+        record = parse_adoption(data.decode("utf-8", errors="replace"), path)
+        if isinstance(record, AdoptionRecord):
+            self.adoption = (index, record)
+        else:
+            self.add(Severity.ERROR, record.code, None, record.message, path=path, commit=commit.commit)
+
     def _term_change(self, trails: dict[str, _TermTrail], term_id: str, index: int, commit: LogCommit,
                      old_blob: str | None, new_blob: str | None, old_path: str, path: str) -> None:
         before = self.cache.at_blob(old_blob, old_path) if old_blob else ABSENT
@@ -337,7 +379,7 @@ class Auditor:
         if before is ABSENT and after is not ABSENT:
             trail.created_status = after.status  # the walk is newest first: the last seen is the creation
         if before.content_revision != after.content_revision and after is not ABSENT:
-            trail.content_authors.append((index, commit.author_email.lower()))
+            trail.content_authors.append((index, commit.author, commit.commit))
         if (before.entry is not None and after.entry is not None and before.status != after.status):
             trail.changes.append(_StatusChange(term_id, commit, index, before, after))
 
@@ -349,6 +391,8 @@ class Auditor:
             claimed: set[str] = set()
             # oldest first, so that each status change claims the earliest event that matches it
             for change in sorted(trail.changes, key=lambda c: -c.index):
+                if change.index >= self.baseline_index:
+                    continue  # adopted as it stood: the baseline is not judged
                 event = self._matching_event(trail, change, claimed)
                 if event is None:
                     self.add(Severity.ERROR, "unreviewed-status-change", term_id,
@@ -365,7 +409,8 @@ class Auditor:
             trail = trails.get(term_id, _TermTrail())
             status = revision.status
             reviewed = any(e.action in (Action.APPROVE, Action.PROMOTE) for _, e in trail.events)
-            if status in REVIEWED_STATUSES and not reviewed and not trail.changes:
+            adopted = self.adoption is not None and self.adoption[1].statuses.get(term_id) == status
+            if status in REVIEWED_STATUSES and not reviewed and not trail.changes and not adopted:
                 self.add(Severity.WARNING, "ratified-without-review" if status == "ratified" else "unreviewed-status",
                          term_id, f"arrived as {status} (imported or committed outside the workflow) with no"
                          " recorded review", path=self._display(term_id))
@@ -383,26 +428,21 @@ class Auditor:
         return candidates[-1][1] if candidates else None
 
     def _ratification(self, term_id: str, trail: _TermTrail, change: _StatusChange) -> None:
-        """Judge the approvals a ratification stood on, as the ratification gate does (`gates.tally`),
-        and also count as authors everyone Git shows changing the content, tool or not."""
+        """Judge the approvals a ratification stood on, as the ratification gate does (`gates.tally`,
+        authors by `authorship.authors_of`), adding as authors everyone Git shows changing the content
+        since the adoption baseline, tool or not (an import is not authorship)."""
         entry = change.after.entry or {}
         events = sorted((e for i, e in trail.events if i >= change.index), key=lambda e: (e.when, e.id))
-        tally = gates.tally(entry, events, self.config.people)
-        authors = {email for index, email in trail.content_authors if index >= change.index}
-        provenance = entry.get("provenance")
-        named = provenance.get("editors") if isinstance(provenance, dict) else None
-        editor_names = {str(n).strip().lower() for n in named} if isinstance(named, list) else set()
-
-        def authored(who: str) -> bool:
-            return email_of(who) in authors or who.split("<", 1)[0].strip().lower() in editor_names
-
-        valid = [who for who in tally.valid if not authored(who)]
+        commit_authors = [(who, commit) for index, who, commit in trail.content_authors
+                          if change.index <= index < self.baseline_index]
+        tally = gates.tally(entry, events, self.config.people, commit_authors)
+        valid = tally.valid
         invalid: list[tuple[str, str]] = []
         for who in tally.by_non_editors:
             agent = gates.role_of_who(who, self.config.people) is not Role.NONE
             invalid.append(("agent-approval" if agent else "non-editor-approval",
                             f"approval by {who} is {'an agent' if agent else 'not an editor'}'s"))
-        for who in [*tally.by_authors, *(w for w in tally.valid if authored(w))]:
+        for who in tally.by_authors:
             invalid.append(("self-approval", f"approval by {who}, who authored or edited the content"))
         for who in tally.stale:
             invalid.append(("stale-approval", f"approval by {who} was given to content that changed before"

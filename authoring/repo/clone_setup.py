@@ -73,11 +73,14 @@ class InitResult:
     """What an existing repository lacks (written only with `--adopt`)."""
     driver: str = ""
     """The merge driver's command line as installed."""
+    suggestion: str | None = None
+    """What to run next, when the repository already holds a glossary that has no configuration."""
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `--json`."""
         return {"root": str(self.root), "created": self.created, "written": self.written, "commit": self.commit,
-                "configured": self.configured, "missing": self.missing, "driver": self.driver}
+                "configured": self.configured, "missing": self.missing, "driver": self.driver,
+                "suggestion": self.suggestion}
 
     def describe(self) -> str:
         """The human summary."""
@@ -89,13 +92,27 @@ class InitResult:
         else:
             lines.append("  the merge driver was already installed in .git/config")
         for item in self.missing:
-            lines.append(f"  missing: {item} (run `authoring init --adopt` to add it)")
+            lines.append(f"  missing: {item} (run `authoring adopt` to add it)")
+        if self.suggestion:
+            lines.append(f"  {self.suggestion}")
         return "\n".join(lines)
 
 
 def attributes_line(config: Config) -> str:
     """The `.gitattributes` line that sends term files to the driver."""
     return f"{config.terms_dir.strip('/')}/*.md merge={DRIVER_NAME}"
+
+
+def attributes_plan(root: Path, line: str) -> tuple[Path, bytes, bytes | None, bool] | None:
+    """The write (path, new bytes, bytes now, unique) that adds `line` to `.gitattributes`; None when it is there."""
+    path = root / ATTRIBUTES_FILE
+    if not path.is_file():
+        return path, (ATTRIBUTES_HEADER + line + "\n").encode("utf-8"), None, False
+    existing = path.read_bytes()
+    if line in (text.strip() for text in existing.decode("utf-8", errors="replace").splitlines()):
+        return None
+    separator = b"" if not existing or existing.endswith(b"\n") else b"\n"
+    return path, existing + separator + f"{line}\n".encode(), existing, False
 
 
 def driver_command() -> str:
@@ -173,8 +190,22 @@ def _set_up(path: Path, created: bool, actor: Identity | None, adopt: bool, term
             result.commit = git.commit_paths([git.root / name for name in result.written], message, who)
         else:
             result.missing = [_describe_missing(name, content) for name, content in plan.items()]
+            if not created and not _has_config(git.root):
+                result.suggestion = _adopt_suggestion(git.root)
+                if result.suggestion:  # the default layout's gaps would mislead: adoption finds the real one
+                    result.missing = []
         result.configured, result.driver = install_clone_config(git)
     return result
+
+
+def _adopt_suggestion(root: Path) -> str | None:
+    from authoring.repo.adoption import find_terms_dir
+
+    found, count = find_terms_dir(root)
+    if found is None:
+        return None
+    return (f"this repository already holds {count} term file(s) in {found}/: run `authoring adopt` to write and"
+            " commit a configuration for them and accept their statuses as the audit's baseline")
 
 
 def _enclosing_root(path: Path) -> Path | None:

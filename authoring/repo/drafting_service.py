@@ -68,8 +68,8 @@ class CandidateReport:
 
 
 def module_library(glossary: Glossary) -> ModuleLibrary:
-    """The repository's modules (only `*.md` directly inside the modules directory)."""
-    return ModuleLibrary(glossary.modules_dir, glossary.root)
+    """The repository's modules (every folder of `modules_dirs`, in precedence order)."""
+    return ModuleLibrary(glossary.module_sources, glossary.root)
 
 
 def lexicon(glossary: Glossary) -> Lexicon:

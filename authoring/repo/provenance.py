@@ -1,7 +1,7 @@
 """Where a term's cited snippets stand in their source modules now.
 
 Module references resolve through `core.module_refs` (stem, id up to the first `_`, or declared
-`id:`; only `*.md` directly in the modules directory). A snippet is looked for with whitespace
+`id:`; `*.md` directly in each folder of the configured module sources). A snippet is looked for with whitespace
 normalised as `module_refs.normalise_space` does (a block scalar re-wraps lines), and its place is
 reported as lines `L<a>-L<b>` of the module file and the `§N` section those lines are in, so that
 a citation whose lines drifted can say where the text went.
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from authoring.core.module_refs import ModuleIndex, normalise_space
+from authoring.core.module_refs import ModuleIndex, ModuleSources, normalise_space
 from authoring.drafting.modules import Module, load_module
 from authoring.errors import NotFound, ParseError
 
@@ -129,8 +129,8 @@ class ModuleText:
 class Modules:
     """The modules directory: references resolved through the core's `ModuleIndex`, texts read once."""
 
-    def __init__(self, modules_dir: Path) -> None:
-        self.index = ModuleIndex.scan(modules_dir)
+    def __init__(self, where: Path | ModuleSources) -> None:
+        self.index = ModuleIndex.scan(where)
         self._texts: dict[Path, ModuleText | None] = {}
 
     def resolve(self, reference: str) -> Path | None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     # pydantic's models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
     from authoring.config import Config
     from authoring.core.model import Status
+    from authoring.core.module_refs import ModuleSources
     from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
@@ -117,6 +118,12 @@ class Transaction:
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, data)
+
+    def include(self, path: Path) -> None:
+        """Commit `path` with this action as it stands in the work tree, unwritten (a file the user made
+        for this action, such as a configuration written before `adopt`); a rollback unstages it."""
+        data = path.read_bytes()
+        self.writes.append(_Write(path, data, data))
 
     def commit(self, message: str, author: Identity) -> str:
         """Commit exactly the written paths."""
@@ -210,6 +217,11 @@ class Glossary:
         return self.root / self._layout.modules_dir
 
     @property
+    def module_sources(self) -> ModuleSources:
+        """Every folder modules are read from, in precedence order (`modules_dirs`)."""
+        return self.config_file.module_sources(self.root)
+
+    @property
     def review_logs_dir(self) -> Path:
         """Where review events are recorded."""
         return self.root / self._layout.review_logs_dir
@@ -248,6 +260,12 @@ class Glossary:
         if not self.terms_dir.is_dir():
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
+
+    def terms_hint(self) -> str | None:
+        """When the repository shows no terms because of its set-up: what to do (see `adoption.terms_hint`)."""
+        from authoring.repo.adoption import terms_hint
+
+        return terms_hint(self.root, self._layout.terms_dir, self.config_file.table is not None)
 
     def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
         """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).

@@ -6,9 +6,10 @@ Definitions the gates rely on:
 - A **content change** is a `draft` event, or an `edit` event whose content revision differs from
   the revision of the event before it (an `edit` that only folded legacy headers changes nothing and
   counts for nothing; the first `edit` of a term older than the tool counts).
-- The **authors** of a term are the identities of its content changes. Commits made outside the tool
-  are not consulted: every content change the tool makes records an event, and `audit` reports
-  commits that lack one.
+- The **authors** of a term are decided by `authorship.authors_of` (the one rule, shared with the
+  audit): the identities of its content changes, and the editors its content names
+  (`provenance.editors`). The gate does not read Git; the audit adds the authors of content commits
+  made outside the tool since the adoption baseline (an import is not authorship).
 - An approval is **valid** when a human editor (by the current `[people]` list, and recorded as an
   editor) who is not an author gave it on the current content revision, after the last content
   change. Valid approvals are counted once per identity.
@@ -20,12 +21,14 @@ Must never: touch Git, files or a UI; decide anything from the clock.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from authoring.config import People, Policy
 from authoring.core.model import Status
 from authoring.errors import Problem, Severity, UsageError
+from authoring.workflow.authorship import authors_of
 from authoring.workflow.identity import Identity, Role, email_of, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, needs_note
@@ -62,6 +65,8 @@ class GateInput:
     sources: list[SourceCheck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable_events: list[Problem] = field(default_factory=list)
+    commit_authors: list[tuple[str, str]] = field(default_factory=list)
+    """(identity, commit) of content changes Git shows since the adoption baseline (authors too)."""
 
 
 @dataclass
@@ -114,11 +119,16 @@ def role_of_who(who: str, people: People) -> Role:
         return Role.NONE
 
 
-def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> ApprovalTally:
-    """Sort the approvals on the current content, and find the open requests for changes."""
+def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People,
+          commit_authors: Sequence[tuple[str, str]] = ()) -> ApprovalTally:
+    """Sort the approvals on the current content, and find the open requests for changes.
+
+    `commit_authors` (identity, commit) are content commits made outside the tool since adoption,
+    when the caller reads history (the audit); authors are `authorship.authors_of`'s."""
     result = ApprovalTally()
     current = content_revision(entry)
     history = content_history(events)
+    authors = authors_of(entry, events, commit_authors)
     after = -1 if history.last_change is None else history.last_change
     seen: set[str] = set()
     for index, event in enumerate(events):
@@ -127,7 +137,7 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> A
         email = event.who_email
         if event.role != Role.EDITOR.value or role_of_who(event.who, people) is not Role.EDITOR:
             bucket = result.by_non_editors
-        elif email in history.authors:
+        elif authors.includes(event.who):
             bucket = result.by_authors
         elif event.revision != current or index < after:
             bucket = result.stale
@@ -210,7 +220,7 @@ def ratification_gaps(gi: GateInput) -> list[str]:
     if gi.unreadable_events:
         gaps.append("review log: unreadable event file(s) could hide a review: "
                     + "; ".join(p.format() for p in gi.unreadable_events[:3]))
-    result = tally(gi.entry, gi.events, gi.people)
+    result = tally(gi.entry, gi.events, gi.people, gi.commit_authors)
     needed = gi.policy.approvals_to_ratify
     if len(result.valid) < needed:
         said = [f"{len(result.valid)} valid" + (f" ({', '.join(result.valid)})" if result.valid else "")]
@@ -258,9 +268,10 @@ def review_gaps(gi: GateInput, action: Action, current: Status, note: str | None
         gaps.append(f"status: only drafts and candidates are reviewed; this term is {current}"
                     " (reopen it with demote to review it again)")
     if action is Action.APPROVE and gi.role is Role.EDITOR:
-        authors = content_history(gi.events).authors
-        if gi.actor.key in authors:
-            gaps.append(f"self-approval: {gi.actor} authored or edited this content; another editor must approve")
+        why = authors_of(gi.entry, gi.events, gi.commit_authors).why(str(gi.actor))
+        if why is not None:
+            gaps.append(f"self-approval: {gi.actor} authored or edited this content ({why}); another editor must"
+                        " approve")
     return gaps
 
 
