@@ -53,8 +53,9 @@ def test_adopting_the_upstream_layout(upstream_clone: Path) -> None:
     assert len(expected) > 600
     assert expected - listed_stems == set()
     for module, path in (("PPS-019", "modules/Volume_5/"), ("TLE-001", "modules/TLE/")):
-        found = run_cli("candidates", module, "--repo", repo, "--json")
+        found = run_cli("candidates", module, "--repo", repo)
         assert found.code == 0, found.err
+        assert f"({path}{module}_" in found.out.splitlines()[0]
     unknown = run_cli("candidates", "TLE-999", "--repo", repo)
     assert "searched: modules, modules/TLE, modules/Volume_5" in unknown.err and "did you mean TLE-" in unknown.err
 

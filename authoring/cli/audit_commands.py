@@ -101,31 +101,62 @@ def diff(
     run(body)
 
 
+SEVERITY_HELP = "Only findings at least this severe: error, warning or info."
+CODE_HELP = "Only findings with this code (repeatable): yaml-syntax, snippet-missing, self-approval…"
+TERM_HELP = "Only findings about this term (repeatable; the same as naming it as an argument)."
+
+
 @app.command("audit")
 def audit(
+    term_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Only these terms.")] = None,
     require_signed: Annotated[bool, typer.Option(
         "--require-signed", help="Status-change commits must carry signatures that verify against the"
                                  " allowed-signers file of the configuration ([audit] allowed_signers).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list info findings (snippets found).")] = False,
+    severity: Annotated[str | None, typer.Option("--severity", help=SEVERITY_HELP)] = None,
+    codes: Annotated[list[str] | None, typer.Option("--code", help=CODE_HELP)] = None,
+    terms: Annotated[list[str] | None, typer.Option("--term", help=TERM_HELP)] = None,
+    since_adoption: Annotated[bool, typer.Option(
+        "--since-adoption", help="Only terms changed since the repository was adopted (for CI).")] = False,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="REV", help="Only terms changed after REV (committed or not).")] = None,
 ) -> None:
-    """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
+    """Provenance, workflow and integrity over the repository and its history, with a per-code summary;
+    exit 1 when an error-level finding among those shown stands."""
 
     def body() -> None:
+        from authoring.core.triage import Triage, by_code, summary_table
+
+        named = [*(term_ids or []), *(terms or [])]
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
+            wanted: list[str] | None = named or None
+            if since_adoption or since:
+                changed = glossary.terms_changed_since(since)
+                wanted = [t for t in changed if t in named] if named else changed
+            triage = Triage.of(severity, codes or [], wanted)
             report = glossary.audit(require_signed=require_signed,
                                     progress=lambda step: shown.update(step.done, step.total, step.stage))
+        kept = [f for f in report.findings if triage.keeps(f.severity, f.code, f.term)]
+        counts = by_code((f.severity, f.code) for f in kept)
         data = report.model_dump(mode="json")
+        if triage.narrows:
+            data["findings"] = [f.model_dump(mode="json") for f in kept]
+            data["summary"]["shown"] = {"filter": triage.describe(), "by_code": counts}
 
         def text() -> str:
-            shown = [f for f in report.findings if show_all or f.severity != Severity.INFO]
-            lines = [f.format() for f in shown]
-            counts = report.summary["by_severity"]
+            listed = [f for f in kept if show_all or severity or f.severity != Severity.INFO]
+            lines = [f.format() for f in listed]
+            if lines:
+                lines.append("")
+            lines.append(summary_table(counts))
+            totals = report.summary["by_severity"]
             lines.append(f"{report.summary['terms']} term(s), {report.summary['commits']} commit(s) audited:"
-                         f" {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+                         f" {totals['error']} error(s), {totals['warning']} warning(s), {totals['info']} info"
+                         + (f"; shown: {len(kept)} ({triage.describe()})" if triage.narrows else ""))
             return "\n".join(lines)
 
         emit(data, text)
-        if report.errors:
+        if any(f.severity == Severity.ERROR for f in kept):
             raise SystemExit(ExitCode.PROBLEMS)
 
     run(body)

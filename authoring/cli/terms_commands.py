@@ -77,22 +77,36 @@ def check(
         list[str] | None, typer.Argument(metavar="[ID|FILE]...",
                                          help="Terms to check, by id or file path (default: all).")
     ] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="Only problems at least this severe: error,"
+                                                 " warning or info.")] = None,
+    codes: Annotated[list[str] | None, typer.Option("--code", help="Only problems with this code"
+                                                    " (repeatable): yaml-syntax, header-disagrees…")] = None,
+    terms: Annotated[list[str] | None, typer.Option("--term", help="Only this term (repeatable).")] = None,
 ) -> None:
-    """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
+    """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`, then a
+    per-code summary."""
 
     def body() -> None:
+        from authoring.core.triage import Triage, by_code, summary_table
+
+        names = [*(term_ids or []), *(terms or [])]
+        triage = Triage.of(severity, codes or [])
         with open_glossary() as glossary, TerminalProgress("checking") as progress:
-            wanted = glossary.term_ids_for(term_ids) if term_ids else glossary.term_ids()
-            problems = glossary.check(wanted, progress)
+            wanted = glossary.term_ids_for(names) if names else glossary.term_ids()
+            problems = [p for p in glossary.check(wanted, progress) if triage.keeps(p.severity, p.code, None)]
             checked = len(wanted)
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)
         warnings = sum(1 for p in problems if p.severity == Severity.WARNING)
+        counts = by_code((p.severity, p.code) for p in problems)
         data = {"checked": checked, "errors": errors, "warnings": warnings,
-                "problems": [p.to_json() for p in problems]}
+                "problems": [p.to_json() for p in problems], "by_code": counts}
 
         def text() -> str:
             lines = [p.format_long() for p in problems]
-            lines.append(f"{checked} term(s) checked: {errors} error(s), {warnings} warning(s)")
+            if len(counts) > 1 or (counts and len(problems) > 10):
+                lines.extend(["", summary_table(counts)])
+            lines.append(f"{checked} term(s) checked: {errors} error(s), {warnings} warning(s)"
+                         + (f" ({triage.describe()})" if triage.narrows else ""))
             return "\n".join(lines)
 
         emit(data, text)

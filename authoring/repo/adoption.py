@@ -24,13 +24,16 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from authoring.config_file import CONFIG_FILE, ConfigFile, read_config_file
 from authoring.core.module_refs import SKIPPED_FOLDERS
 from authoring.errors import UsageError
 from authoring.workflow.adoption import ADOPTION_FOLDER, AdoptionRecord, parse_adoption
 from authoring.workflow.identity import Identity
+
+if TYPE_CHECKING:
+    from authoring.repo.service import Glossary
 
 BUNDLE_BYTES = 1_000_000
 """A module this large is a compiled bundle (a whole book), not a source to quote as context."""
@@ -198,6 +201,26 @@ def terms_hint(root: Path, terms_dir: str, has_config: bool) -> str | None:
         return (f"no terms: {where} {terms_dir}/, which does not exist here; set terms_dir in authoring.toml,"
                 " or run `authoring adopt` in an existing glossary (`authoring init` makes a new one)")
     return None
+
+
+def terms_changed_since(glossary: Glossary, rev: str | None = None) -> list[str]:
+    """Ids of the terms whose files changed after `rev` (default: the newest adoption commit), committed
+    or not; `UsageError` when no revision is given and the repository was never adopted."""
+    from authoring.repo.authorship_history import adoption_commit
+
+    base = rev or adoption_commit(glossary)
+    if base is None:
+        raise UsageError("this repository was never adopted (`authoring adopt`); give a revision with --since REV")
+    git = glossary.git
+    resolved = git.resolve(base)
+    if resolved is None:
+        raise UsageError(f"--since {base!r} names no commit")
+    base = resolved
+    terms = git.relative(glossary.terms_dir)
+    changed = {Path(change.path).stem for commit in git.log([terms + "/"], rev=f"{base}..HEAD")
+               for change in commit.changes if change.path.startswith(terms + "/") and change.path.endswith(".md")}
+    changed.update(Path(name).stem for name in git.status_of([glossary.terms_dir]) if name.endswith(".md"))
+    return sorted(changed)
 
 
 def existing_adoption(review_logs_dir: Path) -> Path | None:

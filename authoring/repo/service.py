@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
+    from authoring.repo.audit_cache import AuditCache
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -168,6 +169,7 @@ class Glossary:
         self._actor = actor
         self.git = Git(root)
         self._index: TermIndex | None = None
+        self._audit_cache: AuditCache | None = None
 
     @classmethod
     def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True) -> Glossary:
@@ -260,6 +262,12 @@ class Glossary:
         if not self.terms_dir.is_dir():
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
+
+    def terms_changed_since(self, rev: str | None = None) -> list[str]:
+        """Terms whose files changed after `rev` (default: the adoption), committed or not."""
+        from authoring.repo.adoption import terms_changed_since
+
+        return terms_changed_since(self, rev)
 
     def terms_hint(self) -> str | None:
         """When the repository shows no terms because of its set-up: what to do (see `adoption.terms_hint`)."""
@@ -522,6 +530,16 @@ class Glossary:
         from authoring.repo.audit import Auditor
 
         return Auditor(self, require_signed=require_signed, progress=progress).run()
+
+    def cached_audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None
+                     ) -> AuditReport:
+        """`audit`, reused while HEAD, the configuration and the work tree are as they were (in memory,
+        for this service instance: the UI's audit view and review screen)."""
+        from authoring.repo.audit_cache import AuditCache
+
+        if self._audit_cache is None:
+            self._audit_cache = AuditCache()
+        return self._audit_cache.get(self, require_signed, progress)
 
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as

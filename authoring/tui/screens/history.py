@@ -1,6 +1,8 @@
 """History of one term (a timeline of commits with actions, statuses, versions, reviewers and field
 changes) and the repository audit (its progress, then findings by severity with the highlighted one
-in full; enter opens the term).
+in full; enter opens the term). The audit view narrows its findings by severity, code and term
+(`core.triage`), keeps its place across filters and visits, and reuses the service's cached audit
+while the repository is unchanged.
 
 Must never: run Git or parse YAML: `Glossary.history` and `Glossary.audit` do that.
 """
@@ -20,6 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from authoring.core.triage import Triage
+from authoring.errors import Severity
 from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
 from authoring.tui.formatting import changes_text
@@ -125,11 +129,24 @@ class _Abandoned(Exception):
     """The audit screen was left while its audit ran."""
 
 
+SEVERITY_CYCLE: tuple[Severity | None, ...] = (None, Severity.ERROR, Severity.WARNING)
+"""What `e` steps through: every finding, errors only, errors and warnings."""
+
+
+def finding_key(finding: Finding) -> tuple[str, str, str, str]:
+    """What identifies a finding across two runs of the audit (to keep the cursor on it)."""
+    return (finding.code, finding.term or "", finding.message, finding.commit or "")
+
+
 class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     """The audit of the whole repository: its stage and count while it runs, then the findings by
-    severity with the highlighted one in full underneath; enter on a finding opens its term."""
+    severity with the highlighted one in full underneath; enter on a finding opens its term. `e`, `c`
+    and `t` narrow the list (severity; the highlighted finding's code; its term), `x` shows all again;
+    the filter and the highlighted finding are remembered for the next visit."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("e", "severity", "Errors/warnings"),
+                Binding("c", "by_code", "This code"), Binding("t", "by_term", "This term"),
+                Binding("x", "clear_filter", "All findings")]
 
     class Progressed(Message):
         """The audit moved on (posted at most every `PROGRESS_SECONDS`, and at each new stage)."""
@@ -145,9 +162,13 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             super().__init__()
             self.findings = findings
 
-    def __init__(self) -> None:
+    def __init__(self, term: str | None = None) -> None:
         super().__init__()
         self.findings: list[Finding] = []
+        self.all_findings: list[Finding] | None = None
+        self.term = term
+        self.triage = Triage()
+        self.place: tuple[str, str, str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -158,6 +179,12 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.sub_title = "audit"
+        # The filter and the highlighted finding of the last visit (kept on the app, for this session).
+        remembered = getattr(self.app, "audit_view", None)
+        if self.term:
+            self.triage = Triage(terms=frozenset({self.term}))
+        elif isinstance(remembered, tuple):
+            self.triage, self.place = remembered
         table: DataTable[Any] = self.query_one("#findings", DataTable)
         table.add_columns(*AUDIT_COLUMNS)
         table.focus()
@@ -182,7 +209,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
         try:
             with self.service() as glossary:
-                report = glossary.audit(progress=step)
+                report = glossary.cached_audit(progress=step)
         except _Abandoned:
             return  # the audit only reads: stopping half-way leaves nothing behind
         self.post_message(self.Loaded(report.findings))
@@ -197,10 +224,17 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        self.all_findings = message.findings
+        self.show_findings()
+
+    def show_findings(self) -> None:
+        """Fill the table with the findings the filter keeps, the cursor on the remembered finding."""
+        everything = self.all_findings or []
+        shown = [f for f in everything if self.triage.keeps(f.severity, f.code, f.term)]
         table: DataTable[Any] = self.query_one("#findings", DataTable)
         counts: dict[str, int] = {}
         rows: list[list[Text]] = []
-        for finding in message.findings:
+        for finding in shown:
             severity = str(finding.severity)
             counts[severity] = counts.get(severity, 0) + 1
             where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
@@ -217,10 +251,54 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
         plural = {"error": "errors", "warning": "warnings", "info": "info"}
         summary = ", ".join(f"{counts[s]} {s if counts[s] == 1 else plural[s]}" for s in plural if s in counts)
         summary = summary or "no findings"
-        self.query_one("#audit-summary", Static).update(f"Audit: {summary}. Enter opens a finding's term.")
-        self.findings = message.findings
-        if not message.findings:
+        if self.triage.narrows:
+            summary += f" of {len(everything)} (showing {self.triage.describe()}; x shows all)"
+        self.query_one("#audit-summary", Static).update(f"Audit: {summary}. Enter opens a finding's term;"
+                                                        " e, c, t narrow the list.")
+        self.findings = shown
+        keys = [finding_key(f) for f in shown]
+        if self.place in keys:
+            table.move_cursor(row=keys.index(self.place))
+        if not shown:
             self.query_one("#finding-detail", Static).update(Text("Nothing to report.", style="dim"))
+        self.remember()
+
+    def remember(self) -> None:
+        """Keep the filter and the highlighted finding for the next visit (not a term's own view)."""
+        if not self.term:
+            self.app.audit_view = (self.triage, self.place)  # type: ignore[attr-defined]
+
+    def _refilter(self, triage: Triage) -> None:
+        self.triage = triage
+        if self.all_findings is not None:
+            self.show_findings()
+
+    def _highlighted(self) -> Finding | None:
+        row = self.query_one("#findings", DataTable).cursor_row
+        return self.findings[row] if 0 <= row < len(self.findings) else None
+
+    def action_severity(self) -> None:
+        """Step through every finding → errors only → errors and warnings."""
+        at = SEVERITY_CYCLE.index(self.triage.severity) if self.triage.severity in SEVERITY_CYCLE else 0
+        level = SEVERITY_CYCLE[(at + 1) % len(SEVERITY_CYCLE)]
+        self._refilter(Triage(level, self.triage.codes, self.triage.terms))
+
+    def action_by_code(self) -> None:
+        """Only findings with the highlighted finding's code (again: any code)."""
+        finding = self._highlighted()
+        codes = frozenset() if self.triage.codes or finding is None else frozenset({finding.code})
+        self._refilter(Triage(self.triage.severity, codes, self.triage.terms))
+
+    def action_by_term(self) -> None:
+        """Only findings about the highlighted finding's term (again: any term)."""
+        finding = self._highlighted()
+        terms = None if self.triage.terms is not None or finding is None or not finding.term \
+            else frozenset({finding.term})
+        self._refilter(Triage(self.triage.severity, self.triage.codes, terms))
+
+    def action_clear_filter(self) -> None:
+        """Every finding again."""
+        self._refilter(Triage())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed audit says so where the progress was (the error itself goes to the app's report)."""
@@ -232,7 +310,10 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     @on(DataTable.RowHighlighted, "#findings")
     def show_finding(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.findings):
-            self.query_one("#finding-detail", Static).update(finding_text(self.findings[event.cursor_row]))
+            finding = self.findings[event.cursor_row]
+            self.query_one("#finding-detail", Static).update(finding_text(finding))
+            self.place = finding_key(finding)
+            self.remember()
 
     @on(DataTable.RowSelected, "#findings")
     def open_finding(self, event: DataTable.RowSelected) -> None:

@@ -1,6 +1,7 @@
 """Review one term: what changed since the last approval or status change, the gate checklist for the
-next status, and the review actions (approve, request changes, comment, promote, demote, reject,
-deprecate) and folding legacy headers into the entry.
+next status, the term's own audit findings before it is ratified (from the service's cached audit,
+loaded after the rest), and the review actions (approve, request changes, comment, promote, demote,
+reject, deprecate) and folding legacy headers into the entry.
 
 Each action is one commit made by the service; the notification names the commit (or says why none
 was needed). A refused move comes back as `GateRefused` and the app shows every unmet gate; a move
@@ -27,7 +28,8 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
-from authoring.errors import Conflict, GateRefused, NotFound, Problem
+from authoring.errors import Conflict, GateRefused, NotFound, Problem, Severity
+from authoring.repo.audit import Finding
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.formatting import changes_text, heading, headline, problems_text
@@ -97,6 +99,25 @@ def events_text(events: list[ReviewEvent]) -> Text:
     return text or Text("No review events yet.", style="dim")
 
 
+def audit_findings_text(term_id: str, findings: list[Finding]) -> Text:
+    """The audit's errors and warnings about one term (info counted), or that there are none."""
+    own = [f for f in findings if f.term == term_id]
+    serious = [f for f in own if f.severity != Severity.INFO]
+    text = Text()
+    for finding in serious:
+        style = "bold red" if finding.severity == Severity.ERROR else "yellow"
+        text.append(f"{finding.severity} ", style=style)
+        text.append(f"{finding.code}: ", style="bold")
+        text.append(f"{finding.message}\n")
+    infos = len(own) - len(serious)
+    if not serious:
+        text.append("✓ no error or warning about this term", style="green")
+        text.append(f" ({infos} info)\n" if infos else "\n", style="dim")
+    elif infos:
+        text.append(f"and {infos} info finding(s)\n", style="dim")
+    return text
+
+
 @dataclass
 class Shown:
     """What the review last showed of the term, which the actions go by."""
@@ -134,6 +155,13 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             self.body = body
             self.shown = shown
 
+    class AuditLoaded(Message):
+        """The audit's findings about this term (for a candidate, before it is ratified)."""
+
+        def __init__(self, body: RenderableType) -> None:
+            super().__init__()
+            self.body = body
+
     class Done(Message):
         """An action committed."""
 
@@ -153,6 +181,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         yield Header()
         with VerticalScroll(id="review"):
             yield Static(f"Loading the review of {self.term_id}…", id="review-body")
+            audit = Static("", id="review-audit")
+            audit.display = False  # shown for a candidate only: the findings to see before ratifying
+            yield audit
         yield Footer()
 
     def on_mount(self) -> None:
@@ -199,9 +230,26 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.sub_title = f"review {self.term_id} ({shown_status})"
         self.query_one("#review-body", Static).update(message.body)
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
+        if self.shown.status == Status.CANDIDATE.value:
+            self.query_one("#review-audit", Static).display = True
+            self.query_one("#review-audit", Static).update(Group(
+                heading("Audit findings for this term"),
+                Text("Auditing the repository (reused until something changes)…", style="dim")))
+            self.load_audit()
         if self.then:
             then, self.then = self.then, None
             self.call_later(getattr(self, f"action_{then}"))  # the action itself says when it cannot run
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-audit")
+    def load_audit(self) -> None:
+        with self.service() as glossary:
+            report = glossary.cached_audit()
+        self.post_message(self.AuditLoaded(Group(heading("Audit findings for this term"),
+                                                 audit_findings_text(self.term_id, report.findings))))
+
+    @on(AuditLoaded)
+    def audit_loaded(self, message: AuditLoaded) -> None:
+        self.query_one("#review-audit", Static).update(message.body)
 
     @property
     def status(self) -> str | None:
