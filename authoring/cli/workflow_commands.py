@@ -89,9 +89,25 @@ def deprecate(
 
 
 @app.command("fold-headers")
-def fold_headers(term_id: IdArg) -> None:
+def fold_headers(
+    term_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="The term (or --all).")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every term that has legacy headers, in one commit.")] = False,
+) -> None:
     """Fold a term's legacy headers into its entry (headers take the entry's values) and commit it."""
-    _act("fold_headers", term_id)
+    if every == (term_id is not None):
+        fail_usage("fold-headers takes a term ID or --all (not both)")
+    if term_id is not None:
+        _act("fold_headers", term_id)
+        return
+
+    def body() -> None:
+        from authoring.cli.progress import TerminalProgress
+
+        with open_glossary() as glossary, TerminalProgress("folding") as shown:
+            result = glossary.fold_all_headers(lambda done, total: shown.update(done, total, "folding headers"))
+        emit(result.to_json(), result.describe)
+
+    run(body)
 
 
 @app.command("gates")

@@ -23,7 +23,7 @@ from typing import Any
 
 from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
-from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
+from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of, parse_path
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
@@ -388,6 +388,15 @@ def _set_content_field(glossary: Glossary, loaded: Loaded, actor: Identity, path
     if missing:
         raise refuse(loaded.term.stem, "edit", missing)
     loaded.editor.set(path, value)
+    # A legacy header that carries the same field takes the new value too, so the file never
+    # contradicts itself (and `check` does not warn that the header disagrees).
+    for block in range(len(loaded.term.blocks) - 1):
+        header = loaded.editor.data(block)
+        try:
+            get_value(header, path)
+        except (KeyError, IndexError, TypeError):
+            continue
+        loaded.editor.set(path, value, block=block)
 
 
 @dataclass

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.audit_cache import AuditCache
+    from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -440,6 +441,12 @@ class Glossary:
         from authoring.repo import actions
 
         return actions.fold_headers(self, term_id)
+
+    def fold_all_headers(self, progress: Callable[[int, int], None] | None = None) -> FoldAllResult:
+        """Fold the legacy headers of every term that has them, in one commit (`repo.bulk_fold`)."""
+        from authoring.repo.bulk_fold import fold_all
+
+        return fold_all(self, progress)
 
     def gate_report(self, term_id: str, to: Status | str | None = None) -> GateReport:
         """What promoting the term (to the next status, or `to`) would need; writes nothing."""
