@@ -57,8 +57,9 @@ def _run_hook(hook: dict[str, Any], repo: Path, files: list[str],
 
 
 def test_the_hooks_manifest_offers_check_and_audit() -> None:
-    assert {h["id"]: h["entry"] for h in HOOKS} == {"authoring-check": "authoring check",
-                                                   "authoring-audit": "authoring audit"}
+    assert {h["id"]: h["entry"] for h in HOOKS} == {
+        "authoring-check": "authoring check",
+        "authoring-audit": "authoring audit --since-adoption --severity error"}
     assert all(h["language"] == "python" for h in HOOKS)
     assert _hook("authoring-audit")["pass_filenames"] is False
 
@@ -141,7 +142,7 @@ def test_the_ci_recipe_runs_audit_on_every_push(glossary: Path, authoring_on_pat
     assert "push" in triggers
     steps = workflow["jobs"]["audit"]["steps"]
     runs = [step["run"] for step in steps if "run" in step]
-    assert any(run.strip() == "authoring audit" for run in runs)
+    assert any(run.strip().startswith("authoring audit") for run in runs)
     checkout = next(step for step in steps if str(step.get("uses", "")).startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # audit reads the whole history
     assert "glossary-audit.yml" in (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")

@@ -130,8 +130,8 @@ def audit(
         named = [*(term_ids or []), *(terms or [])]
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
             wanted: list[str] | None = named or None
-            if since_adoption or since:
-                changed = glossary.terms_changed_since(since)
+            changed = glossary.terms_changed_since(since) if since_adoption or since else None
+            if changed is not None:
                 wanted = [t for t in changed if t in named] if named else changed
             triage = Triage.of(severity, codes or [], wanted)
             report = glossary.audit(require_signed=require_signed,

@@ -18,6 +18,11 @@ def main(argv: list[str] | None = None) -> None:
     """The console script's entry point."""
     GLOBALS.__dict__.update(vars(Globals()))  # fresh options for each in-process call (tests)
     args = lift_globals(list(sys.argv[1:] if argv is None else argv))
+    if args in (["--version"], ["-V"]):
+        from authoring import __version__
+
+        print(f"authoring {__version__}")
+        return
     if not args:
         open_ui()
         return

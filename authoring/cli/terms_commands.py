@@ -82,6 +82,8 @@ def check(
     codes: Annotated[list[str] | None, typer.Option("--code", help="Only problems with this code"
                                                     " (repeatable): yaml-syntax, header-disagrees…")] = None,
     terms: Annotated[list[str] | None, typer.Option("--term", help="Only this term (repeatable).")] = None,
+    since_adoption: Annotated[bool, typer.Option("--since-adoption", help="Only terms changed since the"
+                                                 " repository was adopted (every term if it never was).")] = False,
 ) -> None:
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`, then a
     per-code summary."""
@@ -93,6 +95,9 @@ def check(
         triage = Triage.of(severity, codes or [])
         with open_glossary() as glossary, TerminalProgress("checking") as progress:
             wanted = glossary.term_ids_for(names) if names else glossary.term_ids()
+            changed = glossary.terms_changed_since() if since_adoption else None
+            if changed is not None:
+                wanted = [t for t in wanted if t in set(changed)]
             problems = [p for p in glossary.check(wanted, progress) if triage.keeps(p.severity, p.code, None)]
             checked = len(wanted)
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)

@@ -203,14 +203,15 @@ def terms_hint(root: Path, terms_dir: str, has_config: bool) -> str | None:
     return None
 
 
-def terms_changed_since(glossary: Glossary, rev: str | None = None) -> list[str]:
+def terms_changed_since(glossary: Glossary, rev: str | None = None) -> list[str] | None:
     """Ids of the terms whose files changed after `rev` (default: the newest adoption commit), committed
-    or not; `UsageError` when no revision is given and the repository was never adopted."""
+    or not. None (every term) when no revision is given and the repository was never adopted: all of
+    its history is the tool's own, so everything is "since"."""
     from authoring.repo.authorship_history import adoption_commit
 
     base = rev or adoption_commit(glossary)
     if base is None:
-        raise UsageError("this repository was never adopted (`authoring adopt`); give a revision with --since REV")
+        return None
     git = glossary.git
     resolved = git.resolve(base)
     if resolved is None:

@@ -264,8 +264,9 @@ class Glossary:
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
 
-    def terms_changed_since(self, rev: str | None = None) -> list[str]:
-        """Terms whose files changed after `rev` (default: the adoption), committed or not."""
+    def terms_changed_since(self, rev: str | None = None) -> list[str] | None:
+        """Terms whose files changed after `rev` (default: the adoption), committed or not; None: every
+        term (no revision given and never adopted)."""
         from authoring.repo.adoption import terms_changed_since
 
         return terms_changed_since(self, rev)
