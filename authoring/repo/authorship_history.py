@@ -32,7 +32,12 @@ def adoption_commit(glossary: Glossary) -> str | None:
 
 def content_commit_authors(glossary: Glossary, term_id: str) -> list[tuple[str, str]]:
     """`(Name <email>, commit)` of every commit since the adoption baseline that changed the term's
-    content (its content revision), oldest last, as the audit counts them."""
+    content (its content revision), newest first, as the audit counts them.
+
+    The tool's own commits (an `Action:` trailer) are passed over: a content change the tool makes is
+    recorded as an event, which `authors_of` counts already, and its other commits (reviews, status
+    moves) leave the content as it was. So only commits made outside the tool are parsed, and an
+    identity already counted is not parsed for again: a gate stays cheap on a long history."""
     path = glossary.term_path(term_id)
     if glossary.git.head() is None:
         return []
@@ -41,6 +46,8 @@ def content_commit_authors(glossary: Glossary, term_id: str) -> list[tuple[str, 
     cache = RevisionCache(glossary.git)
     found: list[tuple[str, str]] = []
     for commit in glossary.git.log([relative], rev=f"{base}..HEAD" if base else None):
+        if "Action" in commit.trailers or any(who == commit.author for who, _ in found):
+            continue
         for change in commit.changes:
             if change.path != relative:
                 continue
