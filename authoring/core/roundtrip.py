@@ -15,7 +15,6 @@ import contextlib
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -24,7 +23,7 @@ from authoring.core.frontmatter import lines_of
 from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of
 from authoring.core.render import Style, block_lines, flow_text, literal_block, scalar_text
 from authoring.core.termfile import TermFile, load_term
-from authoring.core.textfile import Text, atomic_write
+from authoring.core.textfile import Text
 from authoring.core.yamlio import ParsedBlock
 from authoring.errors import EditError, ParseError
 
@@ -43,7 +42,8 @@ class Change:
 
 
 class Editor:
-    """Edits one term file in memory; `save()` writes it atomically.
+    """Edits one term file in memory; `render()` gives the new bytes (the repository service writes them,
+    inside a transaction: there is no write path here that could bypass it).
 
     The file must parse (`TermFile.parses`); otherwise construction raises `ParseError` with the
     file's problems, so nothing that does not parse is ever written. Either reading of the file will
@@ -410,11 +410,6 @@ class Editor:
     def changed(self) -> bool:
         """True when the bytes differ from the file as loaded."""
         return self.render() != self.original.data
-
-    def save(self, path: Path | None = None) -> None:
-        """Write the file atomically (no write at all when nothing changed)."""
-        if self.changed:
-            atomic_write(path or self.term.path, self.render())
 
 
 def apply_change(data: Any, change: Change) -> Any:
