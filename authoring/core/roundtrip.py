@@ -194,8 +194,8 @@ class Editor:
                     start = _after_colon(self._block_text(parsed), key_node, start)
         elif isinstance(value, str) and not in_flow and (old_style in ("|", ">") or "\n" in value):
             indent = _literal_indent(self._block_text(parsed), node, key_node)
-            literal = literal_block(value, indent, newline)
             block_text = self._block_text(parsed)
+            literal = literal_block(value, indent, newline, parent=_parent_column(block_text, node, key_node))
             line_end = _line_end_after(block_text, end)
             if literal is not None and old_style not in ("|", ">") and line_end != end:
                 # blanks after the old one-line value would become part of the block's last line; a
@@ -554,6 +554,15 @@ def _child_indent(key_node: Node | None, node: Node) -> int:
     if key_node is not None:
         return int(key_node.start_mark.column) + 2
     return int(node.start_mark.column) + 2
+
+
+def _parent_column(text: str, node: Node, key_node: Node | None) -> int:
+    """The column a block scalar's indentation indicator counts from: its key's, or its sequence dash's."""
+    if key_node is not None:
+        return int(key_node.start_mark.column)
+    dash = text.rfind("-", 0, node.start_mark.index)
+    line_start = text.rfind("\n", 0, max(dash, 0)) + 1
+    return dash - line_start if dash >= 0 else 0
 
 
 def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
