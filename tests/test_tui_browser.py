@@ -43,7 +43,8 @@ async def test_status_filter_cycles_and_hides_other_statuses(demo_repo: Path) ->
         table = app.screen.query_one(TermTable)
         await press(pilot, "f")  # all → draft
         assert app.screen.query_one("#status-filter", Select).value == "draft"
-        assert table_column(table) == ["KNOT_DRIFT", "SLACK_WATER"]
+        # SHUTTLE_ECHO does not parse, but its entry's `status: draft` line is read all the same
+        assert table_column(table) == ["KNOT_DRIFT", "SHUTTLE_ECHO", "SLACK_WATER"]
         await press(pilot, "f", "f")  # → candidate → ratified
         assert table_column(table) == ["TIDAL_LOOM"]
         for _ in range(4):  # → rejected, deprecated, problems, malformed
@@ -82,8 +83,8 @@ async def test_sort_cycles_through_columns_and_reverses(demo_repo: Path) -> None
         await press(pilot, "s")  # by term (the malformed file has no term: it sorts by its id)
         assert table.view.sort == "term"
         await press(pilot, "s")  # by status
-        assert table_column(table)[:2] == ["KNOT_DRIFT", "SLACK_WATER"]
-        assert table_column(table)[-2:] == ["TIDAL_LOOM", "SHUTTLE_ECHO"]
+        # the malformed SHUTTLE_ECHO sorts as the draft its entry says it is
+        assert table_column(table) == ["KNOT_DRIFT", "SHUTTLE_ECHO", "SLACK_WATER", "WEFT_PRESSURE", "TIDAL_LOOM"]
         await press(pilot, "s", "s")  # version, then updated
         assert table.view.sort == "updated"  # the malformed file has no date: it comes first
         assert table_column(table) == ["SHUTTLE_ECHO", "TIDAL_LOOM", "WEFT_PRESSURE", "KNOT_DRIFT", "SLACK_WATER"]
