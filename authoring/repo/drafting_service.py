@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from authoring.repo.service import ActionResult, Glossary
 
 DEFAULT_AGENTS = {
+    "import": "Import Agent <import-agent@authoring.invalid>",
     "extractive": "Extractive Agent <agent@authoring.invalid>",
     "llm": "LLM Agent <llm-agent@authoring.invalid>",
 }
