@@ -40,7 +40,7 @@ def export(
             result = glossary.exchange().export(fmt, parse_statuses(status), output)
         _warn(result.skipped)
         if output is None and not GLOBALS.json:
-            sys.stdout.buffer.write(result.data)
+            sys.stdout.write(result.data.decode("utf-8"))  # every format is UTF-8 text
             sys.stdout.flush()
             return
         data = result.to_json()
