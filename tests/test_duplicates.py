@@ -146,3 +146,12 @@ def test_corpus_audit_lists_at_least_the_229_shared_labels(corpus_copy: Path) ->
     flux = next(f for f in collisions if '"coherence erosion"' in f.message)
     assert {"COHERENCE_EROSION", "FADE"} <= set(flux.terms)
     assert len(variants) >= 12 and any(f.terms == ["KNOT", "KNOTS"] for f in variants)
+
+
+def test_the_draft_screen_marks_a_candidate_that_may_duplicate() -> None:
+    from authoring.drafting.candidates import Candidate
+    from authoring.tui.screens.draft import candidate_label
+
+    marked = candidate_label(Candidate("KNOTS", "Knots", existing=False, may_duplicate=["KNOT"])).plain
+    plain = candidate_label(Candidate("WEFT", "Weft", existing=False)).plain
+    assert "≈ may duplicate KNOT" in marked and "may duplicate" not in plain
