@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from authoring.exchange.records import ExportTerm
 
@@ -70,7 +71,8 @@ def build_graph(terms: Sequence[ExportTerm], base_iri: str = DEFAULT_BASE_IRI, t
     exported = {t.id for t in terms}
 
     def iri(term_id: str) -> URIRef:
-        return URIRef(base_iri + term_id)
+        # canonical ids are IRI-safe as a rule; anything else is percent-encoded, never dropped
+        return URIRef(base_iri + quote(term_id, safe="-_.~!$&'()*+,;=:@"))
 
     broader: dict[str, list[str]] = {t.id: [p for p in dict.fromkeys(t.parents) if p in exported and p != t.id]
                                      for t in terms}

@@ -379,7 +379,12 @@ class Exchange:
             if output.exists():
                 old = output.with_name(f".{output.name}.old-{fresh.name[-8:]}")
                 output.rename(old)
-            fresh.rename(output)
+            try:
+                fresh.rename(output)
+            except OSError:
+                if old is not None:
+                    old.rename(output)  # the earlier build stays where it was
+                raise
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
         except BaseException:
