@@ -155,3 +155,10 @@ def test_the_draft_screen_marks_a_candidate_that_may_duplicate() -> None:
     marked = candidate_label(Candidate("KNOTS", "Knots", existing=False, may_duplicate=["KNOT"])).plain
     plain = candidate_label(Candidate("WEFT", "Weft", existing=False)).plain
     assert "≈ may duplicate KNOT" in marked and "may duplicate" not in plain
+
+
+def test_the_codes_are_in_the_catalogue() -> None:
+    from authoring.codes import Code
+    from authoring.repo.duplicate_findings import DUPLICATE_CODES
+
+    assert {Code(code) for code in DUPLICATE_CODES} == {Code.LABEL_COLLISION, Code.ID_VARIANT, Code.SIMILAR_DEFINITION}
