@@ -254,3 +254,28 @@ def test_read_rows_reads_back_what_export_writes(demo_repo: Path) -> None:
         ("KNOT_DRIFT", "Knot Drift", "draft"), ("SLACK_WATER", "Slack Water", "draft"),
         ("TIDAL_LOOM", "Tidal Loom", "ratified"), ("WEFT_PRESSURE", "Weft Pressure", "candidate")]
     assert read.rows[2].aliases == ["The Weaving Shore"]
+
+
+def test_the_site_escapes_what_terms_say_and_links_only_published_terms() -> None:
+    from authoring.exchange.site import anchor, build_site
+
+    evil = ExportTerm("EVIL", "<script>alert(1)</script>", definition='"><img src=x onerror=alert(1)>',
+                      status="ratified", crosslinks={"antonyms": ["GOOD", "HIDDEN"]},
+                      sources=[Source("MOD-1", "L3-L4", "<b>snippet</b>")])
+    good = ExportTerm("GOOD", "Good", status="ratified")
+    pages = build_site([evil, good], {"MOD-1": ("modules/MOD-1.md", "a\nb\n<i>c</i>\n")})
+    page = pages["terms/EVIL.html"].decode("utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page and "<b>snippet" not in page
+    assert 'href="GOOD.html"' in page and 'href="HIDDEN.html"' not in page and "HIDDEN" in page
+    assert 'href="../modules/MOD-1.html#L3"' in page
+    assert "<script>alert" not in pages["index.html"].decode("utf-8")
+    assert "&lt;i&gt;c&lt;/i&gt;" in pages["modules/MOD-1.html"].decode("utf-8")
+    assert anchor("L47-L52") == "#L47" and anchor("§4") == "#S4" and anchor("somewhere") == ""
+
+
+def test_export_json_output_without_a_file_carries_the_document(demo_repo: Path) -> None:
+    result = run_cli("--repo", demo_repo, "--json", "export", "--format", "csv", "--status", "ratified")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["count"] == 1 and data["output"] is None and data["document"].startswith("id,term,")
