@@ -9,6 +9,26 @@
   var shown = document.getElementById("shown");
   var nothing = document.getElementById("nothing");
 
+  var body = document.querySelector("#terms tbody");
+  rows.forEach(function (row, index) { row.setAttribute("data-order", index); });
+
+  // Rows whose name is the query come first, then names that start with it, then names holding it,
+  // then the rest (matches in aliases or definitions), each group in alphabetical order.
+  function rank(row, query) {
+    var name = row.getAttribute("data-name");
+    if (!query) { return 3; }
+    if (name === query) { return 0; }
+    if (name.indexOf(query) === 0) { return 1; }
+    return name.indexOf(query) !== -1 ? 2 : 3;
+  }
+
+  function order(query) {
+    rows.slice().sort(function (a, b) {
+      return rank(a, query) - rank(b, query) ||
+        a.getAttribute("data-order") - b.getAttribute("data-order");
+    }).forEach(function (row) { body.appendChild(row); });
+  }
+
   function apply() {
     var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     var wanted = {};
@@ -21,6 +41,7 @@
       row.hidden = !ok;
       if (ok) { count += 1; }
     });
+    order(words.join(" "));
     shown.textContent = count + " of " + rows.length + " shown";
     nothing.hidden = count !== 0;
   }
