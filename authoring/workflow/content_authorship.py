@@ -1,4 +1,5 @@
-"""Who authored a term's content: one rule, used by the ratification gate, the review screen and the audit.
+"""Who authored a term's content (not who recorded a review event): one rule, used by the ratification gate,
+the review screen and the audit.
 
 The **authors** of a term's current content are:
 
