@@ -435,7 +435,7 @@ class Auditor:
 
     def _ratification(self, term_id: str, trail: _TermTrail, change: _StatusChange) -> None:
         """Judge the approvals a ratification stood on, as the ratification gate does (`gates.tally`,
-        authors by `content_content_authorship.authors_of`), adding as authors everyone Git shows changing the content
+        authors by `content_authorship.authors_of`), adding as authors everyone Git shows changing the content
         since the adoption baseline, tool or not (an import is not authorship)."""
         entry = change.after.entry or {}
         events = sorted((e for i, e in trail.events if i >= change.index), key=lambda e: (e.when, e.id))

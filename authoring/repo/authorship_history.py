@@ -1,5 +1,5 @@
 """Who changed a term's content in Git since the adoption baseline: what the gates add to
-`workflow.content_content_authorship.authors_of`, so that the gate and the audit count the same authors.
+`workflow.content_authorship.authors_of`, so that the gate and the audit count the same authors.
 
 The audit reads these from its own walk; a gate reads them for one term here. Commits up to and
 including the newest adoption commit are the accepted baseline (an import is not authorship); with

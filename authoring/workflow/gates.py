@@ -6,7 +6,7 @@ Definitions the gates rely on:
 - A **content change** is a `draft` event, or an `edit` event whose content revision differs from
   the revision of the event before it (an `edit` that only folded legacy headers changes nothing and
   counts for nothing; the first `edit` of a term older than the tool counts).
-- The **authors** of a term are decided by `content_content_authorship.authors_of` (the one rule, shared with the
+- The **authors** of a term are decided by `content_authorship.authors_of` (the one rule, shared with the
   audit): the identities of its content changes, and the editors its content names
   (`provenance.editors`). The gate does not read Git; the audit adds the authors of content commits
   made outside the tool since the adoption baseline (an import is not authorship).
@@ -124,7 +124,7 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People,
     """Sort the approvals on the current content, and find the open requests for changes.
 
     `commit_authors` (identity, commit) are content commits made outside the tool since adoption,
-    when the caller reads history (the audit); authors are `content_content_authorship.authors_of`'s."""
+    when the caller reads history (the audit); authors are `content_authorship.authors_of`'s."""
     result = ApprovalTally()
     current = content_revision(entry)
     history = content_history(events)
