@@ -30,6 +30,7 @@ from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
+from authoring.repo.trail import acting, committed_events
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, role_of
 from authoring.workflow.review_log import (
@@ -38,7 +39,7 @@ from authoring.workflow.review_log import (
     ReviewEvent,
     content_revision,
     event_path,
-    load_events,
+    term_revision,
 )
 from authoring.workflow.statuses import Move, next_up, status_of
 from authoring.workflow.versions import next_major, next_minor, styled_date, styled_version
@@ -64,12 +65,20 @@ def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | Non
 
 
 def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action, *, from_status: str | None,
-              to_status: str | None, version: Any, entry: dict[str, Any], note: str | None) -> ReviewEvent:
-    """A review event stamped now, by `actor` in their current role, on the entry's content revision."""
+              to_status: str | None, version: Any, revision: str, note: str | None) -> ReviewEvent:
+    """A review event stamped now, by `actor` in their current role, on the term's content revision."""
     return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
                        action=action, from_status=from_status, to_status=to_status,
-                       version=None if version is None else str(version), revision=content_revision(entry),
+                       version=None if version is None else str(version), revision=revision,
                        note=note or None)
+
+
+def revision_of(editor: Editor) -> str:
+    """The content revision of the term as the editor now holds it (entry, legacy headers and body)."""
+    count = len(editor.term.blocks)
+    split = editor.term.split
+    return content_revision(editor.data(-1), [editor.data(b) for b in range(count - 1)],
+                            split.body if split is not None else "")
 
 
 def role(glossary: Glossary, actor: Identity) -> Role:
@@ -91,6 +100,8 @@ class Loaded:
     status: Status
     events: list[ReviewEvent]
     unreadable: list[Problem]
+    revision: str = ""
+    """The whole file's content revision (`review_log.term_revision`)."""
 
 
 def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded:
@@ -108,8 +119,8 @@ def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded
         raise GateRefused(f"{term_id}: status {entry.get('status')!r} is not one of"
                           f" {', '.join(s.value for s in Status)}; fix it with `authoring set {term_id} status draft`",
                           [where.format()])
-    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
-    return Loaded(term, editor, entry, current, events, unreadable)
+    events, unreadable = committed_events(glossary, term_id)
+    return Loaded(term, editor, entry, current, events, unreadable, term_revision(term) or "")
 
 
 def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
@@ -117,7 +128,8 @@ def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources
     return gates.GateInput(entry=loaded.entry, events=loaded.events, actor=actor, role=role(glossary, actor),
                            people=glossary.config.people, policy=glossary.config.policy,
                            sources=check_sources(glossary, loaded.entry) if with_sources else [],
-                           problems=loaded.term.problems, unreadable_events=loaded.unreadable)
+                           problems=loaded.term.problems, unreadable_events=loaded.unreadable,
+                           revision=loaded.revision)
 
 
 def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.SourceCheck]:
@@ -259,10 +271,12 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
     content the reviewer never saw."""
     if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
-    actor = glossary.actor()
+    actor = acting(glossary, action.value.replace("_", " "), term_id)
+    # bound to what the reviewer read: the revision given, else the one read before taking the lock
+    seen_revision = seen_revision or term_revision(glossary.load(term_id))
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
-        current_revision = content_revision(loaded.entry)
+        current_revision = loaded.revision
         if seen_revision is not None and seen_revision != current_revision:
             raise Conflict(f"{term_id}: the content changed since you read it (revision {seen_revision}, now"
                            f" {current_revision}); read it again (`authoring diff {term_id}`), then review")
@@ -271,7 +285,7 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
             raise refuse(term_id, action.value.replace("_", " "), missing)
         version = entry_version(loaded.editor)
         event = new_event(glossary, term_id, actor, action, from_status=loaded.status.value,
-                          to_status=loaded.status.value, version=version, entry=loaded.entry, note=note)
+                          to_status=loaded.status.value, version=version, revision=loaded.revision, note=note)
         words = action.value.replace("_", " ")
         message = commit_message(term_id, words, [("Term", term_id), ("Action", action.value),
                                                   ("Status", loaded.status.value), ("Revision", event.revision or "")])
@@ -283,12 +297,19 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
 
 def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: str | None,
          superseded_by: str | None = None) -> ActionResult:
-    """Move a term's status through its gates: promote, demote, reject or deprecate."""
-    actor = glossary.actor()
+    """Move a term's status through its gates: promote, demote, reject or deprecate.
+
+    A promotion without `to` means "one step up from what I see": the status is read before the lock,
+    and if another action changed it meanwhile the move is a `Conflict` (exit 4), never a second step."""
+    actor = acting(glossary, kind.value, term_id)
     today = _today()
+    seen = status_of(glossary.load(term_id).entry or {}) if kind is Move.PROMOTE and to is None else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         current = loaded.status
+        if seen is not None and seen is not current:
+            raise Conflict(f"{term_id}: the status changed from {seen.value} to {current.value} while the command"
+                           f" waited; nothing was done (promote again, or name the target with --to)")
         target = _target(kind, current, to, term_id)
         successor_exists = None
         if superseded_by is not None:
@@ -303,7 +324,7 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
         summary = f"{kind.value} {current.value} → {target.value}"
         with editor.batch():  # one re-parse for all the bookkeeping
             if kind is Move.PROMOTE and target is Status.RATIFIED:
-                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
+                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people, loaded.revision).valid
                 set_version(editor, next_major(version_before))
             set_status(editor, target)
             if superseded_by is not None:
@@ -311,9 +332,8 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
             touch(editor, today)
             review_log = append_review_log(editor, today, actor, note or summary)
         version_after = entry_version(editor)
-        entry = editor.data(-1)
         event = new_event(glossary, term_id, actor, Action(kind.value), from_status=current.value,
-                          to_status=target.value, version=version_after, entry=entry, note=note)
+                          to_status=target.value, version=version_after, revision=revision_of(editor), note=note)
         trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", kind.value),
                                            ("Status", status_trailer(current, target))]
         if version_after != version_before:
@@ -350,7 +370,7 @@ def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -
     today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
     path = parse_path(dotted)
     value = parse_value(value_text)
-    actor = glossary.actor()
+    actor = acting(glossary, "edit", term_id)
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         _set_content_field(glossary, loaded, actor, path, value)
@@ -405,7 +425,7 @@ def _bookkeep_edit(loaded: Loaded, actor: Identity, summary: str, note: str) -> 
     editor = loaded.editor
     today = _today()
     version_before = entry_version(editor)
-    content_changed = content_revision(editor.data(-1)) != content_revision(loaded.entry)
+    content_changed = revision_of(editor) != loaded.revision
     current = target = loaded.status
     review_log = "unchanged"
     if content_changed:
@@ -429,9 +449,8 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
     done = _bookkeep_edit(loaded, actor, summary, note)
     current, target, summary = done.current, done.target, done.summary
     version_before, version_after = done.version_before, done.version_after
-    entry = editor.data(-1)
     event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
-                      version=version_after, entry=entry, note=note)
+                      version=version_after, revision=revision_of(editor), note=note)
     trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", "edit"), *extra,
                                        ("Status", status_trailer(current, target))]
     if version_after != version_before:
@@ -449,7 +468,7 @@ def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
     """Fold legacy headers into the entry: a header field the entry lacks is copied into the entry;
     a header field that disagrees with the entry is rewritten to the entry's value. Recorded as an
     `edit` (a content edit only when the entry gained fields)."""
-    actor = glossary.actor()
+    actor = acting(glossary, "fold-headers", term_id)
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
@@ -550,10 +569,11 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     current = status_of(entry)
     if current is None:
         raise UsageError(f"{term_id}: status {entry.get('status')!r} is not a workflow status")
-    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
-    loaded = Loaded(term, Editor(term), entry, current, events, unreadable)
-    report = GateReport(term_id, current.value, kind.value, None, revision=content_revision(entry),
-                        approvals=gates.tally(entry, events, glossary.config.people))
+    events, unreadable = committed_events(glossary, term_id)
+    revision = term_revision(term) or ""
+    loaded = Loaded(term, Editor(term), entry, current, events, unreadable, revision)
+    report = GateReport(term_id, current.value, kind.value, None, revision=revision,
+                        approvals=gates.tally(entry, events, glossary.config.people, revision))
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,9 @@ from authoring.core.paths import format_path
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Problem
 from authoring.repo.git import Git, blob_id
-from authoring.workflow.review_log import content_revision
+from authoring.workflow.review_log import content_revision, term_revision
+
+_STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?([A-Za-z_]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 # Text up to this long, on one line, is shown in full; anything longer is shown as changed.
 SHORT_TEXT = 80
@@ -50,6 +53,20 @@ class Revision:
         return _text(self.entry.get("status")) if self.entry else None
 
     @property
+    def lenient_status(self) -> str | None:
+        """The status even when the front matter does not parse: the entry's, else a `status:` line read
+        as text from the last block that has one (an audit must see a status laundered through a
+        revision that does not parse)."""
+        if self.entry is not None:
+            return self.status
+        split = self.term.split if self.term is not None else None
+        for block in reversed(split.blocks if split is not None else ()):
+            found = _STATUS_LINE.search(split.content(block)) if split is not None else None
+            if found:
+                return found[1]
+        return None
+
+    @property
     def version(self) -> str | None:
         """The entry's version, as text."""
         return _text(self.entry.get("version")) if self.entry else None
@@ -60,7 +77,7 @@ class Revision:
         if self.entry is None:
             return None
         if self._revision is None:
-            self._revision = content_revision(self.entry)
+            self._revision = term_revision(self.term) if self.term is not None else content_revision(self.entry)
         return self._revision
 
 

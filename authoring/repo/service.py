@@ -498,12 +498,14 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+              trusted_base: str | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history,
+        judged by the policy, people and signers of `trusted_base` (default: `[audit] trusted_base`).
         `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed, progress=progress).run()
+        return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as

@@ -62,6 +62,8 @@ class GateInput:
     sources: list[SourceCheck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable_events: list[Problem] = field(default_factory=list)
+    revision: str | None = None
+    """The whole file's content revision (body and legacy headers included)."""
 
 
 @dataclass
@@ -114,10 +116,12 @@ def role_of_who(who: str, people: People) -> Role:
         return Role.NONE
 
 
-def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> ApprovalTally:
-    """Sort the approvals on the current content, and find the open requests for changes."""
+def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People,
+          revision: str | None = None) -> ApprovalTally:
+    """Sort the approvals on the current content, and find the open requests for changes. `revision` is
+    the whole file's content revision (`review_log.term_revision`); without it, the entry's alone."""
     result = ApprovalTally()
-    current = content_revision(entry)
+    current = revision or content_revision(entry)
     history = content_history(events)
     after = -1 if history.last_change is None else history.last_change
     seen: set[str] = set()
@@ -210,7 +214,7 @@ def ratification_gaps(gi: GateInput) -> list[str]:
     if gi.unreadable_events:
         gaps.append("review log: unreadable event file(s) could hide a review: "
                     + "; ".join(p.format() for p in gi.unreadable_events[:3]))
-    result = tally(gi.entry, gi.events, gi.people)
+    result = tally(gi.entry, gi.events, gi.people, gi.revision)
     needed = gi.policy.approvals_to_ratify
     if len(result.valid) < needed:
         said = [f"{len(result.valid)} valid" + (f" ({', '.join(result.valid)})" if result.valid else "")]

@@ -1,0 +1,118 @@
+"""A term's review trail as committed: the events in HEAD's tree, each with the commit that added it.
+
+The gates count only what `workflow.authorship.authored` accepts: an event file that is untracked,
+uncommitted, rewritten after it was added, filed under another term's folder, or added by a commit
+whose author is not the event's `who` is not part of the trail. Working-tree event files are never
+read here.
+
+Cost: three Git processes per term (`ls-tree` of the folder, one `git log --diff-filter=A --raw` walk
+over it, one `cat-file --batch` for the blobs), plus one `git log --no-walk` for the signatures when
+the configuration requires them.
+
+Must never: write files, run Git except through `repo.git`, import a UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from authoring.errors import GateRefused, Problem, Severity
+from authoring.repo.git import Git, LogCommit
+from authoring.workflow.authorship import Adder, Verdict, authored
+from authoring.workflow.identity import Identity, email_of
+from authoring.workflow.review_log import MalformedEvent, ReviewEvent, parse_event
+
+if TYPE_CHECKING:
+    from authoring.repo.service import Glossary
+
+
+@dataclass
+class Trail:
+    """A term's committed events: those that count, and those that do not with the reason."""
+
+    events: list[ReviewEvent] = field(default_factory=list)
+    """The events that count, oldest first."""
+    refused: list[tuple[ReviewEvent, Verdict]] = field(default_factory=list)
+    """Events that do not count, with the verdict saying why."""
+    unreadable: list[Problem] = field(default_factory=list)
+    """Committed event files that cannot be read."""
+
+
+def adder_of(commit: LogCommit, rewritten: bool = False, signature: tuple[str, str] | None = None) -> Adder:
+    """The `Adder` facts of a commit from a `git log` walk."""
+    verdict, signer = signature if signature is not None else (None, "")
+    return Adder(commit.commit, commit.author, f"{commit.committer_name} <{commit.committer_email}>",
+                 verdict, signer, rewritten)
+
+
+def committed_trail(git: Git, logs_rel: str, term_id: str, *, agents: frozenset[str],
+                    signers: Path | None = None) -> Trail:
+    """The events of `term_id` committed at HEAD, judged by the authorship rule. With `signers` (an
+    allowed-signers file from a trusted revision), every adding commit must be signed by its author."""
+    trail = Trail()
+    folder = f"{logs_rel.strip('/')}/{term_id}/"
+    current = {path: blob for path, blob in git.tree_files("HEAD", folder).items() if path.endswith(".yaml")}
+    if not current:
+        return trail
+    added: dict[str, tuple[LogCommit, str | None]] = {}
+    for commit in git.log([folder], diff_filter="A"):
+        for change in commit.changes:
+            if change.status == "A":
+                added.setdefault(change.path, (commit, change.new_blob))  # newest first: a re-add wins
+    signatures = git.signatures([c.commit for c, _ in added.values()], signers) if signers is not None else {}
+    blobs = git.read_blobs(list(current.values()))
+    events: list[ReviewEvent] = []
+    for path, blob in sorted(current.items()):
+        try:
+            event = parse_event(blobs.get(blob, b"").decode("utf-8", errors="replace"), path)
+        except MalformedEvent as exc:
+            trail.unreadable.append(exc.problem)
+            continue
+        adder = None
+        if path in added:
+            commit, added_blob = added[path]
+            adder = adder_of(commit, added_blob != blob, signatures.get(commit.commit, ("N", "")))
+        verdict = authored(event, PurePosixPath(path).parent.name, adder, require_signed=signers is not None,
+                           agents=agents)
+        if verdict.counts:
+            events.append(event)
+        else:
+            trail.refused.append((event, verdict))
+    events.sort(key=lambda e: (e.when, e.id))
+    trail.events = events
+    return trail
+
+
+def committed_events(glossary: Glossary, term_id: str) -> tuple[list[ReviewEvent], list[Problem]]:
+    """The term's review events as committed at HEAD that pass the authorship rule (`repo.trail`), and
+    the committed event files that cannot be read. Untracked or uncommitted event files never count."""
+    config = glossary.config
+    agents = frozenset(email_of(a) for a in config.people.agents)
+    signers = None
+    if config.audit.require_signed and config.audit.allowed_signers:
+        signers = glossary.root / config.audit.allowed_signers
+    trail = committed_trail(glossary.git, glossary.git.relative(glossary.review_logs_dir), term_id, agents=agents,
+                            signers=signers)
+    return trail.events, trail.unreadable
+
+
+def acting(glossary: Glossary, what: str, term_id: str) -> Identity:
+    """The acting identity, refused (exit 3) when a configured agent's checkout claims someone else:
+    an agent's Git identity acting `--as` an editor is impersonation, not a review."""
+    actor = glossary.actor()
+    user = glossary.git.user()
+    agents = {email_of(a) for a in glossary.config.people.agents}
+    if user is not None and user.key in agents and actor.key not in agents:
+        raise GateRefused(f"{term_id}: {what} refused: this checkout commits as the agent {user}, which cannot"
+                          f" act as {actor}",
+                          [f"identity: this checkout commits as the agent {user}; an agent cannot act as {actor}"
+                           " (--as is a claim, and agents may not claim editors)"])
+    return actor
+
+
+def refused_problems(trail: Trail) -> list[Problem]:
+    """The refused events as located warnings (for a gate report to show)."""
+    return [Problem(f"review_logs/{event.term}", 1, 1, Severity.WARNING, verdict.findings[0].code,
+                    verdict.findings[0].message) for event, verdict in trail.refused if verdict.findings]
