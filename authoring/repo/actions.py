@@ -272,14 +272,16 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
     if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
     actor = acting(glossary, action.value.replace("_", " "), term_id)
-    # bound to what the reviewer read: the revision given, else the one read before taking the lock
-    seen_revision = seen_revision or term_revision(glossary.load(term_id))
+    if seen_revision is None and action is not Action.COMMENT:
+        # a verdict is bound to what the reviewer read: the revision given, else the one read before the lock
+        seen_revision = term_revision(glossary.load(term_id))
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         current_revision = loaded.revision
         if seen_revision is not None and seen_revision != current_revision:
             raise Conflict(f"{term_id}: the content changed since you read it (revision {seen_revision}, now"
-                           f" {current_revision}); read it again (`authoring diff {term_id}`), then review")
+                           f" {current_revision}); nothing was recorded: read it again (`authoring diff {term_id}`),"
+                           " then try again")
         missing = gates.review_gaps(gate_input(glossary, loaded, actor), action, loaded.status, note)
         if missing:
             raise refuse(term_id, action.value.replace("_", " "), missing)

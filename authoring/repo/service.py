@@ -570,21 +570,24 @@ class Glossary:
 
     def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
               term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
-              progress: Callable[[str], None] | None = None) -> ActionResult:
-        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+              progress: Callable[[str], None] | None = None, note: str | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent; `note`
+        says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
-                                      agent=agent, force=force, progress=progress)
+                                      agent=agent, force=force, progress=progress, note=note)
 
     def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
                       term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+                      force: bool = False, progress: Callable[[str], None] | None = None,
+                      note: str | None = None) -> DraftPreview:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
-                                              term_id=term_id, agent=agent, force=force, progress=progress)
+                                              term_id=term_id, agent=agent, force=force, progress=progress,
+                                              note=note)
 
     def save_draft(self, preview: DraftPreview, text: str | None = None,
                    progress: Callable[[str], None] | None = None) -> ActionResult:

@@ -268,6 +268,25 @@ def review_gaps(gi: GateInput, action: Action, current: Status, note: str | None
     return gaps
 
 
+def draft_over_gaps(old_status: str | None, requester: Identity | None, requester_role: Role,
+                    note: str | None) -> list[str]:
+    """What drafting over an existing term needs when that term is past `draft` (a draft replaces it
+    as a draft 0.1, which moves it back): an editor asking for it, and a note saying why. An agent's
+    checkout never may; the draft's author is the agent either way."""
+    if old_status in (None, Status.DRAFT.value):
+        return []
+    gaps: list[str] = []
+    if requester is None or requester_role is not Role.EDITOR:
+        who = f"{requester}" if requester is not None else "no Git identity"
+        kind = "an agent" if requester_role is Role.AGENT else "not an editor"
+        gaps.append(f"permission: drafting over a {old_status} term moves it back to draft; only an editor may ask"
+                    f" for that, and {who} is {kind}")
+    if not _filled(note):
+        gaps.append(f"note: drafting over a {old_status} term moves it back to draft and needs a note saying why"
+                    " (--note TEXT)")
+    return gaps
+
+
 def _filled(value: Any) -> bool:
     if value is None:
         return False
