@@ -418,7 +418,7 @@ class Auditor:
         for term_id, revision in current.items():
             status = revision.status
             if term_id not in trails and status in REVIEWED_STATUSES:
-                self._unreviewed_arrival(term_id, status, "never committed")
+                self._unreviewed_arrival(term_id, status)
 
     def _arrival(self, term_id: str, trail: _TermTrail, creation: _StatusChange) -> None:
         """A term that first appeared with a status that only review reaches needs a record of that
@@ -428,12 +428,12 @@ class Auditor:
             return
         recorded = any(i == creation.index and e.to_status == status for i, e in trail.events)
         if not recorded:
-            self._unreviewed_arrival(term_id, status, f"in {creation.commit.commit[:10]}", creation.commit.commit)
+            self._unreviewed_arrival(term_id, status, creation.commit.commit)
 
-    def _unreviewed_arrival(self, term_id: str, status: str, where: str, commit: str | None = None) -> None:
+    def _unreviewed_arrival(self, term_id: str, status: str, commit: str | None = None) -> None:
         self.add(Severity.WARNING, "ratified-without-review" if status == "ratified" else "unreviewed-status",
-                 term_id, f"arrived as {status} ({where}: imported or committed outside the workflow) with no"
-                 " recorded review", path=self._display(term_id), commit=commit)
+                 term_id, f"arrived as {status} (imported or committed outside the workflow) with no recorded"
+                 " review", path=self._display(term_id), commit=commit)
 
     @staticmethod
     def _matching_event(trail: _TermTrail, change: _StatusChange, claimed: set[str]) -> ReviewEvent | None:

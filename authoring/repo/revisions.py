@@ -226,6 +226,43 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None, full_t
     return changes
 
 
+def file_changes(before: Revision, after: Revision, full_text: bool = False) -> list[FieldChange]:
+    """`field_changes` of the entries, then those of each legacy header (`(header 1).term`) and of the
+    Markdown body (`(body)`): everything a content revision covers, so no change goes unseen."""
+    changes = field_changes(before.entry, after.entry, full_text)
+    if before.term is None or after.term is None:
+        return changes  # a creation or a deletion: the entry's fields say it
+    old_headers, new_headers = _headers(before), _headers(after)
+    for index in range(max(len(old_headers), len(new_headers))):
+        old = old_headers[index] if index < len(old_headers) else None
+        new = new_headers[index] if index < len(new_headers) else None
+        if old == new:
+            continue
+        if isinstance(old, dict | None) and isinstance(new, dict | None):
+            for change in field_changes(old, new, full_text):
+                changes.append(change.model_copy(update={"path": f"(header {index + 1}).{change.path}"}))
+        else:
+            changes.append(_change((f"(header {index + 1})",), old, new, full_text))
+    old_body, new_body = _body(before), _body(after)
+    if old_body != new_body:
+        changes.append(_change(("(body)",), notpresent if old_body is None else old_body,
+                               notpresent if new_body is None else new_body, full_text))
+    return changes
+
+
+def _headers(revision: Revision) -> list[Any]:
+    term = revision.term
+    if term is None or term.split is None:
+        return []
+    return [parsed.plain if parsed is not None else term.split.content(block)
+            for parsed, block in zip(term.headers, term.split.blocks[:-1], strict=False)]
+
+
+def _body(revision: Revision) -> str | None:
+    term = revision.term
+    return term.split.body if term is not None and term.split is not None else None
+
+
 def _change(parts: tuple[Any, ...], old: Any, new: Any, full_text: bool) -> FieldChange:
     shown_old, summarised_old = shown(old, full_text)
     shown_new, summarised_new = shown(new, full_text)
