@@ -12,7 +12,7 @@ import pytest
 
 from authoring.workflow.review_log import Action
 from tests.conftest import AGENT, git
-from tests.history_builders import event, plain_commit, tool_commit
+from tests.history_builders import event, plain_commit, term_text, tool_commit
 from tests.trust_support import (
     ALICE,
     BOB,
@@ -291,3 +291,19 @@ def test_drafting_over_a_ratified_term_needs_an_editor_and_a_note(demo_repo: Pat
     assert done.code == 0, done.err
     events = sorted((demo_repo / "review_logs" / "TIDAL_LOOM").glob("*-draft-*.yaml"))
     assert "the ratified text cites the wrong paragraph" in events[-1].read_text()
+    assert "agent-demotion" not in audit(demo_repo)[1]["summary"]["by_code"]  # asked for by an editor
+
+
+def test_an_agent_drafting_over_a_ratified_term_behind_the_tools_back_is_an_audit_error(tmp_path: Path) -> None:
+    repo = candidate(tmp_path / "g")
+    user(repo, BOB)
+    assert cli(repo, "review", TERM, "--approve").code == 0
+    user(repo, ALICE)
+    assert cli(repo, "promote", TERM).code == 0
+    user(repo, AGENT)  # the agent's checkout writes a fresh draft over the ratified term, event and all
+    redraft = term_text(art="A shore, rewritten by the agent.")
+    commit = tool_commit(repo, TERM, redraft, AGENT, "draft", "draft", [
+        event(TERM, AGENT, Action.DRAFT, redraft, "ratified", "draft", "0.1", role="agent")], status="draft")
+    code, report = audit(repo)
+    [demoted] = codes(report)["agent-demotion"]
+    assert code == 1 and demoted["commit"] == commit and "ratified → draft" in demoted["message"]

@@ -28,9 +28,10 @@ from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
+from authoring.repo.acting import acting, as_read, read_before_lock
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
-from authoring.repo.trail import acting, committed_events
+from authoring.repo.trail import committed_events
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, role_of
 from authoring.workflow.review_log import (
@@ -272,12 +273,13 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
     if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
     actor = acting(glossary, action.value.replace("_", " "), term_id)
-    if seen_revision is None and action is not Action.COMMENT:
-        # a verdict is bound to what the reviewer read: the revision given, else the one read before the lock
-        seen_revision = term_revision(glossary.load(term_id))
+    # a verdict is bound to what the reviewer read: the revision given, else the file as read before the lock
+    seen = read_before_lock(glossary, term_id) if seen_revision is None and action is not Action.COMMENT else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         current_revision = loaded.revision
+        if seen is not None and seen != loaded.term.data:
+            seen_revision = term_revision(as_read(glossary, term_id, seen))
         if seen_revision is not None and seen_revision != current_revision:
             raise Conflict(f"{term_id}: the content changed since you read it (revision {seen_revision}, now"
                            f" {current_revision}); nothing was recorded: read it again (`authoring diff {term_id}`),"
@@ -305,10 +307,13 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
     and if another action changed it meanwhile the move is a `Conflict` (exit 4), never a second step."""
     actor = acting(glossary, kind.value, term_id)
     today = _today()
-    seen = status_of(glossary.load(term_id).entry or {}) if kind is Move.PROMOTE and to is None else None
+    seen_bytes = read_before_lock(glossary, term_id) if kind is Move.PROMOTE and to is None else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         current = loaded.status
+        seen = None
+        if seen_bytes is not None and seen_bytes != loaded.term.data:
+            seen = status_of(as_read(glossary, term_id, seen_bytes).entry or {})
         if seen is not None and seen is not current:
             raise Conflict(f"{term_id}: the status changed from {seen.value} to {current.value} while the command"
                            f" waited; nothing was done (promote again, or name the target with --to)")

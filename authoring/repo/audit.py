@@ -40,7 +40,7 @@ from authoring.repo.trust import TrustedBase, policy_changes, trusted_base
 from authoring.workflow import gates
 from authoring.workflow.authorship import authored
 from authoring.workflow.identity import Role, email_of
-from authoring.workflow.review_log import MalformedEvent, ReviewEvent, parse_event
+from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
@@ -403,6 +403,8 @@ class Auditor:
                              " review event", commit=change.commit.commit, path=self._display(term_id))
                 else:
                     claimed.add(event.id)
+                    if event.action is Action.DRAFT:
+                        self._redraft(term_id, change)
                 if change.status_to == "ratified" and change.after.entry is not None:
                     self._ratification(term_id, trail, change)
                 if self.require_signed:
@@ -419,6 +421,15 @@ class Auditor:
             status = revision.status
             if term_id not in trails and status in REVIEWED_STATUSES:
                 self._unreviewed_arrival(term_id, status)
+
+    def _redraft(self, term_id: str, change: _StatusChange) -> None:
+        """A draft over a term past `draft` moves it back: only an editor's checkout may ask for that."""
+        committer = f"{change.commit.committer_name} <{change.commit.committer_email}>"
+        if gates.role_of_who(committer, self.trusted.people) is Role.EDITOR:
+            return
+        self.add(Severity.ERROR, "agent-demotion", term_id,
+                 f"{change.status_from} → draft in {change.commit.commit[:10]}: drafted over by {committer}, who is"
+                 " not an editor", commit=change.commit.commit, path=self._display(term_id))
 
     def _arrival(self, term_id: str, trail: _TermTrail, creation: _StatusChange) -> None:
         """A term that first appeared with a status that only review reaches needs a record of that

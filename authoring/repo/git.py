@@ -256,19 +256,6 @@ class Git:
             return None
         return str(out).strip() or None
 
-    def tree_files(self, rev: str, folder: str) -> dict[str, str]:
-        """Every file under `folder` in commit `rev`'s tree: path → blob id (empty when there is none)."""
-        if self.head() is None:
-            return {}
-        out = self._run("ls-tree", "-r", "-z", "--full-tree", rev, "--", folder)
-        found: dict[str, str] = {}
-        for record in out.split("\0"):
-            meta, _, path = record.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                found[path] = parts[2]
-        return found
-
     def signatures(self, commits: Sequence[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
         """Git's verdict on each commit's signature against `allowed_signers`, in one process:
         commit → (`%G?`: `G` good, `N` none, `B` bad, `U`/`E` unknown or unverifiable; the principal the

@@ -5,9 +5,9 @@ uncommitted, rewritten after it was added, filed under another term's folder, or
 whose author is not the event's `who` is not part of the trail. Working-tree event files are never
 read here.
 
-Cost: three Git processes per term (`ls-tree` of the folder, one `git log --diff-filter=A --raw` walk
-over it, one `cat-file --batch` for the blobs), plus one `git log --no-walk` for the signatures when
-the configuration requires them.
+Cost: two Git processes per term (one `git log --raw` walk over its folder, one `cat-file --batch` for
+the blobs), plus one `git log --no-walk` for the signatures when the configuration requires them.
+An event that a merge alone brought in or changed has no adding commit on the walk: it does not count.
 
 Must never: write files, run Git except through `repo.git`, import a UI.
 """
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from authoring.errors import GateRefused, Problem, Severity
+from authoring.errors import Problem, Severity
 from authoring.repo.git import Git, LogCommit
 from authoring.workflow.authorship import Adder, Verdict, authored
-from authoring.workflow.identity import Identity, email_of
+from authoring.workflow.identity import email_of
 from authoring.workflow.review_log import MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
@@ -53,14 +53,19 @@ def committed_trail(git: Git, logs_rel: str, term_id: str, *, agents: frozenset[
     allowed-signers file from a trusted revision), every adding commit must be signed by its author."""
     trail = Trail()
     folder = f"{logs_rel.strip('/')}/{term_id}/"
-    current = {path: blob for path, blob in git.tree_files("HEAD", folder).items() if path.endswith(".yaml")}
-    if not current:
-        return trail
+    # One walk over the folder, newest first: the first record of a path is its state at HEAD (deleted,
+    # rewritten or as added), and its `A` record names the commit that added it.
+    latest: dict[str, tuple[str, str | None]] = {}
     added: dict[str, tuple[LogCommit, str | None]] = {}
-    for commit in git.log([folder], diff_filter="A"):
+    for commit in git.log([folder]):
         for change in commit.changes:
+            latest.setdefault(change.path, (change.status, change.new_blob))
             if change.status == "A":
                 added.setdefault(change.path, (commit, change.new_blob))  # newest first: a re-add wins
+    current = {path: blob for path, (status, blob) in latest.items()
+               if status != "D" and blob is not None and path.endswith(".yaml")}
+    if not current:
+        return trail
     signatures = git.signatures([c.commit for c, _ in added.values()], signers) if signers is not None else {}
     blobs = git.read_blobs(list(current.values()))
     events: list[ReviewEvent] = []
@@ -96,20 +101,6 @@ def committed_events(glossary: Glossary, term_id: str) -> tuple[list[ReviewEvent
     trail = committed_trail(glossary.git, glossary.git.relative(glossary.review_logs_dir), term_id, agents=agents,
                             signers=signers)
     return trail.events, trail.unreadable
-
-
-def acting(glossary: Glossary, what: str, term_id: str) -> Identity:
-    """The acting identity, refused (exit 3) when a configured agent's checkout claims someone else:
-    an agent's Git identity acting `--as` an editor is impersonation, not a review."""
-    actor = glossary.actor()
-    user = glossary.git.user()
-    agents = {email_of(a) for a in glossary.config.people.agents}
-    if user is not None and user.key in agents and actor.key not in agents:
-        raise GateRefused(f"{term_id}: {what} refused: this checkout commits as the agent {user}, which cannot"
-                          f" act as {actor}",
-                          [f"identity: this checkout commits as the agent {user}; an agent cannot act as {actor}"
-                           " (--as is a claim, and agents may not claim editors)"])
-    return actor
 
 
 def refused_problems(trail: Trail) -> list[Problem]:
