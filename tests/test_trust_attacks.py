@@ -157,6 +157,35 @@ def test_require_signed_checks_every_event_and_the_signers_principal(tmp_path: P
     assert "unsigned-status-change" not in found and "bad-signature" not in found  # the draft and promote are good
 
 
+def test_with_signatures_required_the_gate_counts_only_approvals_signed_by_their_author(tmp_path: Path) -> None:
+    keys = {who: ssh_key(tmp_path, name) for who, name in ((ALICE, "alice"), (BOB, "bob"), (AGENT, "agent"))}
+    config = PEOPLE + '\n[audit]\nallowed_signers = ".signers"\nrequire_signed = true\n'
+    signers = "".join(signers_line(who, public) for who, (_, public) in keys.items())
+    repo = drafted(tmp_path / "g", config, files={".signers": signers}, key=keys[AGENT][0])
+    signing(repo, keys[ALICE][0])
+    user(repo, ALICE)
+    assert cli(repo, "promote", TERM).code == 0
+    user(repo, BOB)
+    signing(repo, keys[ALICE][0])  # Bob's approval, signed with the wrong key
+    assert cli(repo, "review", TERM, "--approve").code == 0
+    signing(repo, None)  # and once more, unsigned
+    assert cli(repo, "review", TERM, "--approve").code == 0
+    user(repo, ALICE)
+    signing(repo, keys[ALICE][0])
+    refused = cli(repo, "promote", TERM)
+    assert refused.code == 3 and "0 valid" in refused.err
+    user(repo, BOB)
+    signing(repo, keys[BOB][0])
+    assert cli(repo, "review", TERM, "--approve").code == 0
+    user(repo, ALICE)
+    signing(repo, keys[ALICE][0])
+    done = cli(repo, "promote", TERM)
+    assert done.code == 0, done.err
+    # `[audit] require_signed` makes a plain `audit` check signatures too
+    found = codes(audit(repo)[1])
+    assert len(found["wrongly-signed-event"]) == 1 and len(found["unsigned-event"]) == 1
+
+
 # -- 4. the audit trusts what it audits ---------------------------------------------------------------
 
 
