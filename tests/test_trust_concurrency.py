@@ -21,7 +21,8 @@ from tests.conftest import ROOT, git
 from tests.history_builders import plain_commit
 from tests.trust_support import ALICE, BOB, TERM, TERM_FILE, cli, drafted, head, user
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see who waits")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see who waits"),
+              pytest.mark.slow]  # separate Python processes: 15-20 s on a busy machine
 
 
 def _start(repo: Path, args: Sequence[str]) -> subprocess.Popen[str]:
