@@ -302,6 +302,20 @@ def test_a_status_changed_while_no_status_line_can_be_read_is_still_seen(tmp_pat
     assert laundered["commit"] == back and "candidate → ratified" in laundered["message"]
 
 
+def test_a_term_deleted_then_added_back_ratified_is_a_status_change_not_an_arrival(tmp_path: Path) -> None:
+    repo = candidate(tmp_path / "g")
+    text = (repo / TERM_FILE).read_text()
+    user(repo, BOB)
+    assert cli(repo, "review", TERM, "--approve").code == 0  # an approval does not excuse a move nobody recorded
+    (repo / TERM_FILE).unlink()
+    git(repo, "commit", "-qam", "remove", f"--author={MALLORY}")
+    back = plain_commit(repo, {TERM_FILE: ratified_text(text)}, "restore", MALLORY)
+    found = codes(audit(repo)[1])
+    [change] = found["unreviewed-status-change"]
+    assert change["commit"] == back and "candidate → ratified" in change["message"]
+    assert "ratified-without-review" not in found  # not a first arrival: a move from candidate
+
+
 # -- 7. agents undo ratification ---------------------------------------------------------------------
 
 

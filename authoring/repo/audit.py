@@ -164,6 +164,7 @@ class Auditor:
         self.agents: frozenset[str] = frozenset()
         self.signatures: dict[str, tuple[str, str]] = {}
         self.base: TrustedBase | None = None
+        self._pending: list[tuple[str, LogCommit, Any]] = []  # event findings, reported once statuses are known
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
@@ -324,7 +325,6 @@ class Auditor:
         if signers is not None:  # one Git process verifies every signed commit of the walk
             self.signatures = self.git.signatures([c.commit for c in log], signers)
         self.cache.prefetch([oid for commit in log for c in commit.changes for oid in (c.old_blob, c.new_blob)])
-        self._pending: list[tuple[str, LogCommit, Any]] = []
         for index, commit in enumerate(self._steps("walking history", log)):
             for change in commit.changes:
                 term_id = self._term_of(change.path)
@@ -379,7 +379,7 @@ class Auditor:
             if known is None:
                 trail.creations.append(_StatusChange(term_id, commit, index, before, after, None, status))
             elif status != known:
-                laundered = before.entry is None or after.entry is None
+                laundered = (before is not ABSENT and before.entry is None) or after.entry is None
                 trail.changes.append(_StatusChange(term_id, commit, index, before, after, known, status, laundered))
             known = status
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from authoring.errors import Problem, Severity
+from authoring.errors import Problem
 from authoring.repo.git import Git, LogCommit
 from authoring.workflow.authorship import Adder, Verdict, authored
 from authoring.workflow.identity import email_of
@@ -101,9 +101,3 @@ def committed_events(glossary: Glossary, term_id: str) -> tuple[list[ReviewEvent
     trail = committed_trail(glossary.git, glossary.git.relative(glossary.review_logs_dir), term_id, agents=agents,
                             signers=signers)
     return trail.events, trail.unreadable
-
-
-def refused_problems(trail: Trail) -> list[Problem]:
-    """The refused events as located warnings (for a gate report to show)."""
-    return [Problem(f"review_logs/{event.term}", 1, 1, Severity.WARNING, verdict.findings[0].code,
-                    verdict.findings[0].message) for event, verdict in trail.refused if verdict.findings]
