@@ -116,6 +116,24 @@ def test_forged_untracked_and_misfiled_events_do_not_count(tmp_path: Path) -> No
     assert "says term WEFT_PRESSURE" in messages and f"authored by {MALLORY}" in messages
 
 
+def test_an_approval_rewritten_to_cover_new_content_does_not_count(tmp_path: Path) -> None:
+    repo = candidate(tmp_path / "g")
+    user(repo, BOB)
+    assert cli(repo, "review", TERM, "--approve").code == 0
+    [approval] = (repo / "review_logs" / TERM).glob("*-approve-*.yaml")
+    user(repo, ALICE)
+    assert cli(repo, "set", TERM, "triad.art", "A shore that moved.").code == 0
+    current = json.loads(cli(repo, "gates", TERM, "--json").out)["revision"]
+    # Mallory points Bob's old approval at the new content
+    old_revision = next(line for line in approval.read_text().splitlines() if line.startswith("revision:"))
+    rewritten = plain_commit(repo, {f"review_logs/{TERM}/{approval.name}": approval.read_text().replace(
+        old_revision, f"revision: {current}")}, "fix revision", MALLORY)
+    refused = cli(repo, "promote", TERM)
+    assert refused.code == 3 and "0 valid" in refused.err
+    [forged] = codes(audit(repo)[1])["forged-event"]
+    assert forged["commit"] == rewritten and f"rewritten by {rewritten[:10]} ({MALLORY})" in forged["message"]
+
+
 # -- 3. signatures cover every event, and the signer must be the author --------------------------------
 
 

@@ -38,6 +38,7 @@ from authoring.repo.revisions import ABSENT, Revision, RevisionCache
 from authoring.repo.trail import adder_of
 from authoring.repo.trust import TrustedBase, policy_changes, trusted_base
 from authoring.workflow import gates
+from authoring.workflow.authorship import Finding as Rule
 from authoring.workflow.authorship import authored
 from authoring.workflow.identity import Role, email_of
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
@@ -165,6 +166,7 @@ class Auditor:
         self.signatures: dict[str, tuple[str, str]] = {}
         self.base: TrustedBase | None = None
         self._pending: list[tuple[str, LogCommit, Any]] = []  # event findings, reported once statuses are known
+        self._rewritten: set[str] = set()  # event files some commit changed after they were added
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
@@ -342,6 +344,14 @@ class Auditor:
                       path: str) -> None:
         """An event file added (or, suspiciously, changed) by a commit: judged by the authorship rule."""
         folder = PurePosixPath(path).parts[-2]
+        if status == "M":  # never done by the tool; the walk is newest first, so the adding commit comes later
+            self._rewritten.add(path)
+            self._pending.append((folder, commit, Rule(Severity.ERROR, "forged-event", f"{path} was rewritten by"
+                                                       f" {commit.commit[:10]} ({commit.author}); event files are"
+                                                       " never rewritten, so it no longer counts")))
+            return
+        if path in self._rewritten:
+            return  # reported at the commit that rewrote it; the event as added counts no more
         data = self.cache.blob_bytes(blob) or b""
         try:
             event = parse_event(data.decode("utf-8", errors="replace"), path)
