@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
 
 
 def _progress(line: str) -> None:
     # Progress goes to stderr, and only to a terminal: pipes and --json get nothing extra.
     if not GLOBALS.json and sys.stderr.isatty():
-        print(f"… {line}", file=sys.stderr)
+        say(f"… {line}", err=True)
 
 
 @app.command("candidates")

@@ -25,6 +25,7 @@ from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
 from authoring.core.roundtrip import Editor
+from authoring.core.safetext import require_note
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
@@ -69,7 +70,7 @@ def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action,
     return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
                        action=action, from_status=from_status, to_status=to_status,
                        version=None if version is None else str(version), revision=content_revision(entry),
-                       note=note or None)
+                       note=require_note(note) if note else None)
 
 
 def role(glossary: Glossary, actor: Identity) -> Role:
@@ -126,7 +127,7 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
     sources = provenance.get("sources") if isinstance(provenance, dict) else None
     if not isinstance(sources, list):
         return []
-    modules = ModuleIndex.scan(glossary.modules_dir)
+    modules = ModuleIndex.scan(glossary.modules_dir, glossary.root)
     checks: list[gates.SourceCheck] = []
     for index, source in enumerate(sources):
         if not isinstance(source, dict):
@@ -141,6 +142,10 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
         if path is None:
             checks.append(gates.SourceCheck(index, str(module), False,
                                             f"module {module} not found in {glossary.display(modules.directory)}"))
+            continue
+        outside = modules.outside(path)
+        if outside:
+            checks.append(gates.SourceCheck(index, str(module), False, outside))
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace")

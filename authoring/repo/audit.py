@@ -162,7 +162,12 @@ class Auditor:
         term_ids = self.glossary.term_ids()
         current: dict[str, Revision] = {}
         for term_id in self._steps("reading terms", term_ids):
-            current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
+            try:
+                path = self.glossary.term_path(term_id)
+            except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, never an abort
+                self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
+                continue
+            current[term_id] = self.cache.at_path(path, self._display(term_id))
         self._integrity(current)
         self._provenance(current)
         trails = self._walk()
@@ -252,7 +257,7 @@ class Auditor:
     # -- provenance --------------------------------------------------------------------------------
 
     def _provenance(self, current: dict[str, Revision]) -> None:
-        modules = Modules(self.glossary.modules_dir)
+        modules = Modules(self.glossary.modules_dir, self.glossary.root)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -324,7 +329,7 @@ class Auditor:
                         event = parse_event(data.decode("utf-8", errors="replace"), change.path)
                     except MalformedEvent as exc:
                         self.add(Severity.ERROR, exc.problem.code, parts[-2], exc.problem.message,
-                                 path=change.path, commit=commit.commit)
+                                 path=change.path, line=exc.problem.line, commit=commit.commit)
                         continue
                     trails.setdefault(event.term, _TermTrail()).events.append((index, event))
         return trails

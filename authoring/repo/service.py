@@ -649,9 +649,16 @@ def _status(value: Status | str | None) -> Status | None:
 
 def commit_message(term_id: str, summary: str,
                    trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
+    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`).
+
+    No part may hold a line break or a control character (`UsageError`): it would forge trailers."""
+    from authoring.core.safetext import require_plain
+
     lines = [f"{term_id}: {summary}", ""]
     pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
+    require_plain(lines[0], "the commit subject")
+    for key, value in pairs:
+        require_plain(f"{key}: {value}", f"the {key} trailer")
     lines.extend(f"{key}: {value}" for key, value in pairs)
     return "\n".join(lines) + "\n"
 
