@@ -279,6 +279,11 @@ class Auditor:
                              f"provenance.sources.{index} cites module {reference}, which is not in"
                              f" {self.config.modules_dir}/", **where)
                     continue
+                outside = modules.index.outside(path)
+                if outside:  # never read: its text is not the repository's to cite
+                    self.add(Severity.ERROR, "module-outside-repository", term_id,
+                             f"provenance.sources.{index}: {outside}", **where)
+                    continue
                 snippet = source.get("snippet")
                 text = modules.text(path)
                 if not isinstance(snippet, str) or not snippet.strip() or text is None:
