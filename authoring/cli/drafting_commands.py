@@ -98,8 +98,11 @@ def modules() -> None:
         def text() -> str:
             if not rows:
                 return "no modules"
-            width = max(len(str(r["module"])) for r in rows)
-            return "\n".join(f"{r['module']:<{width}}  {r['title']}" for r in rows)
+            width = max(len("MODULE"), *(len(str(r["module"])) for r in rows))
+            files = max(len("FILE"), *(len(str(r["path"])) for r in rows))
+            lines = [f"{'MODULE':<{width}}  {'FILE':<{files}}  TITLE"]
+            lines.extend(f"{r['module']:<{width}}  {r['path']:<{files}}  {r['title']}" for r in rows)
+            return "\n".join(lines)
 
         emit(rows, text)
 

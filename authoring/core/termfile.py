@@ -278,3 +278,16 @@ def _check_headers(term: TermFile, entry: dict[str, Any]) -> None:
             (differing[0],), Severity.WARNING, "header-disagrees",
             f"legacy header disagrees with the entry on {said}",
             "fold the headers into the entry with `authoring fold-headers ID`", block_index=index))
+
+
+# Problems `repair` may propose a fix for; any other reason a file cannot be read is said as it is.
+_REPAIRABLE = {"yaml-syntax", "duplicate-key", "yaml-error"}
+
+
+def unparsed_reason(display: str, errors: list[Problem]) -> str:
+    """Why a term file cannot be edited, in words: the real reason (`file-too-large`, `invalid-utf8`, …), and
+    `repair` only when it may help."""
+    first = errors[0] if errors else None
+    if first is None or first.code in _REPAIRABLE:
+        return f"{display}: the front matter does not parse; fix it first (see `repair`)"
+    return f"{display}: cannot be edited: {first.code}: {first.message}"

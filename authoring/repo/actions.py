@@ -26,7 +26,7 @@ from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
 from authoring.core.roundtrip import Editor
 from authoring.core.safetext import require_note
-from authoring.core.termfile import TermFile, comparable
+from authoring.core.termfile import TermFile, comparable, unparsed_reason
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
@@ -41,7 +41,7 @@ from authoring.workflow.review_log import (
     event_path,
     load_events,
 )
-from authoring.workflow.statuses import Move, next_up, status_of
+from authoring.workflow.statuses import Move, end_of_line, next_up, status_of
 from authoring.workflow.versions import next_major, next_minor, styled_date, styled_version
 
 Trailers = Sequence[tuple[str, str]]
@@ -526,6 +526,8 @@ class GateReport:
     missing: list[str] = field(default_factory=list)
     approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
     revision: str = ""
+    end: str | None = None
+    """When nothing follows the status (`promote` without a target): what to say instead of gates."""
 
     @property
     def ready(self) -> bool:
@@ -536,7 +538,7 @@ class GateReport:
         """Stable keys for `--json`."""
         tally = self.approvals
         return {"term": self.term_id, "status": self.status, "move": self.move, "target": self.target,
-                "ready": self.ready, "missing": self.missing, "revision": self.revision,
+                "ready": self.ready, "missing": self.missing, "revision": self.revision, "end": self.end,
                 "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
                               "by_non_editors": tally.by_non_editors},
                 "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
@@ -549,7 +551,7 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     actor = glossary.actor()
     term = glossary.load(term_id)
     if not term.parses or term.entry is None:
-        raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
+        raise ParseError(unparsed_reason(term.display, term.errors or list(term.problems)),
                          term.errors or list(term.problems))
     entry = term.entry
     current = status_of(entry)
@@ -559,6 +561,9 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     loaded = Loaded(term, Editor(term), entry, current, events, unreadable)
     report = GateReport(term_id, current.value, kind.value, None, revision=content_revision(entry),
                         approvals=gates.tally(entry, events, glossary.config.people))
+    if kind is Move.PROMOTE and to is None and next_up(current) is None:
+        report.end = end_of_line(current)  # an answer, not an unmet gate
+        return report
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:

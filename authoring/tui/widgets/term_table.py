@@ -27,10 +27,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from authoring.core.summary import TermSummary
+from authoring.core.summary import keeps as _keep
 from authoring.tui.formatting import problem_count, status_badge
 
-# Status filter values: a status, or one of these views.
-FILTERS = ("all", "draft", "candidate", "ratified", "rejected", "deprecated", "problems", "malformed")
 SORTS = ("id", "term", "status", "version", "updated", "problems")
 _STATUS_ORDER = {"draft": 0, "candidate": 1, "ratified": 2, "rejected": 3, "deprecated": 4}
 
@@ -43,16 +42,6 @@ class View:
     status: str = "all"
     sort: str = "id"
     reverse: bool = False
-
-
-def _keep(summary: TermSummary, status: str) -> bool:
-    if status == "all":
-        return True
-    if status == "problems":
-        return summary.errors + summary.warnings > 0
-    if status == "malformed":
-        return not summary.parses
-    return summary.status == status
 
 
 def _sort_key(summary: TermSummary, sort: str) -> tuple[object, ...]:
