@@ -59,8 +59,14 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
     def body() -> None:
         with open_glossary() as glossary:
             term = glossary.load(term_id)
+        from authoring.core.termfile import readable_fields
+        from authoring.errors import in_line_order
+
+        fields, source = readable_fields(term)
         data: dict[str, Any] = {"id": term.stem, "path": term.display, "parses": term.parses,
-                                "entry": term.entry, "problems": [p.to_json() for p in term.problems]}
+                                "entry": term.entry, "problems": [p.to_json() for p in in_line_order(term.problems)],
+                                "readable": {"from": source, "fields": fields} if source else None,
+                                "body": term.split.body if term.split is not None else None}
 
         def text() -> str:
             from authoring.cli.term_text import term_text

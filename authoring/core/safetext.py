@@ -85,3 +85,21 @@ def json_text(dumped: str) -> str:
     Such characters can only stand inside JSON strings, where an escape means the same character.
     """
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␇ for BEL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character replaced by ONE visible character (`␛` for ESC, `␇` for BEL, `�`
+    for C1 and bidi controls), line breaks and tabs kept: the same length, so styled spans, line numbers and
+    selections over the text stay where they were (for the terminal UI's Rich text and text areas)."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_picture, text)
