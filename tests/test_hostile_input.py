@@ -97,7 +97,8 @@ def _hostile_repo(repo: Path) -> None:
                      "--as", EDITOR)
     assert result.code == 0, result.err
     (repo / "modules" / "EVIL-001.md").write_text(
-        '---\nid: EVIL-001\ntitle: "Evil \\e]8;;https://evil.example/\\e\\\\click\\e]8;;\\e\\\\"\n---\n# Evil\n\nText.\n',
+        '---\nid: EVIL-001\ntitle: "Evil \\e]8;;https://evil.example/\\e\\\\click\\e]8;;\\e\\\\"\n'
+        '---\n# Evil\n\nText.\n',
         encoding="utf-8")
     events = repo / "review_logs" / "SLACK_WATER"
     events.mkdir(parents=True, exist_ok=True)
@@ -257,3 +258,26 @@ def test_a_citation_of_a_module_outside_the_repository_is_an_audit_finding(demo_
     outside = [f for f in findings if f["code"] == "module-outside-repository"]
     assert outside and outside[0]["term"] == "SLACK_WATER"
     assert not [f for f in findings if f["code"] == "snippet-found" and f["module"] == "SECRET-001"]
+
+
+async def test_control_characters_never_reach_the_terminal_through_the_ui(demo_repo: Path) -> None:
+    from textual.widgets import Static
+
+    from authoring.tui.widgets.term_table import TermTable
+    from tests.tui_support import make_app, press, settle, shown, table_column
+
+    path = demo_repo / "terms" / "KNOT_DRIFT.md"
+    path.write_bytes(path.read_bytes().replace(b'term: "Knot Drift"', b'term: "Knot\\e]0;pwned\\a Drift"', 1))
+    commit_as(demo_repo, EDITOR, "a hostile name")
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        names = table_column(table, 1)
+        assert any(name.startswith("Knot␛]0;pwned␇") for name in names), names
+        assert not any(RAW_CONTROL.search(name) for name in names)
+        detail = shown(app.screen.query_one("#detail-body", Static))
+        assert "Knot␛]0;pwned" in detail and not RAW_CONTROL.search(detail)
+        app.notify(f"about {OSC_TITLE}")
+        await press(pilot, "down")
+        assert all(not RAW_CONTROL.search(n.message) for n in app._notifications)
