@@ -60,7 +60,7 @@ def history(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term'
                 lines.append(f"  {action}: status {_move(e.status_before, e.status_after)},"
                              f" version {_move(e.version_before, e.version_after)}   {e.subject}")
                 for review in e.reviews:
-                    note = f": {review['note']}" if review.get("note") else ""
+                    note = f": {review['note']}".replace("\n", "\n      ") if review.get("note") else ""
                     lines.append(f"  review: {review['action']} by {review['who']}{note}")
                 if e.error:  # already located and graded: `PATH:L:C: error: CODE: …`
                     lines.append(f"  cannot read: {e.error}")

@@ -15,6 +15,7 @@ Must never: import Typer or Textual (the UI's start and every command import thi
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,10 +120,13 @@ def run(action: Callable[[], T]) -> T:
         raise SystemExit(130) from None
 
 
+_LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ")
+
+
 def error_line(message: str) -> str:
     """`authoring: error: MESSAGE`, without a second `error:` when the message is a located problem
     that already says its severity (`PATH:4:9: error: yaml-syntax: …`)."""
-    return f"authoring: {message}" if ": error: " in message.split("\n", 1)[0] else f"authoring: error: {message}"
+    return f"authoring: {message}" if _LOCATED_ERROR.match(message) else f"authoring: error: {message}"
 
 
 def open_glossary() -> Any:
