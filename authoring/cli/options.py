@@ -20,10 +20,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from authoring.core.safetext import inert, json_text
 from authoring.errors import AuthoringError, ExitCode
+
+if TYPE_CHECKING:  # imported when a command opens the repository, not when the UI starts
+    from authoring.repo.service import Glossary
 
 T = TypeVar("T")
 
@@ -129,7 +132,7 @@ def error_line(message: str) -> str:
     return f"authoring: {message}" if _LOCATED_ERROR.match(message) else f"authoring: error: {message}"
 
 
-def open_glossary() -> Any:
+def open_glossary() -> Glossary:
     """The service for the repository the globals name."""
     from authoring.repo.service import Glossary
 
