@@ -37,10 +37,11 @@ def _root(ctx: typer.Context) -> None:
 # `authoring --help` groups the commands in these panels, in this order (one table, so that command
 # modules need not know about each other); a command not named here is listed last, under "More".
 HELP_PANELS: dict[str, tuple[str, ...]] = {
-    "Glossary": ("list", "show", "check", "search", "schema"),
+    "Glossary": ("list", "show", "check", "search", "duplicates", "schema"),
     "Workflow": ("gates", "review", "promote", "demote", "reject", "deprecate"),
     "Drafting and editing": ("modules", "candidates", "draft", "set", "fold-headers", "repair"),
     "History and audit": ("history", "diff", "audit"),
+    "Exchange": ("export", "import", "site"),
     "Repository": ("init", "demo", "merge-driver"),
 }
 
