@@ -70,6 +70,7 @@ class Code(StrEnum):
     BAD_REVIEW_EVENT = "bad-review-event"
     # -- audit: provenance and links -------------------------------------------------------------------
     MODULE_MISSING = "module-missing"
+    MODULE_OUTSIDE_REPOSITORY = "module-outside-repository"
     SNIPPET_MISSING = "snippet-missing"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
@@ -177,8 +178,9 @@ CATALOGUE: dict[Code, About] = {
                                  "`authoring fold-headers ID` (or `--all`) makes the headers take the entry's values."),
     Code.STATUS: About("check", ERROR, "The status is not one the workflow knows.",
                        "Set one of draft, candidate, ratified, rejected, deprecated (through the workflow)."),
-    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository.",
-                            "Replace the link with the file itself."),
+    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository, or its "
+                            "name is no usable id (`My Term.md`); it is not read (`audit` reports it too).",
+                            "Replace the link with the file itself; rename the file CANONICAL_ID.md."),
     Code.CONFIG: About("config", ERROR, "`authoring.toml` (or `[tool.authoring]`) is not valid.",
                        "Fix the field named; `authoring schema` documents the term format, the README the config."),
     Code.MODULE_FRONT_MATTER: About("check", WARNING, "A module's front matter does not parse; it is read leniently.",
@@ -187,6 +189,9 @@ CATALOGUE: dict[Code, About] = {
                                  "counts for nothing.", "Remove the file (events are written by the tool only)."),
     Code.MODULE_MISSING: About("audit", ERROR, "A provenance source cites a module that is not in the modules folders.",
                                "Correct the module reference, or add the module."),
+    Code.MODULE_OUTSIDE_REPOSITORY: About("audit", ERROR, "A provenance source cites a module file that is a "
+                                          "symbolic link leading outside the repository; it is never read.",
+                                          "Copy the module into the repository instead of linking to it."),
     Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module.",
                                 "Cite the text as the module has it, or restore the module text."),
     Code.SNIPPET_MOVED: About("audit", WARNING, "A cited snippet is in its module, at other lines than `lines:` says.",

@@ -60,10 +60,10 @@ def history(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term'
                 lines.append(f"  {action}: status {_move(e.status_before, e.status_after)},"
                              f" version {_move(e.version_before, e.version_after)}   {e.subject}")
                 for review in e.reviews:
-                    note = f": {review['note']}" if review.get("note") else ""
+                    note = f": {review['note']}".replace("\n", "\n      ") if review.get("note") else ""
                     lines.append(f"  review: {review['action']} by {review['who']}{note}")
-                if e.error:
-                    lines.append(f"  error: {e.error}")
+                if e.error:  # already located and graded: `PATH:L:C: error: CODE: …`
+                    lines.append(f"  cannot read: {e.error}")
                 lines.extend(_change_lines(e.changes, "    "))
                 lines.append("")
             return "\n".join(lines).rstrip() or f"{term_id}: no history"
@@ -91,9 +91,11 @@ def diff(
             lines = [f"{term_id}: {result.base[:10]} ({result.base_reason}) → {target}",
                      f"  status {_move(result.status_before, result.status_after)},"
                      f" version {_move(result.version_before, result.version_after)}"]
-            if result.error:
-                lines.append(f"  error: {result.error}")
-            lines.extend(_change_lines(result.changes) or ["  no field changes"])
+            if result.error:  # already located and graded: `PATH:L:C: error: CODE: …`
+                lines.append(f"  cannot read: {result.error}")
+                lines.append("  fields cannot be compared while one side does not parse")
+            else:
+                lines.extend(_change_lines(result.changes) or ["  no field changes"])
             return "\n".join(lines)
 
         emit(result.model_dump(mode="json"), text)

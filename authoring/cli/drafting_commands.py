@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
 
 
 def _progress(line: str) -> None:
     # Progress goes to stderr, and only to a terminal: pipes and --json get nothing extra.
     if not GLOBALS.json and sys.stderr.isatty():
-        print(f"… {line}", file=sys.stderr)
+        say(f"… {line}", err=True)
 
 
 @app.command("candidates")
@@ -102,8 +102,11 @@ def modules() -> None:
         def text() -> str:
             if not rows:
                 return "no modules"
-            width = max(len(str(r["module"])) for r in rows)
-            return "\n".join(f"{r['module']:<{width}}  {r['title']}" for r in rows)
+            width = max(len("MODULE"), *(len(str(r["module"])) for r in rows))
+            files = max(len("FILE"), *(len(str(r["path"])) for r in rows))
+            lines = [f"{'MODULE':<{width}}  {'FILE':<{files}}  TITLE"]
+            lines.extend(f"{r['module']:<{width}}  {r['path']:<{files}}  {r['title']}" for r in rows)
+            return "\n".join(lines)
 
         emit(rows, text)
 

@@ -25,7 +25,8 @@ from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
 from authoring.core.roundtrip import Editor
-from authoring.core.termfile import TermFile, comparable
+from authoring.core.safetext import require_note
+from authoring.core.termfile import TermFile, comparable, unparsed_reason
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
 from authoring.repo.acting import acting, as_read, read_before_lock
@@ -42,7 +43,7 @@ from authoring.workflow.review_log import (
     event_path,
     term_revision,
 )
-from authoring.workflow.statuses import Move, next_up, status_of
+from authoring.workflow.statuses import Move, end_of_line, next_up, status_of
 from authoring.workflow.versions import next_major, next_minor, styled_date, styled_version
 
 Trailers = Sequence[tuple[str, str]]
@@ -71,7 +72,7 @@ def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action,
     return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
                        action=action, from_status=from_status, to_status=to_status,
                        version=None if version is None else str(version), revision=revision,
-                       note=note or None)
+                       note=require_note(note) if note else None)
 
 
 def revision_of(editor: Editor) -> str:
@@ -139,7 +140,7 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
     sources = provenance.get("sources") if isinstance(provenance, dict) else None
     if not isinstance(sources, list):
         return []
-    modules = ModuleIndex.scan(glossary.modules_dir)
+    modules = ModuleIndex.scan(glossary.modules_dir, glossary.root)
     checks: list[gates.SourceCheck] = []
     for index, source in enumerate(sources):
         if not isinstance(source, dict):
@@ -154,6 +155,10 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
         if path is None:
             checks.append(gates.SourceCheck(index, str(module), False,
                                             f"module {module} not found in {glossary.display(modules.directory)}"))
+            continue
+        outside = modules.outside(path)
+        if outside:
+            checks.append(gates.SourceCheck(index, str(module), False, outside))
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -547,6 +552,8 @@ class GateReport:
     missing: list[str] = field(default_factory=list)
     approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
     revision: str = ""
+    end: str | None = None
+    """When nothing follows the status (`promote` without a target): what to say instead of gates."""
 
     @property
     def ready(self) -> bool:
@@ -557,7 +564,7 @@ class GateReport:
         """Stable keys for `--json`."""
         tally = self.approvals
         return {"term": self.term_id, "status": self.status, "move": self.move, "target": self.target,
-                "ready": self.ready, "missing": self.missing, "revision": self.revision,
+                "ready": self.ready, "missing": self.missing, "revision": self.revision, "end": self.end,
                 "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
                               "by_non_editors": tally.by_non_editors},
                 "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
@@ -570,7 +577,7 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     actor = glossary.actor()
     term = glossary.load(term_id)
     if not term.parses or term.entry is None:
-        raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
+        raise ParseError(unparsed_reason(term.display, term.errors or list(term.problems)),
                          term.errors or list(term.problems))
     entry = term.entry
     current = status_of(entry)
@@ -581,6 +588,9 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     loaded = Loaded(term, Editor(term), entry, current, events, unreadable, revision)
     report = GateReport(term_id, current.value, kind.value, None, revision=revision,
                         approvals=gates.tally(entry, events, glossary.config.people, revision))
+    if kind is Move.PROMOTE and to is None and next_up(current) is None:
+        report.end = end_of_line(current)  # an answer, not an unmet gate
+        return report
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.core.model import CROSSLINK_KINDS
-from authoring.errors import Severity
+from authoring.errors import Severity, UsageError
 from authoring.repo.git import LogCommit
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
@@ -186,7 +186,12 @@ class Auditor:
             term_ids = self.glossary.term_ids()
             current: dict[str, Revision] = {}
             for term_id in self._steps("reading terms", term_ids):
-                current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
+                try:
+                    path = self.glossary.term_path(term_id)
+                except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, no abort
+                    self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
+                    continue
+                current[term_id] = self.cache.at_path(path, self._display(term_id))
             self._integrity(current)
             from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
 
@@ -274,7 +279,7 @@ class Auditor:
     # -- provenance --------------------------------------------------------------------------------
 
     def _provenance(self, current: dict[str, Revision]) -> None:
-        modules = Modules(self.glossary.modules_dir)
+        modules = Modules(self.glossary.modules_dir, self.glossary.root)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -295,6 +300,11 @@ class Auditor:
                     self.add(missing, "module-missing", term_id,
                              f"provenance.sources.{index} cites module {reference}, which is not in"
                              f" {self.config.modules_dir}/", **where)
+                    continue
+                outside = modules.index.outside(path)
+                if outside:  # never read: its text is not the repository's to cite
+                    self.add(Severity.ERROR, "module-outside-repository", term_id,
+                             f"provenance.sources.{index}: {outside}", **where)
                     continue
                 snippet = source.get("snippet")
                 text = modules.text(path)
@@ -362,7 +372,8 @@ class Auditor:
         try:
             event = parse_event(data.decode("utf-8", errors="replace"), path)
         except MalformedEvent as exc:
-            self.add(Severity.ERROR, exc.problem.code, folder, exc.problem.message, path=path, commit=commit.commit)
+            self.add(Severity.ERROR, exc.problem.code, folder, exc.problem.message, path=path, line=exc.problem.line,
+                     commit=commit.commit)
             return
         signature = self.signatures.get(commit.commit, ("N", "")) if self.require_signed else None
         verdict = authored(event, folder, adder_of(commit, status != "A", signature),

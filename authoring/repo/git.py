@@ -388,8 +388,9 @@ def repository_lock(git_dir: Path, wait_seconds: float = 10.0) -> Iterator[None]
         raise Conflict("another authoring process is working on this repository; try again") from None
 
 
-# Record separator before each commit, unit separator after each header field.
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f%cn%x1f%ce%x1f"
+# Record separator before each commit, unit separator after each header field. The trailers come as
+# Git itself parses them from the message (its last paragraph, by Git's rules), one per line.
+_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f%cn%x1f%ce%x1f%(trailers:only,unfold)%x1f"
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 NULL_OID = "0" * 40
 
@@ -431,6 +432,8 @@ class LogCommit:
     changes: list[FileChange] = field(default_factory=list)
     committer_name: str = ""
     committer_email: str = ""
+    trailer_block: str = ""
+    """The message's trailers as Git parses them (`git log --format=%(trailers:only,unfold)`)."""
 
     @property
     def author(self) -> str:
@@ -444,16 +447,13 @@ class LogCommit:
 
     @property
     def trailers(self) -> dict[str, str]:
-        """`Key: value` lines of the message's last paragraph (the first value of each key)."""
-        paragraphs = [p for p in self.message.strip().split("\n\n") if p.strip()]
-        if len(paragraphs) < 2:
-            return {}
+        """The message's trailers, as Git's own trailer parser finds them (the first value of each key):
+        `Key: value` lines elsewhere in the message are prose, never trailers."""
         found: dict[str, str] = {}
-        for line in paragraphs[-1].splitlines():
+        for line in self.trailer_block.split("\n"):
             match = _TRAILER.match(line.strip())
-            if not match:
-                return {}  # not a trailer block: prose that happens to hold a colon
-            found.setdefault(match[1], match[2].strip())
+            if match:
+                found.setdefault(match[1], match[2].strip())
         return found
 
 
@@ -461,12 +461,12 @@ def _parse_log(out: str) -> list[LogCommit]:
     commits: list[LogCommit] = []
     for record in out.split("\x1e")[1:]:
         fields = record.split("\x1f")
-        if len(fields) < 9:
+        if len(fields) < 10:
             continue
-        sha, parents, name, email, date, message, committer_name, committer_email = fields[:8]
+        sha, parents, name, email, date, message, committer_name, committer_email, trailer_block = fields[:9]
         commit = LogCommit(sha, parents.split(), name, email, date, message, committer_name=committer_name,
-                           committer_email=committer_email)
-        tokens = fields[8].lstrip("\0\n").split("\0")
+                           committer_email=committer_email, trailer_block=trailer_block)
+        tokens = fields[9].lstrip("\0\n").split("\0")
         i = 0
         while i < len(tokens):
             meta = tokens[i].strip("\n")

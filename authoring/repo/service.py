@@ -250,11 +250,12 @@ class Glossary:
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
 
-    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
+    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None, strict: bool = False) -> list[str]:
         """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).
 
         A path to a `.md` file in the terms directory names that term; any other path (a module, the
-        README) names none, so a hook given only such files checks nothing.
+        README) names none, so a hook given only such files checks nothing — unless `strict`: then such
+        a path is a `UsageError` saying it is not a term file.
         """
         found: list[str] = []
         terms_dir = self.terms_dir.resolve()
@@ -269,6 +270,9 @@ class Glossary:
             path = path.resolve()
             if path.suffix == ".md" and path.parent == terms_dir:
                 found.append(path.stem)
+            elif strict:
+                raise UsageError(f"{name} is not a term file: terms are the .md files directly in"
+                                 f" {self.display(self.terms_dir)}/")
         return list(dict.fromkeys(found))
 
     def load(self, term_id: str) -> TermFile:
@@ -661,9 +665,16 @@ def _status(value: Status | str | None) -> Status | None:
 
 def commit_message(term_id: str, summary: str,
                    trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
+    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`).
+
+    No part may hold a line break or a control character (`UsageError`): it would forge trailers."""
+    from authoring.core.safetext import require_plain
+
     lines = [f"{term_id}: {summary}", ""]
     pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
+    require_plain(lines[0], "the commit subject")
+    for key, value in pairs:
+        require_plain(f"{key}: {value}", f"the {key} trailer")
     lines.extend(f"{key}: {value}" for key, value in pairs)
     return "\n".join(lines) + "\n"
 

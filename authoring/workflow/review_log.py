@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from authoring.errors import Problem, Severity
+from authoring.core.yamlio import load_small_document
+from authoring.errors import ParseError, Problem, Severity
 from authoring.workflow.identity import email_of
 
 if TYPE_CHECKING:
@@ -161,12 +162,25 @@ def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:
     return review_logs_dir / event.term / event.file_name()
 
 
+# An event file is a few hundred bytes; a note of a few pages is still far below this.
+MAX_EVENT_BYTES = 64 * 1024
+
+
 def parse_event(text: str, display: str) -> ReviewEvent:
-    """An event from its file's text; a located `Problem` (raised as ValueError) when it is malformed."""
+    """An event from its file's text; a located `Problem` (raised as ValueError) when it is malformed.
+
+    The YAML is read with the same bounds as a term block (size, depth, alias expansion: see
+    `core.yamlio.load_small_document`), so one hostile file is one finding, never a crash or a hang.
+    """
     try:
-        data = yaml.safe_load(text)
+        data = load_small_document(text, display, MAX_EVENT_BYTES)
         return ReviewEvent.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except ParseError as exc:
+        first = exc.problems[0] if exc.problems else None
+        raise MalformedEvent(Problem(display, first.line if first else 1, first.col if first else 1,
+                                     Severity.ERROR, "bad-review-event",
+                                     (f"{first.code}: {first.message}" if first else exc.message)[:300])) from None
+    except (ValidationError, RecursionError) as exc:
         raise MalformedEvent(Problem(display, 1, 1, Severity.ERROR, "bad-review-event",
                                      " ".join(str(exc).split())[:300])) from None
 

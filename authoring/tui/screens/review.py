@@ -29,7 +29,7 @@ from authoring.core.model import Status
 from authoring.errors import Conflict, GateRefused, NotFound, Problem
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
-from authoring.tui.formatting import changes_text, heading, headline, problems_text
+from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
@@ -196,7 +196,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.shown = message.shown
         shown_status = self.status or ("malformed" if not self.shown.parses else "no status: a draft")
         self.sub_title = f"review {self.term_id} ({shown_status})"
-        self.query_one("#review-body", Static).update(message.body)
+        self.query_one("#review-body", Static).update(inert_renderable(message.body))
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
         if self.then:
             then, self.then = self.then, None
