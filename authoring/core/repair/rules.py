@@ -298,21 +298,27 @@ _OPENERS = "\"'‘“`*_([{\\"
 
 
 def _starts_lower(item: str) -> bool:
-    """True when `item`'s first word (past quotes, emphasis and brackets) is a lower-case word, as a
-    sentence's continuation is (`often as a time series.`); a symbol such as `μ` is not a word here."""
-    word = item.lstrip(_OPENERS + " ")
-    return re.match(r"[a-z]{2}|[a-z]\b", word) is not None
+    """True when `item`'s first word (past quotes, emphasis and brackets) starts with a lower-case letter,
+    as a sentence's continuation does (`often as a time series.`); a symbol such as `μ` is no word here."""
+    return re.match(r"[a-z]", item.lstrip(_OPENERS + " ")) is not None
 
 
 def _reading(items: list[str]) -> str:
     """How to read a flow list's comma-separated pieces: `list` (each its own item), `sentence` (one
-    sentence: it ends like one and every later piece continues it) or `doubt` (it ends like a sentence,
-    and some pieces continue it while others start anew: only the author knows)."""
-    later = [_starts_lower(item) for item in items[1:]]
-    if not any(later) or not _SENTENCE_END.search(", ".join(items)):
+    sentence: it ends like one and every later piece continues it) or `doubt` (prose whose commas may or
+    may not separate items: only the author knows).
+
+    Later pieces that start in lower case are continuations of prose unless they are keywords (one or
+    two words, `[spiral, coherence]`) in a list that does not end like a sentence; `e.g.` is prose."""
+    later = [item for item in items[1:] if _starts_lower(item)]
+    if not later:
         return "list"
-    if all(later):
+    ends = _SENTENCE_END.search(items[-1]) is not None
+    if ends and len(later) == len(items) - 1:
         return "sentence"
+    prose = any(re.match(r"(e\.g|i\.e|etc)\b", item.lstrip(_OPENERS + " ")) for item in later)
+    if not ends and not prose and all(len(item.split()) <= 2 for item in later):
+        return "list"
     return "doubt"
 
 

@@ -182,7 +182,8 @@ def quoted_end(text: str, start: int) -> int | None:
 
 
 def split_items(inner: str) -> list[tuple[int, int]] | None:
-    """Spans of a flow list's items, split at commas outside brackets, double quotes and backticks."""
+    """Spans of a flow list's items, split at commas outside brackets, double quotes, backticks and
+    single-quoted items."""
     spans: list[tuple[int, int]] = []
     stack: list[str] = []
     quote: str | None = None
@@ -194,10 +195,13 @@ def split_items(inner: str) -> list[tuple[int, int]] | None:
             if quote == '"' and char == "\\":
                 index += 2
                 continue
+            if quote == "'" and inner.startswith("''", index):
+                index += 2  # an escaped quote inside a single-quoted item
+                continue
             if char == quote:
                 quote = None
-        elif char in '"`':
-            quote = char
+        elif char in '"`' or (char == "'" and not stack and not inner[start:index].strip()):
+            quote = char  # a single quote opens a quoted item only where the item starts, as in YAML
         elif char in _PAIRS:
             stack.append(_PAIRS[char])
         elif stack and char == stack[-1]:
