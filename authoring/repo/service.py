@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
+    from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -522,12 +523,19 @@ class Glossary:
 
         return repair_service.repair_all(self, write, kinds, progress)
 
+    def wanted(self) -> list[Wanted]:
+        """The link targets no term answers to (not by id, declared id, name, nor a near miss), most cited
+        first: a drafting to-do list (see `repo.crosslinks`)."""
+        from authoring.repo.crosslinks import wanted
+
+        return wanted(self)
+
     def relocate(self, term_ids: Sequence[str] | None = None) -> list[ActionResult]:
         """Point `provenance.sources[].lines` of moved snippets at where the text stands now: one reviewed
         commit per term (see `repo.relocate`). `None` means every term with a moved snippet."""
-        from authoring.repo import relocate
+        from authoring.repo.relocate import relocate
 
-        return relocate.relocate(self, term_ids)
+        return relocate(self, term_ids)
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 

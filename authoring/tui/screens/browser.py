@@ -415,9 +415,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
 def entry_links(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
     """(kind, target id) for every crosslink of an entry, in file order, then its successor if deprecated."""
-    crosslinks = (entry or {}).get("crosslinks")
-    links = [(str(kind), str(target)) for kind, items in crosslinks.items() if isinstance(items, list)
-             for target in items if isinstance(target, str | int)] if isinstance(crosslinks, dict) else []
+    from authoring.core.crosslinks import links as read_links
+
+    links = [(link.kind, link.target) for link in read_links(entry, associations=False)]
     successor = (entry or {}).get("superseded_by")
     if isinstance(successor, str) and successor:
         links.append(("superseded by", successor))
