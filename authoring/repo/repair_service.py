@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from authoring.errors import EditError, UsageError
+from authoring.errors import Conflict, EditError, UsageError
 
 if TYPE_CHECKING:
     from authoring.core.repair import RepairPlan
@@ -82,9 +82,11 @@ def needs_plan(glossary: Glossary, term_ids: Collection[str] | None = None) -> l
             if not s.parses or any(p.code in STRUCTURAL for p in s.problems)]
 
 
-def repair(glossary: Glossary, term_id: str, write: bool = False, kinds: Collection[str] | None = None) -> RepairResult:
-    """One term's plan; with `write`, applied and committed, or `EditError` when it cannot be."""
-    result = repair_term(glossary, term_id, write, glossary.actor() if write else None, kinds)
+def repair(glossary: Glossary, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+           confirmed: bytes | None = None) -> RepairResult:
+    """One term's plan; with `write`, applied and committed, or `EditError` when it cannot be. With
+    `confirmed` (the repaired bytes a person saw and accepted), any other result is refused (`Conflict`)."""
+    result = repair_term(glossary, term_id, write, glossary.actor() if write else None, kinds, confirmed)
     if write and result.commit is None:
         plan = result.plan
         if not plan.needed:
@@ -116,7 +118,7 @@ def repair_all(glossary: Glossary, write: bool = False, kinds: Collection[str] |
 
 
 def repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None,
-                kinds: Collection[str] | None = None) -> RepairResult:
+                kinds: Collection[str] | None = None, confirmed: bytes | None = None) -> RepairResult:
     """Plan one term; with `write` and an applicable plan, plan again under the lock and commit it."""
     from authoring.core.repair import propose
     from authoring.repo.actions import commit_message
@@ -130,6 +132,8 @@ def repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity |
         plan = propose(term, kinds)
         if not plan.applicable or plan.after is None:
             return RepairResult(term_id, plan)
+        if confirmed is not None and plan.after != confirmed:
+            raise Conflict(f"{term_id}: the file changed since the repair was shown; nothing was written")
         tx.write(term.path, plan.after, based_on=term.data)
         trailers = {"Term": term_id, "Action": "repair", "Repairs": ", ".join(plan.kinds)}
         commit = tx.commit(commit_message(term_id, "repair front matter", list(trailers.items())), actor)

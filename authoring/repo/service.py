@@ -506,13 +506,15 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed, progress=progress).run()
 
-    def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None) -> RepairResult:
+    def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+               confirmed: bytes | None = None) -> RepairResult:
         """The repairs proposed for one term's front matter (only the `kinds` of repair named, when given);
         with `write`, apply them and commit the file as `ID: repair front matter`, or raise `EditError` when
-        they cannot be applied. The logic is `core.repair`'s; the service part is `repo.repair_service`."""
+        they cannot be applied; `confirmed` (the bytes a person was shown) refuses a write of anything else
+        (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
         from authoring.repo import repair_service
 
-        return repair_service.repair(self, term_id, write, kinds)
+        return repair_service.repair(self, term_id, write, kinds, confirmed)
 
     def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
                    progress: Callable[[int, int], None] | None = None) -> RepairRun:
