@@ -170,7 +170,7 @@ def quote_list_items(text: str, index: int, start: int, rest: str, what: str) ->
     When it ends like a sentence and some items continue it while others start anew, the repair would
     have to guess: a `Doubt` for a person."""
     try:
-        parse_value(rest)
+        parse_value(rest, fast=True)
     except AuthoringError:
         pass
     else:
@@ -330,7 +330,7 @@ def _excerpt(text: str, limit: int = 60) -> str:
 def _item_value(item: str) -> tuple[Any] | None:
     """(value,) when `item` reads alone as one flow-list item that is not a mapping; else None."""
     try:
-        value = parse_value("[" + item + "]")
+        value = parse_value("[" + item + "]", fast=True)
     except AuthoringError:
         return None
     if not isinstance(value, list) or len(value) != 1 or (isinstance(value[0], dict) and not item.startswith("{")):
