@@ -20,7 +20,7 @@ KEYS = [
                    ("e", "edit one field in place (YAML)"),
                    ("g", "go to one of the term's crosslinks (or its successor)"),
                    ("h", "the term's history"), ("a", "audit the whole glossary"),
-                   ("n", "draft a new term from a module"), ("r", "apply the proposed repair (malformed files)"),
+                   ("n", "draft a new term from a module"), ("r", "show the proposed repair; y commits it (malformed files)"),
                    ("ctrl+r", "reload the list from disk")]),
     ("Review", [("a", "approve"), ("c", "request changes (with a note)"), ("m", "comment (with a note)"),
                 ("p", "promote to the next status (asks first)"), ("d", "demote (with a note)"),
