@@ -41,7 +41,8 @@ def hostile_repo(into: Path) -> Path:
 
 def line(label: str, before: Run, after: Run) -> None:
     ratio = after.cpu / before.cpu if before.cpu else float("nan")
-    print(f"{label:<34}{before.cpu:>9.2f}{after.cpu:>9.2f}{ratio:>9.2f}   (wall {before.wall:.1f} → {after.wall:.1f} s)")
+    wall = f"(wall {before.wall:.1f} → {after.wall:.1f} s)"
+    print(f"{label:<34}{before.cpu:>9.2f}{after.cpu:>9.2f}{ratio:>9.2f}   {wall}")
 
 
 def main() -> None:
