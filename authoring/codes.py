@@ -72,10 +72,14 @@ class Code(StrEnum):
     MODULE_MISSING = "module-missing"
     MODULE_OUTSIDE_REPOSITORY = "module-outside-repository"
     SNIPPET_MISSING = "snippet-missing"
+    SNIPPET_CHANGED = "snippet-changed"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
+    CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
+    CROSSLINK_BY_NAME = "crosslink-by-name"
+    CROSSLINK_NEAR_MISS = "crosslink-near-miss"
     DUPLICATE_ID = "duplicate-id"
     # -- audit: the review trail -----------------------------------------------------------------------
     UNREVIEWED_STATUS_CHANGE = "unreviewed-status-change"
@@ -117,6 +121,7 @@ class Code(StrEnum):
     QUOTED_PREFIX = "quoted-prefix"
     UNKNOWN_ESCAPE = "unknown-escape"
     QUOTE_LIST_ITEMS = "quote-list-items"
+    QUOTE_LIST_SENTENCE = "quote-list-sentence"
     TEXT_AFTER_BRACKET = "text-after-bracket"
     FENCE_ENTRY = "fence-entry"
     CLOSE_BLOCK = "close-block"
@@ -192,16 +197,28 @@ CATALOGUE: dict[Code, About] = {
     Code.MODULE_OUTSIDE_REPOSITORY: About("audit", ERROR, "A provenance source cites a module file that is a "
                                           "symbolic link leading outside the repository; it is never read.",
                                           "Copy the module into the repository instead of linking to it."),
-    Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module.",
-                                "Cite the text as the module has it, or restore the module text."),
+    Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module, nor in any committed version of"
+                                " it, compared ignoring emphasis, code ticks, quote and dash variants (`...` a gap);"
+                                " a warning for a draft.",
+                                "Cite the text as the module has it, or correct the module reference."),
+    Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
+                                " in it now: the module changed since it was cited (the finding names the commit);"
+                                " a warning for a draft.",
+                                "Cite the module's new text, or restore the text the term relies on."),
     Code.SNIPPET_MOVED: About("audit", WARNING, "A cited snippet is in its module, at other lines than `lines:` says.",
-                              "Update `lines:` to where the snippet stands now."),
+                              "`authoring relocate ID` (or `--all`) updates `lines:` to where it stands now."),
     Code.SNIPPET_FOUND: About("audit", INFO, "A cited snippet stands where it is cited (listed with `audit --all`).",
                               "Nothing to fix."),
     Code.DANGLING_CROSSLINK: About("audit", WARNING, "A crosslink names no term of this glossary.",
                                    "Correct the id, or draft the missing term."),
     Code.DANGLING_ASSOCIATION: About("audit", WARNING, "An association-matrix row names no term of this glossary.",
                                      "Correct the id, or draft the missing term."),
+    Code.CROSSLINK_BY_DECLARED_ID: About("audit", INFO, "A link names a `canonical_id` declared by a file named"
+                                         " differently.", "Rename the file to its id (see `id-mismatch`)."),
+    Code.CROSSLINK_BY_NAME: About("audit", WARNING, "A link names a term by its name or alias, not its id.",
+                                  "Write the term's id (the message names it)."),
+    Code.CROSSLINK_NEAR_MISS: About("audit", WARNING, "A link names no term, but an id spelt nearly the same exists.",
+                                    "Correct the spelling (the message says which id it may mean)."),
     Code.DUPLICATE_ID: About("audit", ERROR, "Two files claim the same canonical id.", "Merge or rename one of them."),
     Code.UNREVIEWED_STATUS_CHANGE: About("audit", ERROR, "A commit changed a status with no matching review event.",
                                          "Undo the change and move the term through the workflow."),
@@ -283,6 +300,10 @@ CATALOGUE: dict[Code, About] = {
                                "`authoring repair ID --write` single-quotes it."),
     Code.QUOTE_LIST_ITEMS: About("repair", ERROR, "A flow list's items hold syntax YAML cannot read plain.",
                                  "`authoring repair ID --write` quotes the items (one per item the author wrote)."),
+    Code.QUOTE_LIST_SENTENCE: About("repair", ERROR, "A flow list holds one sentence with commas inside it, which"
+                                    " YAML would split into items.",
+                                    "`authoring repair ID --write` quotes the sentence as the list's one item; a"
+                                    " list mixing prose and items is left for a person."),
     Code.TEXT_AFTER_BRACKET: About("repair", ERROR, "Text follows a flow list's closing bracket.",
                                    "`authoring repair ID --write` quotes the whole value."),
     Code.FENCE_ENTRY: About("repair", WARNING, "An entry without its `---` fences.",

@@ -70,14 +70,17 @@ def test_snippets_found_then_moved_then_missing_as_the_module_is_edited(tmp_path
     assert (moved["lines"], moved["now"]) == ("L10-L11", "L12-L13 in §1")
     assert [f["lines"] for f in codes["snippet-found"]] == ["§2"]
 
-    # then the second snippet's text is rewritten away: missing, an error for a candidate
+    # then the second snippet's text is rewritten away: the module changed since it was cited (an error
+    # for a candidate), named by the commit that took the text out
     missing_module = moved_module.replace("We measure the push as", "The push is called")
-    plain_commit(repo, {"modules/MOD-001_the_test_module.md": missing_module}, "reword §2")
+    reworded = plain_commit(repo, {"modules/MOD-001_the_test_module.md": missing_module}, "reword §2")
     code, report = _audit(repo)
-    [missing] = _codes(report)["snippet-missing"]
+    assert "snippet-missing" not in _codes(report)
+    [missing] = _codes(report)["snippet-changed"]
     assert code == 1
     assert (missing["severity"], missing["module"], missing["lines"]) == ("error", "MOD-001_the_test_module", "§2")
     assert missing["path"] == "terms/TIDAL_LOOM.md" and missing["line"] > 0
+    assert missing["commit"] == reworded and "changed since the snippet was cited" in missing["message"]
 
 
 def test_snippet_moved_to_another_section_and_module_missing(tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ def _register() -> None:
     import authoring.cli.drafting_commands
     import authoring.cli.exchange_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401
+        provenance_commands,
         repair_commands,
         repo_commands,
         terms_commands,

@@ -136,6 +136,8 @@ def normalise_space(text: str) -> str:
 
 
 def snippet_in(module_text: str, snippet: str) -> bool:
-    """True when `snippet` stands in `module_text`, ignoring differences of whitespace and line breaks."""
-    wanted = normalise_space(snippet)
-    return bool(wanted) and wanted in normalise_space(module_text)
+    """True when `snippet` stands in `module_text` as a reader compares them (see `core.snippets`: whitespace,
+    emphasis, code ticks, quote and dash variants ignored; an ellipsis is a gap)."""
+    from authoring.core import snippets
+
+    return snippets.snippet_in(module_text, snippet)

@@ -35,6 +35,9 @@ class TermSummary:
     crosslinks: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    canonical_id: str | None = None
+    associations: list[str] = field(default_factory=list)
+    """The ids in the first column of `poetic_connections.association_matrix` (see `core.crosslinks`)."""
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `list --json` and for the index."""
@@ -57,7 +60,7 @@ def _text(value: Any) -> str | None:
 
 def summarise(term: TermFile) -> TermSummary:
     """The summary of a loaded term file."""
-    from authoring.core.model import CROSSLINK_KINDS
+    from authoring.core import crosslinks
 
     entry = term.entry or {}
     if not entry:
@@ -74,13 +77,9 @@ def summarise(term: TermFile) -> TermSummary:
         sources = provenance.get("sources") or []
         if isinstance(sources, list):
             modules = [str(s.get("module")) for s in sources if isinstance(s, dict) and s.get("module")]
-    links: list[str] = []
-    crosslinks = entry.get("crosslinks")
-    if isinstance(crosslinks, dict):
-        for kind in CROSSLINK_KINDS:
-            values = crosslinks.get(kind)
-            if isinstance(values, list):
-                links.extend(str(v) for v in values if isinstance(v, str | int))
+    found = crosslinks.links(entry)
+    links = list(dict.fromkeys(link.target for link in found if link.kind != crosslinks.ASSOCIATION))
+    associations = list(dict.fromkeys(link.target for link in found if link.kind == crosslinks.ASSOCIATION))
     aliases = entry.get("aliases")
     return TermSummary(
         id=term.stem,
@@ -96,6 +95,8 @@ def summarise(term: TermFile) -> TermSummary:
         crosslinks=links,
         modules=modules,
         aliases=[str(a) for a in aliases] if isinstance(aliases, list) else [],
+        canonical_id=_text(entry.get("canonical_id")),
+        associations=associations,
     )
 
 

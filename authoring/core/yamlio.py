@@ -22,6 +22,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import Block, Split, line_of
+from authoring.core.nesting import too_deep_at
 from authoring.core.paths import kind_of
 from authoring.errors import ParseError, Problem, Severity
 
@@ -77,6 +78,11 @@ def _problem(split: Split, block: Block, path: str, index: int, code: str, messa
 def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
     """Parse one block, or raise `ParseError` whose problems say where and why."""
     content = split.content(block)
+    deep = too_deep_at(content, MAX_DEPTH)
+    if deep is not None:  # refused before ruamel's scanner, which is quadratic in flow depth (see `nesting`)
+        raise ParseError("nesting too deep", [_problem(split, block, path, deep, "too-deep",
+                                                       f"YAML nesting deeper than {MAX_DEPTH} levels",
+                                                       fix="flatten the nested collections")])
     yaml = new_yaml()
     node: Node | None = None
     try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from authoring.core.crosslinks import targets
 from authoring.core.render import Style, block_lines
 from authoring.core.termfile import load_term
 from authoring.drafting.candidates import Candidate
@@ -250,7 +251,7 @@ def _sentence(line: str, start: int, end: int) -> str:
 def render_body(entry: dict[str, Any], canonical: str = "", summary: str = "") -> str:
     """The Markdown body: the term's heading, its canonical text, its summary and its glossary links."""
     links = [f"[{link.replace('_', ' ').title()}](<./{link}.md>)"
-             for link in _all_links(entry.get("crosslinks"))]
+             for link in targets(entry)]
     marker = "<!-- for an editor: {what} (the extractive agent writes no prose) -->"
     lines = [f"# {entry['term']}", "", "## Canonical (Pirouette)",
              canonical.strip() or marker.format(what="the canonical definition"), "",
@@ -258,16 +259,6 @@ def render_body(entry: dict[str, Any], canonical: str = "", summary: str = "") -
              "## Glossary Links"]
     lines.append(f"- See also: {', '.join(links)}" if links else "- See also: <!-- for an editor -->")
     return "\n".join(lines) + "\n"
-
-
-def _all_links(crosslinks: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(crosslinks, dict):
-        for values in crosslinks.values():
-            for value in values or []:
-                if isinstance(value, str) and value not in found:
-                    found.append(value)
-    return found
 
 
 def render_term(draft: Draft, note: str) -> str:

@@ -30,11 +30,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from authoring.core.model import CROSSLINK_KINDS
+from authoring.core.crosslinks import Resolver
 from authoring.errors import Severity, UsageError
+from authoring.repo.crosslinks import known_term, link_findings
 from authoring.repo.git import LogCommit
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
+from authoring.repo.snippet_history import ModuleHistory
 from authoring.repo.trail import adder_of
 from authoring.repo.trust import TrustedBase, policy_changes, trusted_base
 from authoring.workflow import gates
@@ -172,6 +174,7 @@ class Auditor:
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
+        self.module_history: ModuleHistory | None = None  # read only when a snippet is missing
 
     def add(self, severity: Severity, code: str, term: str | None, message: str, **where: Any) -> None:
         """Record a finding."""
@@ -229,7 +232,7 @@ class Auditor:
     # -- integrity ---------------------------------------------------------------------------------
 
     def _integrity(self, current: dict[str, Revision]) -> None:
-        known = set(current)
+        resolver = Resolver(known_term(term_id, revision.entry) for term_id, revision in current.items())
         owners: dict[str, list[str]] = {}
         for term_id, revision in self._steps("checking integrity", list(current.items())):
             for problem in revision.problems:
@@ -241,24 +244,9 @@ class Auditor:
             canonical = entry.get("canonical_id")
             if canonical is not None:
                 owners.setdefault(str(canonical), []).append(term_id)
-            crosslinks = entry.get("crosslinks")
-            if isinstance(crosslinks, dict):
-                for kind in CROSSLINK_KINDS:
-                    values = crosslinks.get(kind)
-                    for value in values if isinstance(values, list) else []:
-                        if isinstance(value, str) and value not in known:
-                            self.add(Severity.WARNING, "dangling-crosslink", term_id,
-                                     f"crosslinks.{kind} names {value}, which is not a term here",
-                                     path=self._display(term_id), line=self._line(revision, ("crosslinks", kind)))
-            poetic = entry.get("poetic_connections")
-            matrix = poetic.get("association_matrix") if isinstance(poetic, dict) else None
-            for row in matrix if isinstance(matrix, list) else []:
-                target = row[0] if isinstance(row, list) and row else None
-                if isinstance(target, str) and target not in known:
-                    self.add(Severity.WARNING, "dangling-association", term_id,
-                             f"poetic_connections.association_matrix names {target}, which is not a term here",
-                             path=self._display(term_id),
-                             line=self._line(revision, ("poetic_connections", "association_matrix")))
+            for found in link_findings(entry, resolver):
+                self.add(found.severity, found.code, term_id, found.message, path=self._display(term_id),
+                         line=self._line(revision, found.link.path))
         for canonical, files in owners.items():
             if len(files) > 1:
                 for term_id in files:
@@ -313,8 +301,7 @@ class Auditor:
                 places = text.find(snippet)
                 citation = parse_citation(source.get("lines"))
                 if not places:
-                    self.add(missing, "snippet-missing", term_id,
-                             f"provenance.sources.{index}: the snippet is no longer in {path.name}", **where)
+                    self._absent(term_id, index, path, snippet, missing, where)
                 elif not citation.checkable or any(citation.holds(p) for p in places):
                     place = next((p for p in places if citation.holds(p)), places[0])
                     self.add(Severity.INFO, "snippet-found", term_id,
@@ -325,6 +312,21 @@ class Auditor:
                     self.add(Severity.WARNING, "snippet-moved", term_id,
                              f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
                              now=places[0].describe(), **where)
+
+    def _absent(self, term_id: str, index: int, path: Path, snippet: str, severity: Severity,
+                where: dict[str, Any]) -> None:
+        """A snippet not in its module: `snippet-changed` when an earlier version held it, else `snippet-missing`."""
+        if self.module_history is None:
+            self.module_history = ModuleHistory(self.git, self.glossary.modules_dir)
+        removal = self.module_history.removal(path, snippet)
+        if removal is None:
+            self.add(severity, "snippet-missing", term_id, f"provenance.sources.{index}: the snippet is not in"
+                     f" {path.name}, nor in any committed version of it (compared ignoring emphasis, code ticks,"
+                     " quote and dash variants)", **where)
+        else:
+            self.add(severity, "snippet-changed", term_id, f"provenance.sources.{index}: the module changed since"
+                     f" the snippet was cited: {path.name} held it in {removal.held_in[:10]}, and it was taken"
+                     f" out {removal.describe()}", commit=removal.removed_in, **where)
 
     # -- history -----------------------------------------------------------------------------------
 

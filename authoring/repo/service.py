@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.core.textfile import atomic_write
-from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, Severity, UsageError
+from authoring.errors import AuthoringError, Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.journal import Journal, remove_empty_parents
 from authoring.workflow.identity import Identity, parse_identity
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
     # pydantic's models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
     from authoring.config import Config
     from authoring.core.model import Status
-    from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
+    from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
+    from authoring.repo.repair_service import RepairResult, RepairRun
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -512,25 +513,38 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
-    def repair(self, term_id: str, write: bool = False) -> RepairResult:
-        """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
-        `ID: repair front matter`, or raise `EditError` when they cannot be applied. The logic is `core.repair`'s."""
-        result = _repair_term(self, term_id, write, self.actor() if write else None)
-        if write and result.commit is None:
-            plan = result.plan
-            if not plan.needed:
-                raise UsageError(f"{term_id}: nothing to repair")
-            reason = plan.refused or "; ".join(p.format() for p in plan.remaining[:1]) or "no repair found"
-            raise EditError(f"{term_id}: cannot be repaired automatically ({reason}); nothing was written",
-                            plan.remaining)
-        return result
+    def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+               confirmed: bytes | None = None) -> RepairResult:
+        """The repairs proposed for one term's front matter (only the `kinds` of repair named, when given);
+        with `write`, apply them and commit the file as `ID: repair front matter`, or raise `EditError` when
+        they cannot be applied; `confirmed` (the bytes a person was shown) refuses a write of anything else
+        (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
+        from authoring.repo import repair_service
 
-    def repair_all(self, write: bool = False) -> list[RepairResult]:
-        """`repair` for every term, in id order; with `write`, each applicable repair is its own commit and the
-        rest are reported, not raised."""
-        actor = self.actor() if write else None
-        return [_repair_term(self, term_id, write, actor) for term_id in self.term_ids()]
+        return repair_service.repair(self, term_id, write, kinds, confirmed)
 
+    def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> RepairRun:
+        """`repair` for every term that needs one (read from the index), in id order; with `write`, each
+        applicable repair is its own commit and the rest are reported, not raised. `progress(done, total)`
+        is called in the calling thread for every file planned."""
+        from authoring.repo import repair_service
+
+        return repair_service.repair_all(self, write, kinds, progress)
+
+    def wanted(self) -> list[Wanted]:
+        """The link targets no term answers to (not by id, declared id, name, nor a near miss), most cited
+        first: a drafting to-do list (see `repo.crosslinks`)."""
+        from authoring.repo.crosslinks import wanted
+
+        return wanted(self)
+
+    def relocate(self, term_ids: Sequence[str] | None = None) -> list[ActionResult]:
+        """Point `provenance.sources[].lines` of moved snippets at where the text stands now: one reviewed
+        commit per term (see `repo.relocate`). `None` means every term with a moved snippet."""
+        from authoring.repo.relocate import relocate
+
+        return relocate(self, term_ids)
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
@@ -606,50 +620,6 @@ class Glossary:
         from authoring.repo.exchange_service import Exchange
 
         return Exchange(self)
-
-
-@dataclass
-class RepairResult:
-    """One file's repair plan and, when it was written, the commit that holds it."""
-
-    term_id: str
-    plan: RepairPlan
-    commit: str | None = None
-
-    @property
-    def message(self) -> str:
-        """One line for a notification."""
-        if self.commit:
-            return f"{self.term_id}: repaired front matter ({self.commit[:8]})"
-        if self.plan.applicable:
-            return f"{self.term_id}: {len(self.plan.repairs)} repair(s) proposed"
-        return f"{self.term_id}: nothing to repair" if not self.plan.needed else f"{self.term_id}: needs a person"
-
-    def describe(self) -> str:
-        """The proposed change as text (see `RepairPlan.describe`)."""
-        return self.plan.describe()
-
-    def to_json(self) -> dict[str, Any]:
-        """Stable keys for `--json`."""
-        return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
-
-
-def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None) -> RepairResult:
-    from authoring.core.repair import propose
-
-    plan = propose(glossary.load(term_id))
-    if not (write and plan.applicable):
-        return RepairResult(term_id, plan)
-    assert actor is not None
-    with glossary.transaction() as tx:
-        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
-        plan = propose(term)
-        if not plan.applicable or plan.after is None:
-            return RepairResult(term_id, plan)
-        tx.write(term.path, plan.after, based_on=term.data)
-        commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
-                           actor)
-    return RepairResult(term_id, plan, commit)
 
 
 def _status(value: Status | str | None) -> Status | None:
