@@ -88,6 +88,15 @@ class Code(StrEnum):
     STALE_APPROVAL = "stale-approval"
     UNSIGNED_STATUS_CHANGE = "unsigned-status-change"
     BAD_SIGNATURE = "bad-signature"
+    # -- audit: who did it (docs/TRUST.md) -----------------------------------------------------------------
+    FORGED_EVENT = "forged-event"
+    UNVERIFIED_IDENTITY = "unverified-identity"
+    AGENT_IMPERSONATION = "agent-impersonation"
+    UNSIGNED_EVENT = "unsigned-event"
+    WRONGLY_SIGNED_EVENT = "wrongly-signed-event"
+    POLICY_CHANGE = "policy-change"
+    LAUNDERED_STATUS = "laundered-status"
+    AGENT_DEMOTION = "agent-demotion"
     # -- audit: terms that may duplicate one another (review aids) ---------------------------------------
     LABEL_COLLISION = "label-collision"
     ID_VARIANT = "id-variant"
@@ -214,6 +223,31 @@ CATALOGUE: dict[Code, About] = {
                                        "Sign commits (`commit.gpgsign`, `gpg.format=ssh`)."),
     Code.BAD_SIGNATURE: About("audit", ERROR, "A signature does not verify against the allowed signers.",
                               "Check the signer's key in the allowed-signers file of the trusted base."),
+    Code.FORGED_EVENT: About("audit", ERROR, "A review event that does not count: it sits in another term's folder, no "
+                             "commit on the branch added it, it was rewritten, or the commit that added it was "
+                             "authored by someone other than its `who`.",
+                             "Remove the file; have the person named record the event with their own identity."),
+    Code.UNVERIFIED_IDENTITY: About("audit", WARNING, "An approval or status move whose committer is not its author "
+                                    "(`--as`), unsigned by the author: a claim nobody proved (an error when "
+                                    "signatures are required).",
+                                    "Let the person named act from their own checkout, or sign with their key."),
+    Code.AGENT_IMPERSONATION: About("audit", ERROR, "A commit made by a configured agent claims a human identity.",
+                                    "Undo the commit; an agent acts only as itself."),
+    Code.UNSIGNED_EVENT: About("audit", ERROR, "With signatures required, a review event's commit is not signed.",
+                               "Sign commits (`commit.gpgsign`, `gpg.format=ssh`) with the author's key."),
+    Code.WRONGLY_SIGNED_EVENT: About("audit", ERROR, "With signatures required, an event's or status change's commit "
+                                     "is signed by a principal other than its author.",
+                                     "Each person signs with their own key, listed under their email."),
+    Code.POLICY_CHANGE: About("audit", ERROR, "After the trusted base, the configuration or the allowed signers were "
+                              "changed by someone who is not an editor of the trusted base (or without their "
+                              "signature, when signatures are required).",
+                              "Have an editor of the trusted base make (and sign) the change."),
+    Code.LAUNDERED_STATUS: About("audit", ERROR, "A status changed through a revision whose front matter does not "
+                                 "parse, with no matching review event.",
+                                 "Undo the change and move the term through the workflow."),
+    Code.AGENT_DEMOTION: About("audit", ERROR, "A term past draft was drafted over (moved back to draft) from a "
+                              "checkout that is not an editor's.",
+                              "Restore the term; drafting over it is an editor's call, with a note."),
     Code.LABEL_COLLISION: About("audit", WARNING, "A name or alias, normalised (case, punctuation, spacing), belongs"
                                 " to more than one term; one finding per label, naming every term.",
                                 "Decide whether they are one concept: merge, or rename and disambiguate."),

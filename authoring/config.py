@@ -81,7 +81,13 @@ class AuditConfig(BaseModel):
 
     allowed_signers: str | None = None
     """An SSH allowed-signers file (relative to the repository root) that `audit --require-signed`
-    verifies status-change commits against."""
+    verifies the commits of review events against (taken from the trusted base when there is one)."""
+    require_signed: bool = False
+    """Every review event must be added by a commit signed by its author (`audit` as with
+    `--require-signed`; the gates count only such events)."""
+    trusted_base: str | None = None
+    """The revision (`origin/main`) whose policy, people and allowed signers `audit` trusts; changes to
+    them after it must be made by its editors (see docs/TRUST.md)."""
 
 
 class DuplicatesConfig(BaseModel):

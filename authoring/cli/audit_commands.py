@@ -106,21 +106,26 @@ def diff(
 @app.command("audit")
 def audit(
     require_signed: Annotated[bool, typer.Option(
-        "--require-signed", help="Status-change commits must carry signatures that verify against the"
-                                 " allowed-signers file of the configuration ([audit] allowed_signers).")] = False,
+        "--require-signed", help="Every review event and status change must be in a commit signed by its"
+                                 " author's key, per the trusted allowed-signers file"
+                                 " (\\[audit] allowed_signers).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list info findings (snippets found).")] = False,
+    trusted: Annotated[str | None, typer.Option(
+        "--trusted-base", metavar="REV", help="Take policy, people and allowed signers from REV (default: \\[audit]"
+                                              " trusted_base); later changes to them are judged.")] = None,
 ) -> None:
     """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
-            report = glossary.audit(require_signed=require_signed,
+            report = glossary.audit(require_signed=require_signed, trusted_base=trusted,
                                     progress=lambda step: shown.update(step.done, step.total, step.stage))
         data = report.model_dump(mode="json")
 
         def text() -> str:
             shown = [f for f in report.findings if show_all or f.severity != Severity.INFO]
             lines = [f.format() for f in shown]
+            lines.append(str(report.summary["trusted_base"]))
             counts = report.summary["by_severity"]
             lines.append(f"{report.summary['terms']} term(s), {report.summary['commits']} commit(s) audited:"
                          f" {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")

@@ -63,6 +63,8 @@ def draft(
     agent: Annotated[str | None, typer.Option("--agent", help="extractive (default) or llm.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Draft over an existing or rejected term.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the draft; write and commit nothing.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why: needed to draft over a term past draft"
+                                                            " (an editor's call).")] = None,
 ) -> None:
     """Draft a term from a module snippet and commit it, with the agent as author."""
 
@@ -70,11 +72,12 @@ def draft(
         with open_glossary() as glossary:
             if dry_run:
                 preview = glossary.preview_draft(module, lines=lines, section=section, term=term,
-                                                 term_id=term_id, agent=agent, force=force, progress=_progress)
+                                                 term_id=term_id, agent=agent, force=force, progress=_progress,
+                                                 note=note)
                 emit(preview.to_json(glossary.display(preview.path)), preview.text.rstrip("\n"))
                 return
             result = glossary.draft(module, lines=lines, section=section, term=term, term_id=term_id,
-                                    agent=agent, force=force, progress=_progress)
+                                    agent=agent, force=force, progress=_progress, note=note)
 
         def text() -> str:
             out = [result.message]

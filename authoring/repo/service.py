@@ -503,12 +503,14 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+              trusted_base: str | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history,
+        judged by the policy, people and signers of `trusted_base` (default: `[audit] trusted_base`).
         `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed, progress=progress).run()
+        return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
@@ -573,21 +575,24 @@ class Glossary:
 
     def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
               term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
-              progress: Callable[[str], None] | None = None) -> ActionResult:
-        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+              progress: Callable[[str], None] | None = None, note: str | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent; `note`
+        says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
-                                      agent=agent, force=force, progress=progress)
+                                      agent=agent, force=force, progress=progress, note=note)
 
     def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
                       term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+                      force: bool = False, progress: Callable[[str], None] | None = None,
+                      note: str | None = None) -> DraftPreview:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
-                                              term_id=term_id, agent=agent, force=force, progress=progress)
+                                              term_id=term_id, agent=agent, force=force, progress=progress,
+                                              note=note)
 
     def save_draft(self, preview: DraftPreview, text: str | None = None,
                    progress: Callable[[str], None] | None = None) -> ActionResult:

@@ -33,7 +33,7 @@ from authoring.tui.formatting import changes_text, heading, headline, inert_rend
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
-from authoring.workflow.review_log import ReviewEvent, content_revision
+from authoring.workflow.review_log import ReviewEvent, term_revision
 from authoring.workflow.statuses import Move, move_problems, status_of
 
 NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
@@ -181,7 +181,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts.append(events_text(glossary.review_events(self.term_id)))
             known_ids = glossary.term_ids()
         shown = Shown(status, status_of(entry) if term.parses else None, len(term.headers), known_ids, term.parses,
-                      content_revision(entry) if term.parses else None)
+                      term_revision(term) if term.parses else None)
         self.post_message(self.Loaded(Group(*parts), shown))
 
     def _diff(self, glossary: Glossary) -> RenderableType:
