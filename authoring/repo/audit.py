@@ -188,7 +188,7 @@ class Auditor:
             for term_id in self._steps("reading terms", term_ids):
                 try:
                     path = self.glossary.term_path(term_id)
-                except UsageError as exc:  # a name that is no safe id, a symlink out: one finding, never an abort
+                except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, no abort
                     self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
                     continue
                 current[term_id] = self.cache.at_path(path, self._display(term_id))
