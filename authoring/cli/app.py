@@ -11,6 +11,7 @@ UI is being opened.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import typer
@@ -76,8 +77,9 @@ def _escape_help(command: Any) -> None:
 
 
 def _literal(text: str) -> str:
-    """`text` as Rich markup that shows it as it is (every `[` escaped)."""
-    return text.replace("[", "\\[")
+    """`text` as Rich markup that shows it as it is: every `[` escaped, except one a help string already
+    escaped itself (`\\[`)."""
+    return re.sub(r"(?<!\\)\[", r"\\[", text)
 
 
 def _group_help() -> None:

@@ -156,8 +156,7 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
             checks.append(gates.SourceCheck(index, str(module), False,
                                             f"module {module} not found in {glossary.display(modules.directory)}"))
             continue
-        outside = modules.outside(path)
-        if outside:
+        if outside := modules.outside(path):  # a symbolic link out of the repository: never read
             checks.append(gates.SourceCheck(index, str(module), False, outside))
             continue
         try:
@@ -552,8 +551,7 @@ class GateReport:
     missing: list[str] = field(default_factory=list)
     approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
     revision: str = ""
-    end: str | None = None
-    """When nothing follows the status (`promote` without a target): what to say instead of gates."""
+    end: str | None = None  # when nothing follows the status (`promote` without a target): said instead of gates
 
     @property
     def ready(self) -> bool:
