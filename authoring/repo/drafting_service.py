@@ -30,8 +30,10 @@ from authoring.drafting.draft import (
     render_term,
     verify_term,
 )
+from authoring.drafting.grounding import Grounding, ground
 from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
+from authoring.drafting.termhood import is_weak_name
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision, event_path, load_events
@@ -149,7 +151,11 @@ def _choose_term(found: list[Candidate], snippet: Snippet, force: bool) -> Candi
         return any(e.kind in strong and snippet.first_line - 1 <= e.line <= snippet.last_line
                    for e in candidate.evidence)
 
-    named = [c for c in found if mentions(snippet.text, c.term)]
+    named = [c for c in found if mentions(snippet.text, c.term) and not is_weak_name(c.term)]
+    # Markup (bold, tables, engrams, names…) says more than termhood: a phrase found by statistics alone is
+    # chosen only where the snippet marks up nothing, and only if it has several words or recurs.
+    marked = [c for c in named if any(e.kind != "termhood" for e in c.evidence)]
+    named = marked or [c for c in named if len(c.term.split()) > 1 or c.mentions > 1]
     named.sort(key=lambda c: not coined_here(c))  # stable: keeps the rank order within each group
     for candidate in named:
         if force or not candidate.existing:
@@ -189,12 +195,15 @@ class DraftPreview:
     """The file's bytes when the draft was made (None: a new file); a change since is a conflict."""
     old_status: str | None
     """The status of the term the draft replaces, if any."""
+    grounding: Grounding | None = None
+    """How far the sources support each sentence the agent wrote (None: it wrote no prose)."""
 
     def to_json(self, display: str) -> dict[str, Any]:
         """Stable keys for `--json` (`display`: the path as shown to the user)."""
         return {"term": self.term_id, "path": display, "module": self.module, "lines": self.lines,
                 "agent": self.agent, "model": self.model, "author": str(self.author), "warnings": self.warnings,
-                "replaced": self.before is not None, "text": self.text}
+                "replaced": self.before is not None, "text": self.text,
+                "grounding": self.grounding.to_json() if self.grounding is not None else None}
 
 
 def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
@@ -249,7 +258,8 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         raise GateRefused(f"{name} already exists as {other.id} (its {existing[0][1]}), though"
                           f" {glossary.display(path)} is missing; use --force to draft it there", ["--force"])
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
-                           rejected_note=rejected)
+                           rejected_note=rejected,
+                           exclude_from_context=tuple(glossary.config.exclude_from_context))
     result = worker.draft(request, progress)
     if rejected:
         result.warnings.append(f"{target} was rejected before: {rejected}")
@@ -260,7 +270,7 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         progress(f"checking {glossary.display(path)}")
     verify_term(text, path, glossary.display(path), result.entry)
     return DraftPreview(target, path, text, result.entry, module.ref, snippet.lines, worker.name, result.model,
-                        identity, result.warnings, before, old_status)
+                        identity, result.warnings, before, old_status, result.grounding)
 
 
 def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = None,
@@ -284,15 +294,24 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
             raise UsageError(f"{display}: an edited draft must keep canonical_id {preview.term_id} and status"
                              " draft")
     model = f" ({preview.model})" if preview.model else ""
+    grounding = ground(entry) if preview.grounding is not None else None
+    extras: dict[str, Any] = {"agent": preview.agent, "model": preview.model}
+    if grounding is not None:
+        extras["grounding"] = grounding.counts()
     event = ReviewEvent(term=preview.term_id, when=dt.datetime.now(dt.UTC), who=str(preview.author), role="agent",
                         action=Action.DRAFT, from_status=preview.old_status, to_status="draft",
                         version=str(entry.get("version")), revision=content_revision(entry),
                         note=f"drafted by the {preview.agent} agent{model} from {preview.module} {preview.lines}"
-                             + (" (edited before saving)" if text is not None and text != preview.text else ""))
+                             + (" (edited before saving)" if text is not None and text != preview.text else "")
+                             + (f"; grounding: {grounding.summary()}" if grounding is not None else ""),
+                        **extras)
     trailers = {"Term": preview.term_id, "Action": "draft", "Status": "draft", "Agent": preview.agent,
                 "Module": f"{preview.module} {preview.lines}"}
     if preview.model:
         trailers["Model"] = preview.model
+    if grounding is not None:
+        trailers["Grounding"] = f"{len(grounding.sentences) - len(grounding.unsupported)}/{len(grounding.sentences)}" \
+                                " sentences supported"
     requester = glossary.git.user()
     if requester is not None and requester.key != preview.author.key:
         trailers["Requested-by"] = str(requester)
@@ -306,7 +325,8 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
                         f" {preview.lines} by {preview.author.name} ({commit[:8]})",
                         {"path": display, "module": preview.module, "lines": preview.lines, "agent": preview.agent,
                          "model": preview.model, "author": str(preview.author), "warnings": preview.warnings,
-                         "review_event": glossary.display(events_file), "replaced": preview.before is not None})
+                         "review_event": glossary.display(events_file), "replaced": preview.before is not None,
+                         "grounding": grounding.to_json() if grounding is not None else None})
 
 
 def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
@@ -316,3 +336,10 @@ def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, sect
     preview = prepare_draft(glossary, module_ref, lines=lines, section=section, term=term, term_id=term_id,
                             agent=agent, force=force, progress=progress)
     return save_draft(glossary, preview, progress=progress)
+
+
+def term_grounding(glossary: Glossary, term_id: str) -> Grounding | None:
+    """How far a term's own sources (cited snippets, context windows) support each sentence of its prose;
+    None when the entry does not parse."""
+    term = glossary.load(term_id)
+    return ground(term.entry) if term.entry is not None else None
