@@ -375,7 +375,7 @@ def test_prompted_mode_sends_no_schema_and_fits_4096_tokens(demo_repo: Path, stu
     (sent,) = stub.requests
     assert "format" not in sent and "schema" not in json.dumps(sent.get("response_format", {}))
     # the server reports no context: 4,096 is assumed, and the prompt leaves room for the whole answer
-    assert 1400 <= sent["max_tokens"] and prompt_chars(sent) / 3.2 + sent["max_tokens"] <= 4096
+    assert sent["max_tokens"] >= 1400 and prompt_chars(sent) / 3.2 + sent["max_tokens"] <= 4096
 
 
 def test_small_context_drafts_in_sections(demo_repo: Path, stub: Stub) -> None:
@@ -429,8 +429,8 @@ def test_optional_section_that_fails_is_left_empty_with_a_warning(demo_repo: Pat
 
 
 def test_unsupported_sentences_are_marked_and_counted(demo_repo: Path) -> None:
-    invented = {**GOOD, "triad": {**GOOD["triad"],
-                                  "law": "Quantum chromodynamics fixes the gluon mass at exactly forty-two electronvolts."}}
+    law = "Quantum chromodynamics fixes the gluon mass at exactly forty-two electronvolts."
+    invented = {**GOOD, "triad": {**GOOD["triad"], "law": law}}
     agent = LLMAgent(LLMAgentConfig(retries=0), model=TestModel(custom_output_text=json.dumps(invented)))
     with Glossary.open(demo_repo) as glossary:
         preview = glossary.preview_draft("DEMO-001", section="4", term="Knot Drift", force=True, agent=agent)

@@ -203,12 +203,14 @@ def _clean(phrase: str) -> str:
 
 
 def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None,
-                    background: Background | None = None, *, in_background: bool = False) -> list[Candidate]:
+                    background: Background | None = None, *, in_background: bool = False,
+                    background_texts: list[str] | None = None) -> list[Candidate]:
     """The candidate terms of `module`, best first (at most `limit`).
 
     `background`: phrase document frequencies of other modules (`termhood.Background`), which lets
     termhood tell the module's own vocabulary from everyone's; `in_background`: the module is one of
-    the documents counted there.
+    the documents counted there. Or `background_texts`: the other modules' texts (`termhood.prepare`d),
+    from which the frequencies of just this module's competing phrases are counted.
     """
     collect = _Collector(module, lexicon)
     text = module.text
@@ -278,7 +280,7 @@ def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None,
                     if item.kind == "capitalised":
                         item.count = len(lines)
 
-    termhood = _termhood(module, collect, prose, background, in_background)
+    termhood = _termhood(module, collect, prose, background, in_background, background_texts)
 
     counts: dict[str, int] = {}
     capitalised_counts: dict[str, int] = {}
@@ -307,10 +309,12 @@ def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None,
 
 
 def _termhood(module: Module, collect: _Collector, prose: Any, background: Background | None,
-              in_background: bool) -> dict[str, float]:
+              in_background: bool, texts: list[str] | None) -> dict[str, float]:
     """Add the module's best termhood phrases as candidates; their termhood, scaled to (0, 1], by id."""
+    if TERMHOOD_LIMIT <= 0:
+        return {}
     lines = [(n, module.line_text(n)) for n in range(module.body_line, len(module.lines) + 1) if prose(n)]
-    ranked = rank(lines, background, counted_in=in_background, limit=TERMHOOD_LIMIT)
+    ranked = rank(lines, background, counted_in=in_background, limit=TERMHOOD_LIMIT, texts=texts)
     if not ranked:
         return {}
     best = ranked[0].score

@@ -259,6 +259,16 @@ class Background:
             frequency.update({p.key for p in phrases_of(lines)})
         return cls(total, frequency)
 
+    @classmethod
+    def targeted(cls, keys: Iterable[tuple[str, ...]], texts: list[str]) -> Background:
+        """Document frequencies of just `keys`, counted by plain containment in `texts` (case-folded
+        documents with single spaces): cheap enough to build for one module at a time."""
+        frequency: Counter[tuple[str, ...]] = Counter()
+        for key in keys:
+            needle = " ".join(key)
+            frequency[key] = sum(1 for text in texts if needle in text)
+        return cls(len(texts), frequency)
+
     def factor(self, key: tuple[str, ...], counted_in: bool) -> float:
         """An inverse-document-frequency factor in (0, ~log N]; `counted_in`: the document being scored is
         one of the background's documents (its own use then does not count against it)."""
@@ -267,14 +277,33 @@ class Background:
         return math.log((others + 1) / (max(df, 0) + 1)) + 1.0
 
 
+PRESELECT = 4
+"""With a `limit`, only the best `PRESELECT × limit` phrases by C-value are weighed against the background."""
+
+
+def prepare(text: str) -> str:
+    """A background document as `Background.targeted` searches it: case-folded, emphasis marks and runs of
+    whitespace made single spaces."""
+    return " ".join(_TRANSPARENT.sub(" ", text).casefold().split())
+
+
 def rank(lines: Iterable[tuple[int, str]], background: Background | None = None, *,
-         counted_in: bool = False, limit: int | None = None) -> list[Phrase]:
-    """The text's candidate phrases, best termhood first (phrases with no positive score are dropped)."""
+         counted_in: bool = False, limit: int | None = None, texts: list[str] | None = None) -> list[Phrase]:
+    """The text's candidate phrases, best termhood first (phrases with no positive score are dropped).
+
+    `background` weighs them by inverse document frequency; without one, `texts` (other documents,
+    `prepare`d) give a background for just the phrases that compete.
+    """
     phrases = phrases_of(lines)
     c_values(phrases)
-    if background is not None and background.documents:
-        for phrase in phrases:
-            phrase.score *= background.factor(phrase.key, counted_in)
     kept = [p for p in phrases if p.score > 0]
     kept.sort(key=lambda p: (-p.score, p.line, p.key))
+    if limit is not None:
+        kept = kept[: PRESELECT * limit]
+    if background is None and texts:
+        background = Background.targeted([p.key for p in kept], texts)
+    if background is not None and background.documents:
+        for phrase in kept:
+            phrase.score *= background.factor(phrase.key, counted_in)
+        kept.sort(key=lambda p: (-p.score, p.line, p.key))
     return kept[:limit] if limit is not None else kept

@@ -26,6 +26,7 @@ from authoring.drafting.draft import (
     DraftAgent,
     DraftRequest,
     Progress,
+    excluded,
     mentions,
     render_term,
     verify_term,
@@ -33,7 +34,7 @@ from authoring.drafting.draft import (
 from authoring.drafting.grounding import Grounding, ground
 from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
-from authoring.drafting.termhood import is_weak_name
+from authoring.drafting.termhood import is_weak_name, prepare
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision, event_path, load_events
@@ -90,8 +91,16 @@ def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
     known = lexicon(glossary)
     if progress:
         progress(f"finding candidates in {module.ref}")
-    found = find_candidates(module, known, limit)
+    found = find_candidates(module, known, limit, background_texts=background_texts(glossary, library, module))
     return CandidateReport(module.ref, library.display(module.path), module.title, found, list(module.problems))
+
+
+def background_texts(glossary: Glossary, library: ModuleLibrary, module: Module) -> list[str]:
+    """The other modules' texts, prepared for termhood's background (not those excluded from context:
+    a compiled bundle repeats every module and would make every phrase look common)."""
+    patterns = tuple(glossary.config.exclude_from_context)
+    return [prepare(other.body) for other in library.modules()
+            if other.path != module.path and not excluded(other, patterns)]
 
 
 def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
@@ -222,7 +231,7 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
     if progress:
         progress("reading the existing terms")
     known = lexicon(glossary)
-    found = find_candidates(module, known)
+    found = find_candidates(module, known, background_texts=background_texts(glossary, library, module))
     if term is None:
         name = _choose_term(found, snippet, force).term
     else:

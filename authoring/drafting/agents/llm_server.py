@@ -53,7 +53,8 @@ def context_size(base_url: str, model: str, api_key: str | None = None) -> int |
         chosen = [i for i in items if isinstance(i, dict) and i.get("id") == model] or \
                  [i for i in items if isinstance(i, dict)]
         for item in chosen[:1]:
-            meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+            raw = item.get("meta")
+            meta: dict[str, Any] = raw if isinstance(raw, dict) else {}
             for value in (meta.get("n_ctx"), item.get("n_ctx"), item.get("max_model_len"),
                           item.get("context_length"), meta.get("n_ctx_train")):
                 if (found := _number(value)) is not None:
