@@ -89,7 +89,7 @@ def sections(glossary: Glossary, n: int) -> list[tuple[str, str]]:
     step = max(1, len(modules) // (n * 2))
     for module in modules[::step]:
         for section in module.sections:
-            size = len(module.excerpt(section.heading_line, section.last_line))
+            size = len(module.excerpt(section.heading_line, section.end_line))
             if 200 <= size <= 1500:
                 chosen.append((module.ref, section.number))
                 break

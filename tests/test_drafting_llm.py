@@ -450,4 +450,4 @@ def test_unsupported_sentences_are_marked_and_counted(demo_repo: Path) -> None:
     shown = run_cli("--repo", demo_repo, "show", "KNOT_DRIFT")
     assert "✗ unsupported" in shown.out and "gluon mass" in shown.out
     data = json.loads(run_cli("--repo", demo_repo, "show", "KNOT_DRIFT", "--json").out)
-    assert any(s["path"] == "triad.law" and not s["supported"] for s in data["grounding"]["sentences"])
+    assert any(s["path"] == "triad.law" and not s["supported"] for s in data["grounding"]["details"])

@@ -87,7 +87,7 @@ class Grounding:
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `--json`."""
-        return {**self.counts(), "threshold": THRESHOLD, "sentences": [s.to_json() for s in self.sentences]}
+        return {**self.counts(), "threshold": THRESHOLD, "details": [s.to_json() for s in self.sentences]}
 
 
 def _stem(word: str) -> str:

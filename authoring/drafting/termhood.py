@@ -18,6 +18,7 @@ Must never: read files, touch Git or a UI, download anything.
 from __future__ import annotations
 
 import itertools
+import bisect
 import math
 import re
 from collections import Counter
@@ -32,6 +33,7 @@ def _word_set(text: str) -> frozenset[str]:
 # English function words, auxiliaries, pronouns, common adverbs and light verbs: never inside a term
 # (except "of", which may join two runs of content words).
 STOP_WORDS = _word_set("""
+near
 a about above across after afterwards again against all almost alone along already also although always am
 among amongst an and another any anyhow anyone anything anyway anywhere are around as at back be became
 because become becomes becoming been before beforehand behind being below beside besides between beyond both
@@ -262,11 +264,26 @@ class Background:
     @classmethod
     def targeted(cls, keys: Iterable[tuple[str, ...]], texts: list[str]) -> Background:
         """Document frequencies of just `keys`, counted by plain containment in `texts` (case-folded
-        documents with single spaces): cheap enough to build for one module at a time."""
+        documents with single spaces): cheap enough to build for one module at a time.
+
+        The texts are searched as one string; after a hit the search jumps to the next document, so a
+        phrase costs one pass however many documents use it.
+        """
+        joined = "\x00".join(texts)
+        starts = [0]
+        for text in texts[:-1]:
+            starts.append(starts[-1] + len(text) + 1)
         frequency: Counter[tuple[str, ...]] = Counter()
         for key in keys:
-            needle = " ".join(key)
-            frequency[key] = sum(1 for text in texts if needle in text)
+            needle = " " + " ".join(key) + " "  # whole words only: documents are `prepare`d
+            count, at = 0, joined.find(needle)
+            while at >= 0:
+                count += 1
+                document = bisect.bisect_right(starts, at)  # 1-based index of the document holding the hit
+                if document >= len(starts):
+                    break
+                at = joined.find(needle, starts[document])
+            frequency[key] = count
         return cls(len(texts), frequency)
 
     def factor(self, key: tuple[str, ...], counted_in: bool) -> float:
@@ -281,10 +298,13 @@ PRESELECT = 4
 """With a `limit`, only the best `PRESELECT × limit` phrases by C-value are weighed against the background."""
 
 
+_NOT_WORD = re.compile(r"[^\w'’‐‑-]+|_")
+
+
 def prepare(text: str) -> str:
-    """A background document as `Background.targeted` searches it: case-folded, emphasis marks and runs of
-    whitespace made single spaces."""
-    return " ".join(_TRANSPARENT.sub(" ", text).casefold().split())
+    """A background document as `Background.targeted` searches it: case-folded words, single spaces between
+    them and around the whole."""
+    return " " + " ".join(_NOT_WORD.sub(" ", text.casefold()).split()) + " "
 
 
 def rank(lines: Iterable[tuple[int, str]], background: Background | None = None, *,
