@@ -451,3 +451,19 @@ def test_unsupported_sentences_are_marked_and_counted(demo_repo: Path) -> None:
     assert "✗ unsupported" in shown.out and "gluon mass" in shown.out
     data = json.loads(run_cli("--repo", demo_repo, "show", "KNOT_DRIFT", "--json").out)
     assert any(s["path"] == "triad.law" and not s["supported"] for s in data["grounding"]["details"])
+
+
+async def test_review_screen_marks_unsupported_sentences(demo_repo: Path) -> None:
+    from tests.test_tui_review import open_review
+    from tests.tui_support import make_app, settle
+
+    law = "Quantum chromodynamics fixes the gluon mass at exactly forty-two electronvolts."
+    agent = LLMAgent(LLMAgentConfig(retries=0),
+                     model=TestModel(custom_output_text=json.dumps({**GOOD, "triad": {**GOOD["triad"], "law": law}})))
+    draft_with(demo_repo, agent)
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        text = await open_review(pilot, "KNOT_DRIFT")
+        assert "Grounding" in text and "✗ unsupported" in text and "gluon mass" in text
+        assert "slow migration of weave defects" not in text.split("Grounding", 1)[1].split("Gates", 1)[0]

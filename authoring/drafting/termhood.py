@@ -17,8 +17,8 @@ Must never: read files, touch Git or a UI, download anything.
 
 from __future__ import annotations
 
-import itertools
 import bisect
+import itertools
 import math
 import re
 from collections import Counter

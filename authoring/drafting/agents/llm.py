@@ -130,6 +130,10 @@ def merge(entry: dict[str, Any], answer: LLMDraft) -> dict[str, Any]:
 class _Fatal(Exception):
     """A failure no other way of asking can mend (unreachable endpoint, timeout): report it as it is."""
 
+    def __init__(self, message: str, timeout: bool) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+
 
 @dataclass
 class _Run:
@@ -207,8 +211,13 @@ class LLMAgent:
             else:
                 try:
                     answer = self._whole(model, request, entry, context, run, progress)
-                except _Fatal:
-                    raise
+                except _Fatal as exc:
+                    if mode == "never" or not exc.timeout:
+                        raise
+                    # a whole draft that takes too long may still come in small pieces
+                    run.warnings.append(f"the whole draft took longer than {self.config.timeout:g} s; drafted in"
+                                        " sections")
+                    answer = self._sectioned(model, request, entry, context, run, progress)
                 except Exception as exc:
                     if mode == "never":
                         raise
@@ -252,7 +261,9 @@ class LLMAgent:
             available -= estimate_tokens(str(output_model.model_json_schema()))
         if available < min(wanted, MIN_ANSWER_TOKENS):
             raise _TooLong(available)
-        budget = min(available, self.config.max_tokens or available)
+        # What the context leaves, but no more than twice what a full answer takes: a small model inside a
+        # grammar can otherwise spend minutes on one endless string.
+        budget = min(available, self.config.max_tokens or 2 * wanted)
         settings = request_settings(self.config.output_mode, grammar_schema(output_model), budget)
         agent: Agent[None, Any] = Agent(model, output_type=output, instructions=INSTRUCTIONS,
                                         retries={"output": self.config.retries}, defer_model_check=True)
@@ -267,11 +278,11 @@ class LLMAgent:
         deadline = self.config.timeout * (self.config.retries + 1) + 5
         with capture_run_messages() as messages:
             try:
-                result = asyncio.run(asyncio.wait_for(agent.run(text, model_settings=cast("ModelSettings", settings)),
-                                                      deadline))
+                result = _run_sync(lambda: asyncio.wait_for(
+                    agent.run(text, model_settings=cast("ModelSettings", settings)), deadline))
             except Exception as exc:
                 if self._fatal(exc):
-                    raise _Fatal(str(exc)) from exc
+                    raise _Fatal(str(exc), timeout=not self._unreachable(exc)) from exc
                 raise
             finally:  # every answer the model gave, valid or not
                 run.attempts += sum(1 for m in messages if isinstance(m, ModelResponse))
@@ -343,6 +354,17 @@ class LLMAgent:
         return draft
 
     @staticmethod
+    def _unreachable(exc: BaseException) -> bool:
+        current: BaseException | None = exc
+        for _ in range(6):
+            if current is None:
+                break
+            if "Connect" in type(current).__name__:
+                return True
+            current = current.__cause__ or current.__context__
+        return False
+
+    @staticmethod
     def _fatal(exc: BaseException) -> bool:
         names: list[str] = []
         current: BaseException | None = exc
@@ -382,6 +404,19 @@ class LLMAgent:
         if short:
             return f"{type(exc).__name__}: {detail}"
         return f"{where} failed: {type(exc).__name__}: {detail}; nothing was written"
+
+
+def _run_sync(make: Any) -> Any:
+    """Run the coroutine `make()` builds to completion, also when called from inside a running event loop
+    (then in a thread of its own: `asyncio.run` cannot nest)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
 
 
 class _TooLong(Exception):
