@@ -161,6 +161,8 @@ class Stub:
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: clients reuse connections
+
             def log_message(self, *args: Any) -> None:  # keep pytest output clean
                 return None
 

@@ -196,7 +196,7 @@ class LLMAgent:
         except ImportError:
             raise UsageError("the LLM agent needs pydantic-ai: install authoring[llm]") from None
         entry = skeleton(request, progress)
-        model = self._model or self._openai_model()
+        model = self._model or self._openai_model()  # checks the extra is installed; each call makes its own
         run = _Run()
         context = self.context_tokens()
         prompt = _prompt(request, entry)
@@ -247,6 +247,9 @@ class LLMAgent:
         """One structured call through pydantic-ai, with retries fed back, within the context's budget."""
         from pydantic_ai import Agent, ModelRetry, NativeOutput, PromptedOutput, ToolOutput, capture_run_messages
         from pydantic_ai.messages import ModelResponse
+
+        if self._model is None:  # a fresh client per call: an async client is bound to its first event loop
+            model = self._openai_model()
 
         output: Any
         if self.config.output_mode == "tool":
