@@ -223,11 +223,12 @@ def _shape_of(annotation: Any, info: Any) -> str:
 
 _KEEP = {"type", "properties", "required", "items", "additionalProperties", "enum"}
 MAX_ITEMS = 3
+MAX_STRING = 400
 
 
 def grammar_schema(model: type[BaseModel]) -> dict[str, Any]:
     """`model`'s JSON Schema for a server-side grammar: `$ref`s inlined, only structural keywords, lists
-    bounded (a small model inside a grammar may otherwise never stop a list)."""
+    bounded and strings too (a small model inside a grammar may otherwise never stop a list or a string)."""
     full = model.model_json_schema()
     defs = full.get("$defs", {})
 
@@ -241,6 +242,8 @@ def grammar_schema(model: type[BaseModel]) -> dict[str, Any]:
                 out["required"] = list(node["properties"])
             if out.get("type") == "array":
                 out["maxItems"] = MAX_ITEMS
+            if out.get("type") == "string":
+                out["maxLength"] = MAX_STRING  # a sentence or three, not an endless string
             return out
         if isinstance(node, list):
             return [walk(v) for v in node]
