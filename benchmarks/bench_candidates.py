@@ -16,6 +16,10 @@ short texts written for this benchmark with their terms listed in `terms.json` (
 is in the repository). A candidate matches a term when their words agree, plurals folded. The
 baseline is a plain C-value n-gram ranker (stop-word-bounded 1–4-grams, no shaping), computed here.
 
+The background here is counted once over all modules (`Background.build`); `Glossary.candidates` counts
+it per module for just the competing phrases (`Background.targeted`): the same frequencies, up to how
+words are split.
+
 Targets (issue 16): corpus recall@40 ≥ 85 % and recall@10 above the markup-only ranking; prose
 recall@40 above the C-value baseline. Prints figures; asserts nothing.
 

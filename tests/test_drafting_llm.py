@@ -332,8 +332,8 @@ def prompt_chars(request: dict[str, Any]) -> int:
     return sum(len(str(m.get("content") or "")) for m in request["messages"])
 
 
-def configure_mode(repo: Path, base_url: str, **settings: Any) -> None:
-    configure(repo, base_url, retries=1)
+def configure_mode(repo: Path, base_url: str, timeout: float = 5, **settings: Any) -> None:
+    configure(repo, base_url, timeout=timeout, retries=1)
     extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
     config = repo / "authoring.toml"
     config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
@@ -469,3 +469,19 @@ async def test_review_screen_marks_unsupported_sentences(demo_repo: Path) -> Non
         text = await open_review(pilot, "KNOT_DRIFT")
         assert "Grounding" in text and "✗ unsupported" in text and "gluon mass" in text
         assert "slow migration of weave defects" not in text.split("Grounding", 1)[1].split("Gates", 1)[0]
+
+
+def test_optional_section_that_times_out_is_left_empty(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, sectioned="always", output_mode="json_object", timeout=1)
+
+    def step() -> str | None:
+        section = asked_section(stub.requests[-1])
+        return None if section == "mappings" else json.dumps(SECTION_ANSWERS[section or "triad"])
+
+    stub.script = [step]
+    result = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--section", "4", "--term", "Knot Drift", "--force",
+                     "--agent", "llm", "--dry-run", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert any("longer than 1 s for the mappings" in w for w in data["warnings"])
+    assert "claims: []" in data["text"] and GOOD["triad"]["law"] in data["text"]

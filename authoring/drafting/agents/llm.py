@@ -325,8 +325,12 @@ class LLMAgent:
             validate = (lambda answer: _crosslink_problem(answer, known)) if section.model is MappingSection else None
             try:
                 answer = self._section(model, request, entry, section, context, run, validate)
-            except _Fatal:
-                raise
+            except _Fatal as exc:
+                if section.required or not exc.timeout:
+                    raise
+                run.warnings.append(f"the model took longer than {self.config.timeout:g} s for the {section.name};"
+                                    " left empty for an editor")
+                continue
             except Exception as exc:
                 if section.required:
                     reason = self._explain(exc, attempts=run.attempts).removesuffix("; nothing was written")
