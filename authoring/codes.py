@@ -24,7 +24,8 @@ class About:
     """What a code means: who reports it, how severe it usually is, what it means and how to fix it."""
 
     reporter: str
-    """`check` (a term file on its own), `audit` (the trail and the repository), `repair` or `config`."""
+    """`check` (a term file on its own), `audit` (the trail and the repository), `repair`, `config`, `export`
+    or `import`."""
     severity: Severity
     """The severity it is usually reported with (a few codes vary; the entry says when)."""
     meaning: str
@@ -69,6 +70,7 @@ class Code(StrEnum):
     BAD_REVIEW_EVENT = "bad-review-event"
     # -- audit: provenance and links -------------------------------------------------------------------
     MODULE_MISSING = "module-missing"
+    MODULE_OUTSIDE_REPOSITORY = "module-outside-repository"
     SNIPPET_MISSING = "snippet-missing"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
@@ -86,6 +88,30 @@ class Code(StrEnum):
     STALE_APPROVAL = "stale-approval"
     UNSIGNED_STATUS_CHANGE = "unsigned-status-change"
     BAD_SIGNATURE = "bad-signature"
+    # -- audit: who did it (docs/TRUST.md) -----------------------------------------------------------------
+    FORGED_EVENT = "forged-event"
+    UNVERIFIED_IDENTITY = "unverified-identity"
+    AGENT_IMPERSONATION = "agent-impersonation"
+    UNSIGNED_EVENT = "unsigned-event"
+    WRONGLY_SIGNED_EVENT = "wrongly-signed-event"
+    POLICY_CHANGE = "policy-change"
+    LAUNDERED_STATUS = "laundered-status"
+    AGENT_DEMOTION = "agent-demotion"
+    # -- audit: terms that may duplicate one another (review aids) ---------------------------------------
+    LABEL_COLLISION = "label-collision"
+    ID_VARIANT = "id-variant"
+    SIMILAR_DEFINITION = "similar-definition"
+    # -- export and import -------------------------------------------------------------------------------
+    NOT_EXPORTED = "not-exported"
+    TBX_SCHEMA = "tbx-schema"
+    CSV_SYNTAX = "csv-syntax"
+    CSV_EMPTY = "csv-empty"
+    CSV_HEADER = "csv-header"
+    CSV_COLUMNS = "csv-columns"
+    CSV_REQUIRED = "csv-required"
+    CSV_STATUS = "csv-status"
+    IMPORT_REFUSED = "import-refused"
+    IMPORT_INVALID = "import-invalid"
     # -- repair kinds ------------------------------------------------------------------------------------
     QUOTE_VALUE = "quote-value"
     QUOTED_PREFIX = "quoted-prefix"
@@ -152,8 +178,9 @@ CATALOGUE: dict[Code, About] = {
                                  "`authoring fold-headers ID` (or `--all`) makes the headers take the entry's values."),
     Code.STATUS: About("check", ERROR, "The status is not one the workflow knows.",
                        "Set one of draft, candidate, ratified, rejected, deprecated (through the workflow)."),
-    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository.",
-                            "Replace the link with the file itself."),
+    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository, or its "
+                            "name is no usable id (`My Term.md`); it is not read (`audit` reports it too).",
+                            "Replace the link with the file itself; rename the file CANONICAL_ID.md."),
     Code.CONFIG: About("config", ERROR, "`authoring.toml` (or `[tool.authoring]`) is not valid.",
                        "Fix the field named; `authoring schema` documents the term format, the README the config."),
     Code.MODULE_FRONT_MATTER: About("check", WARNING, "A module's front matter does not parse; it is read leniently.",
@@ -162,6 +189,9 @@ CATALOGUE: dict[Code, About] = {
                                  "counts for nothing.", "Remove the file (events are written by the tool only)."),
     Code.MODULE_MISSING: About("audit", ERROR, "A provenance source cites a module that is not in the modules folders.",
                                "Correct the module reference, or add the module."),
+    Code.MODULE_OUTSIDE_REPOSITORY: About("audit", ERROR, "A provenance source cites a module file that is a "
+                                          "symbolic link leading outside the repository; it is never read.",
+                                          "Copy the module into the repository instead of linking to it."),
     Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module.",
                                 "Cite the text as the module has it, or restore the module text."),
     Code.SNIPPET_MOVED: About("audit", WARNING, "A cited snippet is in its module, at other lines than `lines:` says.",
@@ -193,6 +223,58 @@ CATALOGUE: dict[Code, About] = {
                                        "Sign commits (`commit.gpgsign`, `gpg.format=ssh`)."),
     Code.BAD_SIGNATURE: About("audit", ERROR, "A signature does not verify against the allowed signers.",
                               "Check the signer's key in the allowed-signers file of the trusted base."),
+    Code.FORGED_EVENT: About("audit", ERROR, "A review event that does not count: it sits in another term's folder, no "
+                             "commit on the branch added it, it was rewritten, or the commit that added it was "
+                             "authored by someone other than its `who`.",
+                             "Remove the file; have the person named record the event with their own identity."),
+    Code.UNVERIFIED_IDENTITY: About("audit", WARNING, "An approval or status move whose committer is not its author "
+                                    "(`--as`), unsigned by the author: a claim nobody proved (an error when "
+                                    "signatures are required).",
+                                    "Let the person named act from their own checkout, or sign with their key."),
+    Code.AGENT_IMPERSONATION: About("audit", ERROR, "A commit made by a configured agent claims a human identity.",
+                                    "Undo the commit; an agent acts only as itself."),
+    Code.UNSIGNED_EVENT: About("audit", ERROR, "With signatures required, a review event's commit is not signed.",
+                               "Sign commits (`commit.gpgsign`, `gpg.format=ssh`) with the author's key."),
+    Code.WRONGLY_SIGNED_EVENT: About("audit", ERROR, "With signatures required, an event's or status change's commit "
+                                     "is signed by a principal other than its author.",
+                                     "Each person signs with their own key, listed under their email."),
+    Code.POLICY_CHANGE: About("audit", ERROR, "After the trusted base, the configuration or the allowed signers were "
+                              "changed by someone who is not an editor of the trusted base (or without their "
+                              "signature, when signatures are required).",
+                              "Have an editor of the trusted base make (and sign) the change."),
+    Code.LAUNDERED_STATUS: About("audit", ERROR, "A status changed through a revision whose front matter does not "
+                                 "parse, with no matching review event.",
+                                 "Undo the change and move the term through the workflow."),
+    Code.AGENT_DEMOTION: About("audit", ERROR, "A term past draft was drafted over (moved back to draft) from a "
+                              "checkout that is not an editor's.",
+                              "Restore the term; drafting over it is an editor's call, with a note."),
+    Code.LABEL_COLLISION: About("audit", WARNING, "A name or alias, normalised (case, punctuation, spacing), belongs"
+                                " to more than one term; one finding per label, naming every term.",
+                                "Decide whether they are one concept: merge, or rename and disambiguate."),
+    Code.ID_VARIANT: About("audit", WARNING, "Canonical ids that differ only by separators or a plural ending.",
+                           "Keep one id; deprecate or reject the other, naming it as superseded_by."),
+    Code.SIMILAR_DEFINITION: About("audit", WARNING, "Definitions whose similarity (TF-IDF cosine) reaches"
+                                   " `[duplicates] similar_definition`; grouped.",
+                                   "Read them side by side; merge the terms or sharpen the definitions."),
+    Code.NOT_EXPORTED: About("export", WARNING, "A term whose entry does not parse is left out of an export or the"
+                             " site.", "Fix its front matter (`authoring repair ID`) and export again."),
+    Code.TBX_SCHEMA: About("export", ERROR, "The TBX document does not pass the shipped TBX-Basic schema; nothing"
+                           " is written.", "Report it: the exporter wrote something the dialect does not allow."),
+    Code.CSV_SYNTAX: About("import", ERROR, "The file is not CSV at that line (an unclosed quote).",
+                           "Fix the quoting on that line."),
+    Code.CSV_EMPTY: About("import", ERROR, "The CSV file is empty.", "Give a header row and one row per term."),
+    Code.CSV_HEADER: About("import", ERROR, "The header row lacks `id` or `term`, or names a column twice.",
+                           "Name the columns in the first row (`id,term,…`)."),
+    Code.CSV_COLUMNS: About("import", ERROR, "A row has more or fewer cells than the header.",
+                            "Quote cells that hold commas; give every row every column."),
+    Code.CSV_REQUIRED: About("import", ERROR, "A row lacks its id or its term.", "Fill both cells."),
+    Code.CSV_STATUS: About("import", ERROR, "A row's status is not one the workflow knows.",
+                           "Use draft, candidate, ratified, rejected or deprecated (or leave it empty)."),
+    Code.IMPORT_REFUSED: About("import", ERROR, "A row would overwrite a term, repeats an id, has an unsafe id, or"
+                               " carries a status beyond draft without `--as-drafts`; nothing is imported.",
+                               "Remove or rename the row, or pass `--as-drafts` to import statuses as drafts."),
+    Code.IMPORT_INVALID: About("import", ERROR, "A row's draft would not pass `check` or read back as written.",
+                               "Fix the row's values (the message says which)."),
     Code.QUOTE_VALUE: About("repair", ERROR, "A value YAML reads as syntax (`|x|`, `**bold**`, `> 0`, backticks).",
                             "`authoring repair ID --write` quotes the value as written."),
     Code.QUOTED_PREFIX: About("repair", ERROR, "A quoted string is followed by more text on its line.",

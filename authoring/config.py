@@ -89,7 +89,36 @@ class AuditConfig(BaseModel):
 
     allowed_signers: str | None = None
     """An SSH allowed-signers file (relative to the repository root) that `audit --require-signed`
-    verifies status-change commits against."""
+    verifies the commits of review events against (taken from the trusted base when there is one)."""
+    require_signed: bool = False
+    """Every review event must be added by a commit signed by its author (`audit` as with
+    `--require-signed`; the gates count only such events)."""
+    trusted_base: str | None = None
+    """The revision (`origin/main`) whose policy, people and allowed signers `audit` trusts; changes to
+    them after it must be made by its editors (see docs/TRUST.md)."""
+
+
+class DuplicatesConfig(BaseModel):
+    """How `audit` looks for terms that may duplicate one another (`core.duplicates`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    similar_definition: float = Field(default=0.5, ge=0.0, le=1.0)
+    """The cosine similarity (TF-IDF over words, 0–1) at which two definitions are reported as alike."""
+
+
+class ExchangeConfig(BaseModel):
+    """How the glossary is published (`export`, `site`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    base_iri: str = "https://glossary.invalid/"
+    """The namespace SKOS concept IRIs are made in (IRI = base + canonical id); the default is a
+    placeholder that never resolves."""
+    title: str = "Glossary"
+    """The glossary's title, in exports and on the site."""
+    language: str = "en"
+    """The language tag of names and definitions (BCP 47)."""
 
 
 class Config(BaseModel):
@@ -114,6 +143,10 @@ class Config(BaseModel):
     """Drafting agents."""
     audit: AuditConfig = Field(default_factory=AuditConfig)
     """The audit's settings."""
+    duplicates: DuplicatesConfig = Field(default_factory=DuplicatesConfig)
+    """Duplicate detection (label collisions, id variants, similar definitions)."""
+    exchange: ExchangeConfig = Field(default_factory=ExchangeConfig)
+    """Publishing: SKOS namespace, title, language."""
 
 
 def load_config(root: Path) -> Config:

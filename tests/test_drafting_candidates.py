@@ -13,7 +13,7 @@ from authoring.core.termfile import load_term
 from authoring.drafting.candidates import find_candidates
 from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import ModuleLibrary, load_module
-from tests.conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, require_corpus, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,8 +111,7 @@ def test_cli_candidates_json(demo_repo: Path) -> None:
 @pytest.fixture(scope="module")
 def corpus_lexicon() -> tuple[ModuleLibrary, Lexicon, dict[str, set[str]]]:
     """The lexicon of the terms that cite two corpus modules, among 140 others as distractors."""
-    if not (CORPUS / "dictionary").is_dir():
-        pytest.skip("../shared/corpus is absent")
+    require_corpus()
     library = ModuleLibrary(CORPUS / "modules")
     wanted = ["DOMA-036", "CORE-013"]
     files = sorted((CORPUS / "dictionary").glob("*.md"))

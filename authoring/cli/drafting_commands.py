@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
 
 
 def _progress(line: str) -> None:
     # Progress goes to stderr, and only to a terminal: pipes and --json get nothing extra.
     if not GLOBALS.json and sys.stderr.isatty():
-        print(f"… {line}", file=sys.stderr)
+        say(f"… {line}", err=True)
 
 
 @app.command("candidates")
@@ -39,10 +39,11 @@ def candidates(
             lines = [f"{report.module} · {report.title}  ({report.path})",
                      f"{'SCORE':>5}  {'ID':<{width}}  {'STATE':<9} TERM  —  EVIDENCE"]
             for c in report.candidates:
-                state = (c.status or "exists") if c.existing else "new"
+                state = (c.status or "exists") if c.existing else "new?" if c.may_duplicate else "new"
                 evidence = ", ".join(f"{e.kind} L{e.line}" + (f"×{e.count}" if e.count > 1 else "")
                                      for e in c.evidence[:4])
-                lines.append(f"{c.score:5.1f}  {c.canonical_id:<{width}}  {state:<9} {c.term}  —  {evidence}")
+                similar = f"  (may duplicate {', '.join(c.may_duplicate)})" if c.may_duplicate else ""
+                lines.append(f"{c.score:5.1f}  {c.canonical_id:<{width}}  {state:<9} {c.term}  —  {evidence}{similar}")
             lines.extend(p.format() for p in report.problems)
             return "\n".join(lines)
 
@@ -62,6 +63,8 @@ def draft(
     agent: Annotated[str | None, typer.Option("--agent", help="extractive (default) or llm.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Draft over an existing or rejected term.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the draft; write and commit nothing.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why: needed to draft over a term past draft"
+                                                            " (an editor's call).")] = None,
 ) -> None:
     """Draft a term from a module snippet and commit it, with the agent as author."""
 
@@ -69,11 +72,12 @@ def draft(
         with open_glossary() as glossary:
             if dry_run:
                 preview = glossary.preview_draft(module, lines=lines, section=section, term=term,
-                                                 term_id=term_id, agent=agent, force=force, progress=_progress)
+                                                 term_id=term_id, agent=agent, force=force, progress=_progress,
+                                                 note=note)
                 emit(preview.to_json(glossary.display(preview.path)), preview.text.rstrip("\n"))
                 return
             result = glossary.draft(module, lines=lines, section=section, term=term, term_id=term_id,
-                                    agent=agent, force=force, progress=_progress)
+                                    agent=agent, force=force, progress=_progress, note=note)
 
         def text() -> str:
             out = [result.message]
@@ -98,8 +102,11 @@ def modules() -> None:
         def text() -> str:
             if not rows:
                 return "no modules"
-            width = max(len(str(r["module"])) for r in rows)
-            return "\n".join(f"{r['module']:<{width}}  {r['title']}" for r in rows)
+            width = max(len("MODULE"), *(len(str(r["module"])) for r in rows))
+            files = max(len("FILE"), *(len(str(r["path"])) for r in rows))
+            lines = [f"{'MODULE':<{width}}  {'FILE':<{files}}  TITLE"]
+            lines.extend(f"{r['module']:<{width}}  {r['path']:<{files}}  {r['title']}" for r in rows)
+            return "\n".join(lines)
 
         emit(rows, text)
 

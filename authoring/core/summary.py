@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from authoring.errors import Problem, Severity
+from authoring.errors import Problem, Severity, in_line_order
 
 if TYPE_CHECKING:
     # Not imported at run time: reading summaries back from the index must not load ruamel or pydantic.
@@ -92,8 +92,24 @@ def summarise(term: TermFile) -> TermSummary:
         stub=stub,
         errors=sum(1 for p in term.problems if p.severity == Severity.ERROR),
         warnings=sum(1 for p in term.problems if p.severity == Severity.WARNING),
-        problems=list(term.problems),
+        problems=in_line_order(term.problems),
         crosslinks=links,
         modules=modules,
         aliases=[str(a) for a in aliases] if isinstance(aliases, list) else [],
     )
+
+
+# What a listing can be narrowed to (`list --status`, the UI's filter): a status, or one of these views.
+FILTERS = ("all", "draft", "candidate", "ratified", "rejected", "deprecated", "problems", "malformed")
+"""`problems`: terms with any error or warning; `malformed`: terms whose front matter does not parse."""
+
+
+def keeps(summary: TermSummary, status: str) -> bool:
+    """True when a listing narrowed to `status` (one of `FILTERS`) shows `summary`."""
+    if status == "all":
+        return True
+    if status == "problems":
+        return summary.errors + summary.warnings > 0
+    if status == "malformed":
+        return not summary.parses
+    return summary.status == status

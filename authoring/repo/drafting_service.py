@@ -36,13 +36,15 @@ from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
 from authoring.drafting.termhood import is_weak_name, prepare
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
+from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
-from authoring.workflow.review_log import Action, ReviewEvent, content_revision, event_path, load_events
+from authoring.workflow.review_log import Action, ReviewEvent, event_path, load_events, term_revision
 
 if TYPE_CHECKING:
     from authoring.repo.service import ActionResult, Glossary
 
 DEFAULT_AGENTS = {
+    "import": "Import Agent <import-agent@authoring.invalid>",
     "extractive": "Extractive Agent <agent@authoring.invalid>",
     "llm": "LLM Agent <llm-agent@authoring.invalid>",
 }
@@ -92,6 +94,7 @@ def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
     if progress:
         progress(f"finding candidates in {module.ref}")
     found = find_candidates(module, known, limit, background_texts=background_texts(glossary, library, module))
+    mark_duplicates(glossary, found)
     return CandidateReport(module.ref, library.display(module.path), module.title, found, list(module.problems))
 
 
@@ -101,6 +104,16 @@ def background_texts(glossary: Glossary, library: ModuleLibrary, module: Module)
     patterns = tuple(glossary.config.exclude_from_context)
     return [prepare(other.body) for other in library.modules()
             if other.path != module.path and not excluded(other, patterns)]
+
+
+def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
+    """Mark each new candidate with the existing terms it may duplicate (`core.duplicates`)."""
+    from authoring.core.duplicates import Labelled, possible_duplicates
+
+    terms = [Labelled(s.id, s.term, tuple(s.aliases)) for s in glossary.summaries()]
+    for candidate in found:
+        if not candidate.existing:
+            candidate.may_duplicate = possible_duplicates(candidate.term, candidate.canonical_id, terms)
 
 
 def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
@@ -204,6 +217,8 @@ class DraftPreview:
     """The file's bytes when the draft was made (None: a new file); a change since is a conflict."""
     old_status: str | None
     """The status of the term the draft replaces, if any."""
+    note: str | None = None
+    """Why the draft replaces a term past `draft` (required then, see `gates.draft_over_gaps`)."""
     grounding: Grounding | None = None
     """How far the sources support each sentence the agent wrote (None: it wrote no prose)."""
 
@@ -217,7 +232,7 @@ class DraftPreview:
 
 def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
                   term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                  force: bool = False, progress: Progress | None = None) -> DraftPreview:
+                  force: bool = False, progress: Progress | None = None, note: str | None = None) -> DraftPreview:
     """Make and check a draft without writing anything (refusals as in `draft`)."""
     library = module_library(glossary)
     module = library.resolve(module_ref)
@@ -266,20 +281,34 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         other = existing[0][0]
         raise GateRefused(f"{name} already exists as {other.id} (its {existing[0][1]}), though"
                           f" {glossary.display(path)} is missing; use --force to draft it there", ["--force"])
+    if before is not None:  # drafting over a term past `draft` moves it back: an editor's call, with a note
+        requester = glossary.git.user()
+        people = glossary.config.people
+        requester_role = role_of(requester, people.editors, people.agents) if requester else Role.NONE
+        missing = gates.draft_over_gaps(old_status, requester, requester_role, note)
+        if missing:
+            raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(missing), missing)
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
                            rejected_note=rejected,
                            exclude_from_context=tuple(glossary.config.exclude_from_context))
     result = worker.draft(request, progress)
+    if before is None:
+        from authoring.core.duplicates import Labelled, possible_duplicates
+
+        similar = possible_duplicates(name, target, [Labelled(s.id, s.term, tuple(s.aliases))
+                                                     for s in glossary.summaries()])
+        if similar:
+            result.warnings.append(f"{target} may duplicate {', '.join(similar)} (a shared label or an id variant)")
     if rejected:
         result.warnings.append(f"{target} was rejected before: {rejected}")
-    note = EMPTY_NOTE.format(agent=worker.name + " agent" + (f" ({result.model})" if result.model else ""),
-                             module=module.ref, lines=snippet.lines)
-    text = render_term(result, note)
+    header = EMPTY_NOTE.format(agent=worker.name + " agent" + (f" ({result.model})" if result.model else ""),
+                               module=module.ref, lines=snippet.lines)
+    text = render_term(result, header)
     if progress:
         progress(f"checking {glossary.display(path)}")
     verify_term(text, path, glossary.display(path), result.entry)
     return DraftPreview(target, path, text, result.entry, module.ref, snippet.lines, worker.name, result.model,
-                        identity, result.warnings, before, old_status, result.grounding)
+                        identity, result.warnings, before, old_status, note, result.grounding)
 
 
 def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = None,
@@ -309,9 +338,10 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
         extras["grounding"] = grounding.counts()
     event = ReviewEvent(term=preview.term_id, when=dt.datetime.now(dt.UTC), who=str(preview.author), role="agent",
                         action=Action.DRAFT, from_status=preview.old_status, to_status="draft",
-                        version=str(entry.get("version")), revision=content_revision(entry),
+                        version=str(entry.get("version")), revision=_revision(preview.path, display, final),
                         note=f"drafted by the {preview.agent} agent{model} from {preview.module} {preview.lines}"
                              + (" (edited before saving)" if text is not None and text != preview.text else "")
+                             + (f": {preview.note}" if preview.note else "")
                              + (f"; grounding: {grounding.summary()}" if grounding is not None else ""),
                         **extras)
     trailers = {"Term": preview.term_id, "Action": "draft", "Status": "draft", "Agent": preview.agent,
@@ -338,12 +368,17 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
                          "grounding": grounding.to_json() if grounding is not None else None})
 
 
+def _revision(path: Path, display: str, text: str) -> str | None:
+    """The content revision of the draft's whole file (what later approvals refer to)."""
+    return term_revision(load_term(path, display, text.encode("utf-8"), fast=True))
+
+
 def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
           term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-          force: bool = False, progress: Progress | None = None) -> ActionResult:
+          force: bool = False, progress: Progress | None = None, note: str | None = None) -> ActionResult:
     """Draft a term from a module snippet and commit it with its `draft` review event."""
     preview = prepare_draft(glossary, module_ref, lines=lines, section=section, term=term, term_id=term_id,
-                            agent=agent, force=force, progress=progress)
+                            agent=agent, force=force, progress=progress, note=note)
     return save_draft(glossary, preview, progress=progress)
 
 

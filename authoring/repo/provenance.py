@@ -129,8 +129,8 @@ class ModuleText:
 class Modules:
     """The modules directory: references resolved through the core's `ModuleIndex`, texts read once."""
 
-    def __init__(self, modules_dir: Path) -> None:
-        self.index = ModuleIndex.scan(modules_dir)
+    def __init__(self, modules_dir: Path, root: Path | None = None) -> None:
+        self.index = ModuleIndex.scan(modules_dir, root)
         self._texts: dict[Path, ModuleText | None] = {}
 
     def resolve(self, reference: str) -> Path | None:
@@ -140,8 +140,11 @@ class Modules:
     def text(self, path: Path) -> ModuleText | None:
         """A module's indexed text (None when it cannot be read)."""
         if path not in self._texts:
+            if self.index.outside(path):  # a symbolic link out of the repository: never read
+                self._texts[path] = None
+                return None
             try:
-                module = load_module(path)
+                module = load_module(path, root=self.index.root or self.index.directory)
                 self._texts[path] = ModuleText(path, module.text, module)
             except (ParseError, NotFound):  # not UTF-8, too large or unreadable: search what can be read
                 try:

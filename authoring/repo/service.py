@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from authoring.drafting.draft import DraftAgent
     from authoring.drafting.modules import Module
     from authoring.repo.drafting_service import CandidateReport, DraftPreview
+    from authoring.repo.exchange_service import Exchange
 
 
 @dataclass
@@ -249,11 +250,12 @@ class Glossary:
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
 
-    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
+    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None, strict: bool = False) -> list[str]:
         """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).
 
         A path to a `.md` file in the terms directory names that term; any other path (a module, the
-        README) names none, so a hook given only such files checks nothing.
+        README) names none, so a hook given only such files checks nothing — unless `strict`: then such
+        a path is a `UsageError` saying it is not a term file.
         """
         found: list[str] = []
         terms_dir = self.terms_dir.resolve()
@@ -268,6 +270,9 @@ class Glossary:
             path = path.resolve()
             if path.suffix == ".md" and path.parent == terms_dir:
                 found.append(path.stem)
+            elif strict:
+                raise UsageError(f"{name} is not a term file: terms are the .md files directly in"
+                                 f" {self.display(self.terms_dir)}/")
         return list(dict.fromkeys(found))
 
     def load(self, term_id: str) -> TermFile:
@@ -498,12 +503,14 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+              trusted_base: str | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history,
+        judged by the policy, people and signers of `trusted_base` (default: `[audit] trusted_base`).
         `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed, progress=progress).run()
+        return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
@@ -568,21 +575,24 @@ class Glossary:
 
     def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
               term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
-              progress: Callable[[str], None] | None = None) -> ActionResult:
-        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+              progress: Callable[[str], None] | None = None, note: str | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent; `note`
+        says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
-                                      agent=agent, force=force, progress=progress)
+                                      agent=agent, force=force, progress=progress, note=note)
 
     def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
                       term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+                      force: bool = False, progress: Callable[[str], None] | None = None,
+                      note: str | None = None) -> DraftPreview:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
-                                              term_id=term_id, agent=agent, force=force, progress=progress)
+                                              term_id=term_id, agent=agent, force=force, progress=progress,
+                                              note=note)
 
     def save_draft(self, preview: DraftPreview, text: str | None = None,
                    progress: Callable[[str], None] | None = None) -> ActionResult:
@@ -590,6 +600,12 @@ class Glossary:
         from authoring.repo import drafting_service
 
         return drafting_service.save_draft(self, preview, text, progress)
+
+    def exchange(self) -> Exchange:
+        """Export (SKOS, TBX, CSV, JSON), import a CSV as drafts, build the static site: `repo/exchange_service.py`."""
+        from authoring.repo.exchange_service import Exchange
+
+        return Exchange(self)
 
 
 @dataclass
@@ -649,9 +665,16 @@ def _status(value: Status | str | None) -> Status | None:
 
 def commit_message(term_id: str, summary: str,
                    trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
+    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`).
+
+    No part may hold a line break or a control character (`UsageError`): it would forge trailers."""
+    from authoring.core.safetext import require_plain
+
     lines = [f"{term_id}: {summary}", ""]
     pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
+    require_plain(lines[0], "the commit subject")
+    for key, value in pairs:
+        require_plain(f"{key}: {value}", f"the {key} trailer")
     lines.extend(f"{key}: {value}" for key, value in pairs)
     return "\n".join(lines) + "\n"
 

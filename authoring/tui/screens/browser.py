@@ -22,14 +22,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from authoring.core.summary import TermSummary
+from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
 from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
 from authoring.tui.widgets.term_detail import TermDetail
-from authoring.tui.widgets.term_table import FILTERS, SORTS, TermTable, View
+from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
 # While indexing, the list is refreshed at most this often (each refresh redraws the whole table).
 REPOST_SECONDS = 0.5

@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from authoring.core.safetext import visible
+from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
 
 if TYPE_CHECKING:
@@ -68,6 +70,8 @@ def candidate_label(candidate: Candidate) -> Text:
         text.append(candidate.term, style="bold")
     kinds = sorted({e.kind for e in candidate.evidence})
     text.append(f"  {candidate.score:.2f} {', '.join(kinds)}", style="cyan")
+    if candidate.may_duplicate:
+        text.append(f"  ≈ may duplicate {', '.join(candidate.may_duplicate)}", style="bold yellow")
     return text
 
 
@@ -130,7 +134,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
             with Vertical(id="draft-side"):
                 yield Static("Sections", classes="pane-title")
                 yield OptionList(id="sections")
-                yield Static("Candidates (● new, ○ existing)", classes="pane-title")
+                yield Static("Candidates (● new, ○ existing, ≈ may duplicate)", classes="pane-title")
                 yield OptionList(id="candidates")
                 yield Select([(label, name) for name, label in AGENTS], value="extractive", allow_blank=False,
                              id="agent", compact=True)
@@ -160,7 +164,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         words = query.casefold().split()
         options = self.query_one("#modules", OptionList)
         options.clear_options()
-        options.add_options([Option(f"{ref}  {title}" if title else ref, id=ref) for ref, title in self.modules
+        options.add_options([Option(visible(f"{ref}  {title}" if title else ref), id=ref) for ref, title in self.modules
                              if all(word in f"{ref} {title}".casefold() for word in words)])
         if options.option_count:
             options.highlighted = 0
@@ -198,15 +202,16 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         self.module = message.module
         self.candidates = message.candidates
         text = self.query_one("#module-text", TextArea)
-        text.load_text(message.module.text)
+        text.load_text(visible(message.module.text))  # one character for one: lines and selections still map
         sections = self.query_one("#sections", OptionList)
         sections.clear_options()
         # by position: a module may number two sections alike (the corpus has such modules)
-        sections.add_options([Option(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})", id=str(index))
+        sections.add_options([Option(visible(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})"), id=str(index))
                               for index, s in enumerate(message.module.sections)])
         candidates = self.query_one("#candidates", OptionList)
         candidates.clear_options()
-        candidates.add_options([Option(candidate_label(c), id=str(i)) for i, c in enumerate(message.candidates)])
+        candidates.add_options([Option(inert_renderable(candidate_label(c)), id=str(i))
+                                for i, c in enumerate(message.candidates)])
         text.focus()
         self._status("Select lines in the text and press ctrl+l, or pick a section; pick a candidate; ctrl+d drafts.")
 
