@@ -32,7 +32,8 @@ def test_scorecard_counts_drafts_edits_rejections_and_ratifications(demo_repo: P
         glossary.draft("DEMO-001", lines="43-43", term="Loom Period", agent=llm())
         glossary.draft("DEMO-001", section="4", term="Knot Drift", force=True, agent=llm())
         glossary.draft("DEMO-001", section="3", term="Slack Water", force=True, agent=llm("other-model"))
-        glossary.draft("DEMO-001", section="2", term="Weft Pressure", force=True, agent="extractive")
+        glossary.draft("DEMO-001", section="2", term="Weft Pressure", force=True, agent="extractive",
+                       note="a fresh extract from the table")
     with Glossary.open(demo_repo, ALICE) as alice:
         alice.promote("LOOM_PERIOD")  # ratified as the agent wrote it
         alice.set_field("KNOT_DRIFT", "triad.art", '"A knot walking the shore, one tide at a time."')
