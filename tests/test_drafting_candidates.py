@@ -61,7 +61,10 @@ def test_demo_candidates_mark_existing_and_new_with_evidence() -> None:
     loom = by_id["LOOM_PERIOD"]
     assert not loom.existing and loom.symbol == "T_L"
     assert loom.table_row["Meaning"] == "the period of the slow driver"
-    assert [e.kind for e in loom.evidence] == ["table"] and loom.evidence[0].line == 43
+    assert loom.evidence[0].kind == "table" and loom.evidence[0].line == 43
+    # statistics find it too, and never a fragment of a name the markup gives ("Loom", "Pressure")
+    assert "termhood" in {e.kind for e in loom.evidence}
+    assert not {"LOOM", "PRESSURE", "WEFT", "SLOW", "FAST"} & set(by_id)
     # "the held breath" is quoted in §3, and is Slack Water's alias
     breath = by_id["SLACK_WATER"]
     assert "quoted" in {e.kind for e in breath.evidence} and "HELD_BREATH" not in by_id

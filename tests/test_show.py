@@ -32,5 +32,5 @@ def test_show_of_a_malformed_term_leads_with_its_located_problem(demo_repo: Path
 
 def test_show_json_keeps_the_data(demo_repo: Path) -> None:
     data = json.loads(run_cli("show", "TIDAL_LOOM", "--json", "--repo", demo_repo).out)
-    assert set(data) == {"id", "path", "parses", "entry", "problems", "readable", "body"}
+    assert set(data) == {"id", "path", "parses", "entry", "problems", "readable", "body", "grounding"}
     assert data["entry"]["triad"]["art"].startswith("A shore that weaves")

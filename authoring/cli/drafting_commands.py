@@ -111,3 +111,36 @@ def modules() -> None:
         emit(rows, text)
 
     run(body)
+
+
+@app.command("agents")
+def agents() -> None:
+    """How each drafting agent and model fares: drafts, ratified unchanged, fields editors changed before
+    ratification, rejections with their reasons, median time to ratify."""
+
+    def body() -> None:
+        from authoring.repo.agent_scorecard import scorecard
+
+        with open_glossary() as glossary:
+            data = [score.to_json() for score in scorecard(glossary)]
+
+        def text() -> str:
+            if not data:
+                return "no drafts by agents yet"
+            lines: list[str] = []
+            for s in data:
+                median = s["median_hours_to_ratify"]
+                lines.append(f"{s['agent']}  model {s['model']}")
+                lines.append(f"  drafts {s['drafts']}   ratified {s['ratified']} ({s['ratified_unchanged']} unchanged)"
+                             f"   rejected {s['rejected']}   open {s['open']}   median time to ratify "
+                             + (f"{median:.1f} h" if median is not None else "-"))
+                changed = s["fields_changed_before_ratification"]
+                if changed:
+                    lines.append("  fields editors changed before ratification: "
+                                 + ", ".join(f"{path} ×{count}" for path, count in changed.items()))
+                lines.extend(f"  rejected {r['term']}: {r['reason'] or '(no note)'}" for r in s["rejections"])
+            return "\n".join(lines)
+
+        emit(data, text)
+
+    run(body)

@@ -122,3 +122,12 @@ def _block(value: Any, depth: int) -> list[str]:
                 lines.extend(f"{pad}  {line}" for line in text[1:])
         return lines
     return [pad + line for line in _scalar(value).rstrip("\n").split("\n")]
+
+
+def grounding_text(grounding: Any) -> str:
+    """Lines marking each sentence the term's own sources do not support (empty when all are)."""
+    if grounding is None or not grounding.unsupported:
+        return ""
+    lines = ["", f"Grounding: {grounding.summary()}"]
+    lines.extend(f"  ✗ unsupported ({s.score:.2f}) {s.path}: {s.sentence}" for s in grounding.unsupported)
+    return "\n".join(lines)

@@ -57,8 +57,11 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
     """One term, parsed, with its problems."""
 
     def body() -> None:
+        from authoring.repo.drafting_service import term_grounding
+
         with open_glossary() as glossary:
             term = glossary.load(term_id)
+            grounding = term_grounding(glossary, term_id)
         from authoring.core.termfile import readable_fields
         from authoring.errors import in_line_order
 
@@ -66,12 +69,13 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
         data: dict[str, Any] = {"id": term.stem, "path": term.display, "parses": term.parses,
                                 "entry": term.entry, "problems": [p.to_json() for p in in_line_order(term.problems)],
                                 "readable": {"from": source, "fields": fields} if source else None,
-                                "body": term.split.body if term.split is not None else None}
+                                "body": term.split.body if term.split is not None else None,
+                                "grounding": grounding.to_json() if grounding is not None else None}
 
         def text() -> str:
-            from authoring.cli.term_text import term_text
+            from authoring.cli.term_text import grounding_text, term_text
 
-            return term_text(term)
+            return term_text(term) + grounding_text(grounding)
 
         emit(data, text)
         if any(p.severity == Severity.ERROR for p in term.problems):

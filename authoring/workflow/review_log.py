@@ -97,6 +97,7 @@ class ReviewEvent(BaseModel):
             "version": self.version,
             "revision": self.revision,
             "note": self.note,
+            **(self.model_extra or {}),  # fields a newer writer added (a draft's agent, model, grounding)
         }
         text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         return text

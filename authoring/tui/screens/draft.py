@@ -27,6 +27,7 @@ from authoring.tui.service_calls import ServiceScreenMixin
 
 if TYPE_CHECKING:
     from authoring.drafting.candidates import Candidate
+    from authoring.drafting.grounding import Grounding
     from authoring.drafting.modules import Module, Section
     from authoring.repo.drafting_service import DraftPreview
 
@@ -46,6 +47,15 @@ class Choice:
         """One line for the status bar."""
         where = f"lines {self.lines}" if self.lines else f"§{self.section}" if self.section else "no snippet yet"
         return f"{self.module or 'no module'} · {where} · term: {self.term or '(the agent picks)'}"
+
+
+def grounding_text(grounding: Grounding) -> Text:
+    """The grounding line and every unsupported sentence, marked, for the editor to check."""
+    text = Text(f"grounding: {grounding.summary()}", style="bold")
+    for item in grounding.unsupported:
+        text.append(f"\n✗ unsupported ({item.score:.2f}) {item.path}: ", style="red")
+        text.append(item.sentence)
+    return text
 
 
 def candidate_label(candidate: Candidate) -> Text:
@@ -323,6 +333,8 @@ class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
                          "Adjust the text, then ctrl+s to save, esc to discard.", id="draft-preview-title")
             if preview.warnings:
                 yield Static(Text("\n".join(f"! {w}" for w in preview.warnings), style="yellow"), id="draft-warnings")
+            if preview.grounding is not None and preview.grounding.sentences:
+                yield Static(grounding_text(preview.grounding), id="draft-grounding")
             yield TextArea(preview.text, id="draft-text", show_line_numbers=True,
                            tab_behavior="indent")
             yield Static("", id="draft-save-status")

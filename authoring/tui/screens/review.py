@@ -27,10 +27,12 @@ from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
 from authoring.errors import Conflict, GateRefused, NotFound, Problem
+from authoring.repo.drafting_service import term_grounding
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
+from authoring.tui.screens.draft import grounding_text
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
 from authoring.workflow.review_log import ReviewEvent, term_revision
@@ -170,6 +172,10 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
                 parts += [heading("Legacy headers"), headers_text(len(term.headers), list(term.problems))]
             parts.append(heading("Changes since the last approval or status change"))
             parts.append(self._diff(glossary))
+            grounding = term_grounding(glossary, self.term_id) if term.parses else None
+            if grounding is not None and grounding.sentences:
+                parts += [heading("Grounding: support of each sentence by the term's own sources"),
+                          grounding_text(grounding)]
             if term.parses:
                 checklist = glossary.gate_checklist(self.term_id)
                 if checklist.target:
