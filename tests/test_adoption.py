@@ -56,7 +56,8 @@ def make_upstream(repo: Path) -> Path:
     for name, text in files.items():
         (modules / name).parent.mkdir(parents=True, exist_ok=True)
         (modules / name).write_text(text, encoding="utf-8")
-    bundle = _module("Bundle", "The Residue Principle holds. " * 40_000)  # over a megabyte: a compiled bundle
+    # over a megabyte: a compiled bundle; its sentence is long enough to be quoted as a context window
+    bundle = _module("Bundle", "The Residue Principle holds in every volume of this compiled bundle. " * 16_000)
     (modules / "pirouette_version_6.md").write_text(bundle, encoding="utf-8")
     git(repo.parent, "init", "--quiet", str(repo))
     _commit_as(repo, IMPORTER, "import the glossary")

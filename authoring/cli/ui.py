@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import sys
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +13,7 @@ import typer
 
 from authoring.cli.app import app
 from authoring.cli.main import open_ui
-from authoring.cli.options import GLOBALS, run
+from authoring.cli.options import GLOBALS, run, say
 
 
 @app.command("demo")
@@ -33,10 +33,14 @@ def demo(
             raise UsageError(f"{path} is not empty: give a new folder for the demo copy")
         made = make_demo_repository(path)
         if no_ui:
-            print(made)
+            say(str(made))
             return
-        print(f"demo glossary: {made}", file=sys.stderr)
+        # said before the UI covers the screen, and again once it is gone (the UI's title shows it meanwhile)
+        say(f"demo glossary: {made} (a throwaway copy; nothing outside it is changed)", err=True)
         GLOBALS.repo = made
-        open_ui()
+        try:
+            open_ui(demo=True)
+        finally:
+            say(f"demo glossary: {made}\nremove it with: rm -rf {shlex.quote(str(made))}", err=True)
 
     run(body)

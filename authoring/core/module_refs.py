@@ -137,6 +137,30 @@ class ModuleSources:
         return not _matches_any(relative, self.exclude_from_context)
 
 
+def outside_reason(path: Path, root: Path) -> str | None:
+    """Why the module file `path` may not be read — it is (or leads through) a symbolic link to a place
+    outside `root`, the repository — or None when it stands inside."""
+    try:
+        resolved = path.resolve()
+        resolved.relative_to(root.resolve())
+    except ValueError:
+        return f"{path.name} is a symbolic link to {resolved}, outside the repository: modules are read only" \
+               " inside it (copy the file into the repository instead)"
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return f"{path.name} cannot be resolved ({exc})"
+    return None
+
+
+def require_inside(path: Path, root: Path) -> Path:
+    """`path` when it stands inside `root`; else a `UsageError` saying where it leads (see `outside_reason`)."""
+    from authoring.errors import UsageError
+
+    reason = outside_reason(path, root)
+    if reason is not None:
+        raise UsageError(reason)
+    return path
+
+
 @dataclass
 class ModuleIndex:
     """The modules of one modules directory and the one way references resolve to them.
@@ -156,14 +180,19 @@ class ModuleIndex:
     _rank: dict[Path, int] = field(default_factory=dict)
     _declared: dict[Path, str | None] = field(default_factory=dict)
     _tables: dict[str, dict[str, list[Path]]] = field(default_factory=dict)
+    root: Path | None = None
+    """The repository: a module file leading outside it is listed (so a reference to it gets a clear
+    refusal) but never read. None: the modules directory itself is the bound."""
 
     @classmethod
-    def scan(cls, where: Path | ModuleSources) -> ModuleIndex:
+    def scan(cls, where: Path | ModuleSources, root: Path | None = None) -> ModuleIndex:
         """Index every `*.md` file directly in the folders of `where` (one folder, or sources); an absent
-        folder has no modules. Files are in precedence order: folder by folder, by name inside one."""
+        folder has no modules. Files are in precedence order: folder by folder, by name inside one.
+        `root` bounds what may be read (default: the sources' root; for one folder, the folder itself)."""
+        bound = root if root is not None else (where.root if isinstance(where, ModuleSources) else None)
         sources = where if isinstance(where, ModuleSources) else ModuleSources.of_dir(where)
         folders = sources.folders()
-        index = cls(sources.first, sources=sources, folders=folders)
+        index = cls(sources.first, sources=sources, folders=folders, root=bound)
         winners: dict[str, Path] = {}
         for rank, folder in enumerate(folders):
             for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
@@ -190,10 +219,14 @@ class ModuleIndex:
         """Up to `limit` module stems or ids close to `reference` (for a "did you mean")."""
         return close_names(reference, [p.stem for p in self.files], limit)
 
+    def outside(self, path: Path) -> str | None:
+        """Why `path` may not be read (a symbolic link leading out of the repository), or None."""
+        return outside_reason(path, self.root or self.directory)
+
     def declared(self, path: Path) -> str | None:
-        """The id a module's front matter declares (read once)."""
+        """The id a module's front matter declares (read once; never from a file outside the repository)."""
         if path not in self._declared:
-            self._declared[path] = declared_id(path)
+            self._declared[path] = None if self.outside(path) else declared_id(path)
         return self._declared[path]
 
     def matches(self, reference: str) -> list[Path]:
@@ -256,9 +289,11 @@ def normalise_space(text: str) -> str:
 
 
 def snippet_in(module_text: str, snippet: str) -> bool:
-    """True when `snippet` stands in `module_text`, ignoring differences of whitespace and line breaks."""
-    wanted = normalise_space(snippet)
-    return bool(wanted) and wanted in normalise_space(module_text)
+    """True when `snippet` stands in `module_text` as a reader compares them (see `core.snippets`: whitespace,
+    emphasis, code ticks, quote and dash variants ignored; an ellipsis is a gap)."""
+    from authoring.core import snippets
+
+    return snippets.snippet_in(module_text, snippet)
 
 
 def _distance(a: str, b: str, bound: int) -> int:

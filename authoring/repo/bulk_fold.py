@@ -22,6 +22,7 @@ from authoring.repo.actions import (
     load_for_action,
     new_event,
     refuse,
+    revision_of,
     role,
 )
 from authoring.workflow import gates
@@ -85,7 +86,7 @@ def fold_all(glossary: Glossary, progress: Callable[[int, int], None] | None = N
             bookkeeping = _bookkeep_edit(loaded, actor, "fold legacy headers", note)
             event = new_event(glossary, term_id, actor, Action.EDIT, from_status=bookkeeping.current.value,
                               to_status=bookkeeping.target.value, version=bookkeeping.version_after,
-                              entry=editor.data(-1), note=note)
+                              revision=revision_of(editor), note=note)
             planned.append((loaded.term.path, editor.render(), loaded.term.data, False))
             planned.append((event_path(glossary.review_logs_dir, event), event.render().encode("utf-8"), None, True))
             result.folded[term_id] = folded

@@ -11,19 +11,18 @@ Must never: import a UI; parse YAML except through the core; run Git except thro
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
-from authoring.core.textfile import atomic_write
-from authoring.errors import AuthoringError, Conflict, EditError, NotFound, Problem, Severity, UsageError
+from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
-from authoring.repo.journal import Journal, remove_empty_parents
+from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
+
+__all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
 from authoring.workflow.identity import Identity, parse_identity
 
 if TYPE_CHECKING:
@@ -32,15 +31,16 @@ if TYPE_CHECKING:
     from authoring.config import Config
     from authoring.core.model import Status
     from authoring.core.module_refs import ModuleSources
-    from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
-    from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.audit_cache import AuditCache
     from authoring.repo.bulk_fold import FoldAllResult
+    from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
+    from authoring.repo.repair_service import RepairResult, RepairRun
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -49,112 +49,6 @@ if TYPE_CHECKING:
     from authoring.drafting.modules import Module
     from authoring.repo.drafting_service import CandidateReport, DraftPreview
     from authoring.repo.exchange_service import Exchange
-
-
-@dataclass
-class ActionResult:
-    """What an action did: the commit it made and a one-line description for notifications."""
-
-    term_id: str
-    action: str
-    commit: str | None
-    message: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """Stable keys for `--json`."""
-        return {"term": self.term_id, "action": self.action, "commit": self.commit, "message": self.message,
-                **self.details}
-
-
-@dataclass
-class _Write:
-    path: Path
-    before: bytes | None
-    after: bytes | None
-
-
-class Transaction:
-    """One action's file writes and its commit; undone entirely if anything fails before the commit lands.
-
-    Every write is recorded in the action journal (`repo.journal`) before it happens, so a process
-    that dies mid-action is undone by the next action as well.
-    """
-
-    def __init__(self, glossary: Glossary) -> None:
-        self.glossary = glossary
-        self.writes: list[_Write] = []
-        self.commit_id: str | None = None
-        self.journal = Journal(glossary.git)
-        self.clean: set[Path] = set()
-        self.head_before = glossary.git.head()
-
-    def require_clean(self, paths: Sequence[Path]) -> None:
-        """`Glossary.require_clean`, remembered: a path checked once in this action is not checked again."""
-        unchecked = [p for p in paths if p not in self.clean]
-        if unchecked:
-            self.glossary.require_clean(unchecked)
-            self.clean.update(unchecked)
-
-    def write(self, path: Path, data: bytes | None, based_on: bytes | None, unique: bool = False) -> None:
-        """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read
-        or if it has uncommitted outside changes. `unique`: a new file with a fresh random name (an
-        event file), which no one can have touched, so Git's status need not be asked."""
-        self.write_many([(path, data, based_on, unique)])
-
-    def write_many(self, writes: Sequence[tuple[Path, bytes | None, bytes | None, bool]]) -> None:
-        """`write` for several files: every check first, one journal record, then the writes."""
-        befores: list[bytes | None] = []
-        for path, _, based_on, _ in writes:
-            current = path.read_bytes() if path.exists() else None
-            if current != based_on:
-                raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing"
-                               " was written, try again")
-            befores.append(current)
-        self.require_clean([path for (path, _, _, unique), before in zip(writes, befores, strict=True)
-                            if not (unique and before is None)])
-        self.journal.add([(path, before, data) for (path, data, _, _), before in zip(writes, befores, strict=True)])
-        for (path, data, _, _), before in zip(writes, befores, strict=True):
-            self.writes.append(_Write(path, before, data))
-            if data is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, data)
-
-    def include(self, path: Path) -> None:
-        """Commit `path` with this action as it stands in the work tree, unwritten (a file the user made
-        for this action, such as a configuration written before `adopt`); a rollback unstages it."""
-        data = path.read_bytes()
-        self.writes.append(_Write(path, data, data))
-
-    def commit(self, message: str, author: Identity) -> str:
-        """Commit exactly the written paths."""
-        self.commit_id = self.glossary.git.commit_paths([w.path for w in self.writes], message, author)
-        self.journal.clear()
-        return self.commit_id
-
-    def rollback(self) -> None:
-        """Put every written file and its index entry back as it was before the action, unless the
-        commit landed after all (an interrupt between Git's commit and our bookkeeping): then keep it."""
-        git = self.glossary.git
-        head = git.head()
-        if self.writes and head is not None and head != self.head_before and all(
-                git.show_file(head, git.relative(w.path)) == w.after for w in self.writes):
-            self.commit_id = head
-            self.journal.clear()
-            return
-        for write in reversed(self.writes):
-            if write.before is None:
-                with contextlib.suppress(FileNotFoundError):
-                    write.path.unlink()
-                remove_empty_parents(write.path.parent, self.glossary.root)
-            else:
-                atomic_write(write.path, write.before)
-        if self.writes:
-            with contextlib.suppress(AuthoringError):
-                self.glossary.git.restore_index([w.path for w in self.writes])
-        self.journal.clear()
 
 
 class Glossary:
@@ -278,11 +172,12 @@ class Glossary:
 
         return terms_hint(self.root, self._layout.terms_dir, self.config_file.table is not None)
 
-    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
+    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None, strict: bool = False) -> list[str]:
         """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).
 
         A path to a `.md` file in the terms directory names that term; any other path (a module, the
-        README) names none, so a hook given only such files checks nothing.
+        README) names none, so a hook given only such files checks nothing — unless `strict`: then such
+        a path is a `UsageError` saying it is not a term file.
         """
         found: list[str] = []
         terms_dir = self.terms_dir.resolve()
@@ -297,6 +192,9 @@ class Glossary:
             path = path.resolve()
             if path.suffix == ".md" and path.parent == terms_dir:
                 found.append(path.stem)
+            elif strict:
+                raise UsageError(f"{name} is not a term file: terms are the .md files directly in"
+                                 f" {self.display(self.terms_dir)}/")
         return list(dict.fromkeys(found))
 
     def load(self, term_id: str) -> TermFile:
@@ -452,10 +350,10 @@ class Glossary:
 
     def gate_report(self, term_id: str, to: Status | str | None = None) -> GateReport:
         """What promoting the term (to the next status, or `to`) would need; writes nothing."""
-        from authoring.repo import actions
+        from authoring.repo.gate_report import gate_report
         from authoring.workflow.statuses import Move
 
-        return actions.gate_report(self, term_id, Move.PROMOTE, _status(to))
+        return gate_report(self, term_id, Move.PROMOTE, _status(to))
 
     def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
                       message: str, author: Identity) -> str:
@@ -533,12 +431,14 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+              trusted_base: str | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history,
+        judged by the policy, people and signers of `trusted_base` (default: `[audit] trusted_base`).
         `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed, progress=progress).run()
+        return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
     def cached_audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None
                      ) -> AuditReport:
@@ -550,25 +450,38 @@ class Glossary:
             self._audit_cache = AuditCache()
         return self._audit_cache.get(self, require_signed, progress)
 
-    def repair(self, term_id: str, write: bool = False) -> RepairResult:
-        """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
-        `ID: repair front matter`, or raise `EditError` when they cannot be applied. The logic is `core.repair`'s."""
-        result = _repair_term(self, term_id, write, self.actor() if write else None)
-        if write and result.commit is None:
-            plan = result.plan
-            if not plan.needed:
-                raise UsageError(f"{term_id}: nothing to repair")
-            reason = plan.refused or "; ".join(p.format() for p in plan.remaining[:1]) or "no repair found"
-            raise EditError(f"{term_id}: cannot be repaired automatically ({reason}); nothing was written",
-                            plan.remaining)
-        return result
+    def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+               confirmed: bytes | None = None) -> RepairResult:
+        """The repairs proposed for one term's front matter (only the `kinds` of repair named, when given);
+        with `write`, apply them and commit the file as `ID: repair front matter`, or raise `EditError` when
+        they cannot be applied; `confirmed` (the bytes a person was shown) refuses a write of anything else
+        (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
+        from authoring.repo import repair_service
 
-    def repair_all(self, write: bool = False) -> list[RepairResult]:
-        """`repair` for every term, in id order; with `write`, each applicable repair is its own commit and the
-        rest are reported, not raised."""
-        actor = self.actor() if write else None
-        return [_repair_term(self, term_id, write, actor) for term_id in self.term_ids()]
+        return repair_service.repair(self, term_id, write, kinds, confirmed)
 
+    def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> RepairRun:
+        """`repair` for every term that needs one (read from the index), in id order; with `write`, each
+        applicable repair is its own commit and the rest are reported, not raised. `progress(done, total)`
+        is called in the calling thread for every file planned."""
+        from authoring.repo import repair_service
+
+        return repair_service.repair_all(self, write, kinds, progress)
+
+    def wanted(self) -> list[Wanted]:
+        """The link targets no term answers to (not by id, declared id, name, nor a near miss), most cited
+        first: a drafting to-do list (see `repo.crosslinks`)."""
+        from authoring.repo.crosslinks import wanted
+
+        return wanted(self)
+
+    def relocate(self, term_ids: Sequence[str] | None = None) -> list[ActionResult]:
+        """Point `provenance.sources[].lines` of moved snippets at where the text stands now: one reviewed
+        commit per term (see `repo.relocate`). `None` means every term with a moved snippet."""
+        from authoring.repo.relocate import relocate
+
+        return relocate(self, term_ids)
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
@@ -613,21 +526,24 @@ class Glossary:
 
     def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
               term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
-              progress: Callable[[str], None] | None = None) -> ActionResult:
-        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+              progress: Callable[[str], None] | None = None, note: str | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent; `note`
+        says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
-                                      agent=agent, force=force, progress=progress)
+                                      agent=agent, force=force, progress=progress, note=note)
 
     def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
                       term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+                      force: bool = False, progress: Callable[[str], None] | None = None,
+                      note: str | None = None) -> DraftPreview:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
-                                              term_id=term_id, agent=agent, force=force, progress=progress)
+                                              term_id=term_id, agent=agent, force=force, progress=progress,
+                                              note=note)
 
     def save_draft(self, preview: DraftPreview, text: str | None = None,
                    progress: Callable[[str], None] | None = None) -> ActionResult:
@@ -643,50 +559,6 @@ class Glossary:
         return Exchange(self)
 
 
-@dataclass
-class RepairResult:
-    """One file's repair plan and, when it was written, the commit that holds it."""
-
-    term_id: str
-    plan: RepairPlan
-    commit: str | None = None
-
-    @property
-    def message(self) -> str:
-        """One line for a notification."""
-        if self.commit:
-            return f"{self.term_id}: repaired front matter ({self.commit[:8]})"
-        if self.plan.applicable:
-            return f"{self.term_id}: {len(self.plan.repairs)} repair(s) proposed"
-        return f"{self.term_id}: nothing to repair" if not self.plan.needed else f"{self.term_id}: needs a person"
-
-    def describe(self) -> str:
-        """The proposed change as text (see `RepairPlan.describe`)."""
-        return self.plan.describe()
-
-    def to_json(self) -> dict[str, Any]:
-        """Stable keys for `--json`."""
-        return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
-
-
-def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None) -> RepairResult:
-    from authoring.core.repair import propose
-
-    plan = propose(glossary.load(term_id))
-    if not (write and plan.applicable):
-        return RepairResult(term_id, plan)
-    assert actor is not None
-    with glossary.transaction() as tx:
-        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
-        plan = propose(term)
-        if not plan.applicable or plan.after is None:
-            return RepairResult(term_id, plan)
-        tx.write(term.path, plan.after, based_on=term.data)
-        commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
-                           actor)
-    return RepairResult(term_id, plan, commit)
-
-
 def _status(value: Status | str | None) -> Status | None:
     from authoring.core.model import Status
 
@@ -696,17 +568,3 @@ def _status(value: Status | str | None) -> Status | None:
         return Status(value)
     except ValueError:
         raise UsageError(f"{value!r} is not a status; use one of {', '.join(s.value for s in Status)}") from None
-
-
-def commit_message(term_id: str, summary: str,
-                   trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
-    lines = [f"{term_id}: {summary}", ""]
-    pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
-    lines.extend(f"{key}: {value}" for key, value in pairs)
-    return "\n".join(lines) + "\n"
-
-
-def today() -> dt.date:
-    """Today's date (one place, so tests and the workflow agree)."""
-    return dt.date.today()
