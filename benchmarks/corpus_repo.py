@@ -10,6 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+# AUTHORING_CORPUS points a worktree that does not sit beside shared/ at the corpus.
+CORPUS = Path(os.environ.get("AUTHORING_CORPUS") or ROOT.parent / "shared" / "corpus")
+"""Where the benchmarks find the corpus by default."""
 UPSTREAM_CONFIG = 'terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n'
 _IDENTITY = {"GIT_AUTHOR_NAME": "Bench Importer", "GIT_AUTHOR_EMAIL": "import@example.org",
              "GIT_COMMITTER_NAME": "Bench Importer", "GIT_COMMITTER_EMAIL": "import@example.org"}
