@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,7 @@ def authoring(tree: Path, *args: str | Path) -> None:
 
 
 def seed_remote(where: Path) -> Path:
-    """The corpus as upstream lays it out, adopted (`.gitattributes` sends term files to the driver), as a bare remote."""
+    """The corpus as upstream lays it out, adopted (term files go to the driver), as a bare remote."""
     seed = upstream_copy(CORPUS, where / "seed")
     git(seed, "config", "user.name", "Bench Importer")
     git(seed, "config", "user.email", "import@example.org")
@@ -117,26 +118,34 @@ def edit(repo: Path, ids: list[str], kind: str, side: str) -> None:
     git(repo, "commit", "--quiet", "-am", f"bench: {kind} edits, side {side}")
 
 
-def pull(repo: Path) -> tuple[float, int, str]:
-    """`git pull --no-rebase`: seconds, exit status, and Git's output."""
-    start = time.perf_counter()
+def children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (Git and every driver it ran): on a shared
+    machine this moves far less with the load than the wall clock does."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pull(repo: Path) -> tuple[float, float, int, str]:
+    """`git pull --no-rebase`: seconds, CPU seconds, exit status, and Git's output."""
+    start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(["git", "-C", str(repo), "pull", "--no-rebase", "--no-edit"], capture_output=True,
                           text=True, check=False, env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"})
-    return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
+    return time.perf_counter() - start, children_cpu() - cpu, done.returncode, done.stdout + done.stderr
 
 
-def merge_file_baseline(where: Path, triples: list[tuple[bytes, bytes, bytes]]) -> tuple[float, int]:
-    """Plain `git merge-file` on each (base, ours, theirs), one process per file: seconds, files that conflicted."""
+def merge_file_baseline(where: Path, triples: list[tuple[bytes, bytes, bytes]]) -> tuple[float, float, int]:
+    """Plain `git merge-file` on each (base, ours, theirs), one process per file: seconds, CPU seconds,
+    files that conflicted."""
     conflicted = 0
     names = [where / n for n in ("O", "A", "B")]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     for base, ours, theirs in triples:
         for name, data in zip(names, (base, ours, theirs), strict=True):
             name.write_bytes(data)
         done = subprocess.run(["git", "merge-file", "-q", str(names[1]), str(names[0]), str(names[2])],
                               capture_output=True, check=False)
         conflicted += done.returncode != 0
-    return time.perf_counter() - start, conflicted
+    return time.perf_counter() - start, children_cpu() - cpu, conflicted
 
 
 def same_as_field_merge(triples: dict[str, tuple[bytes, bytes, bytes]], repo: Path) -> tuple[int, int, list[str]]:
@@ -180,18 +189,20 @@ def run_kind(where: Path, origin: Path, kind: str, count: int, also: Path | None
         rel = f"{TERMS_DIR}/{term_id}.md"
         triples[term_id] = (git(bob, "show", f"HEAD~1:{rel}").encode(), (bob / rel).read_bytes(),
                             (alice / rel).read_bytes())
-    baseline, conflicted = merge_file_baseline(work, list(triples.values()))
-    print(f"[{kind}] {len(ids)} terms, both sides edited each ({'lines apart' if kind == 'apart' else 'adjacent lines'})")
-    print(f"  baseline: git merge-file on the {len(ids)} files, a process each: {baseline:6.2f} s"
-          f"  ({conflicted} conflicted)")
-    plain_time, plain_code, plain_out = pull(plain)
-    print(f"  baseline: git pull without the driver (text merge):   {plain_time:6.2f} s"
+    baseline, baseline_cpu, conflicted = merge_file_baseline(work, list(triples.values()))
+    where_edited = "lines apart" if kind == "apart" else "adjacent lines"
+    print(f"[{kind}] {len(ids)} terms, both sides edited each ({where_edited})")
+    print(f"  baseline: git merge-file on the {len(ids)} files, a process each: {baseline:6.2f} s,"
+          f" {baseline_cpu:5.2f} s CPU  ({conflicted} conflicted)")
+    plain_time, plain_cpu, plain_code, plain_out = pull(plain)
+    print(f"  baseline: git pull without the driver (text merge):   {plain_time:6.2f} s, {plain_cpu:5.2f} s CPU"
           f"  (exit {plain_code}, {plain_out.count('CONFLICT')} conflicts)")
     for label, repo in clones.items():
-        seconds, code, out = pull(repo)
+        seconds, cpu, code, out = pull(repo)
         status = f"exit {code}, {out.count('CONFLICT')} conflicts"
-        print(f"  git pull through the driver ({label}): {seconds:6.2f} s  ({status};"
-              f" {seconds / baseline:.1f}× merge-file, {1000 * seconds / len(ids):.0f} ms a file)")
+        print(f"  git pull through the driver ({label}): {seconds:6.2f} s, {cpu:5.2f} s CPU  ({status};"
+              f" {seconds / baseline:.1f}× merge-file's time, {cpu / baseline_cpu:.1f}× its CPU;"
+              f" {1000 * seconds / len(ids):.0f} ms, {1000 * cpu / len(ids):.0f} ms CPU a file)")
         same_bytes, same_data, differing = same_as_field_merge(triples, repo)
         print(f"    against the in-process field merge: {same_bytes} same bytes, {same_data} same data"
               f" (text merge kept), {len(differing)} different{': ' + ', '.join(differing[:5]) if differing else ''}")

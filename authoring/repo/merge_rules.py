@@ -25,6 +25,7 @@ from typing import Any
 
 from authoring.core.paths import FieldPath
 from authoring.core.threeway import MISSING, MergeResult, Resolver, keep_higher_version, keep_later_date, merge_data
+from authoring.workflow.content_revision import content_revision
 
 DRIVER_NAME = "authoring-term"
 """The merge driver's name in `.gitattributes` (`merge=authoring-term`) and `.git/config`."""
@@ -80,9 +81,6 @@ def _refuse_stale_ratification(results: list[MergeResult], base: Sequence[Any], 
     entry = results[-1]
     if not isinstance(entry.merged, dict) or entry.merged.get("status") != _RATIFIED:
         return
-    # only here, where a ratification is being merged: review_log brings pydantic
-    from authoring.workflow.review_log import content_revision
-
     base_entry = base[-1]
     sides = {"ours": ours[-1], "theirs": theirs[-1]}
     for name, data in sides.items():

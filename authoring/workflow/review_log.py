@@ -12,8 +12,6 @@ Must never: touch Git or a UI. Reading and writing event files is done by the re
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +21,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from authoring.errors import Problem, Severity
+
+# defined apart so the merge driver can use it without pydantic; re-exported here, where callers look
+from authoring.workflow.content_revision import WORKFLOW_FIELDS as WORKFLOW_FIELDS
+from authoring.workflow.content_revision import content_revision as content_revision
 from authoring.workflow.identity import email_of
 
 
@@ -101,31 +103,6 @@ class ReviewEvent(BaseModel):
         data = self.model_dump(mode="json")
         data["action"] = self.action.value
         return data
-
-
-WORKFLOW_FIELDS = ("status", "version", "last_updated")
-
-
-def content_revision(entry: dict[str, Any]) -> str:
-    """A short hash of the entry's content: every field except the workflow's own bookkeeping
-    (`status`, `version`, `last_updated`, `provenance.review_log`). Equal content, equal revision."""
-    content = {k: v for k, v in entry.items() if k not in WORKFLOW_FIELDS}
-    provenance = content.get("provenance")
-    if isinstance(provenance, dict):
-        content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
-    canonical = json.dumps(_text_keys(content), sort_keys=True, ensure_ascii=False, default=str,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
-def _text_keys(value: Any) -> Any:
-    """`value` with every mapping key as text: YAML allows `1:` beside `name:`, and sorting mixed keys
-    fails (JSON would turn them into text anyway)."""
-    if isinstance(value, dict):
-        return {str(k): _text_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_text_keys(v) for v in value]
-    return value
 
 
 def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:
