@@ -107,13 +107,16 @@ def audit(
         "--require-signed", help="Status-change commits must carry signatures that verify against the"
                                  " allowed-signers file of the configuration ([audit] allowed_signers).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list info findings (snippets found).")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit afresh even when nothing changed since the"
+                                           " last audit (whose report is otherwise reused).")] = False,
 ) -> None:
     """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
-            report = glossary.audit(require_signed=require_signed,
-                                    progress=lambda step: shown.update(step.done, step.total, step.stage))
+            run_audit = glossary.audit if no_cache else glossary.audit_cached
+            report = run_audit(require_signed=require_signed,
+                               progress=lambda step: shown.update(step.done, step.total, step.stage))
         data = report.model_dump(mode="json")
 
         def text() -> str:

@@ -161,6 +161,17 @@ class Git:
             i += 1
         return result
 
+    def tree_state(self, paths: Sequence[str]) -> tuple[str, str, list[str]]:
+        """What the files under `paths` (relative) hold, as Git knows it cheaply: HEAD, the index's entries
+        (`ls-files -s`: mode, blob id, path) and the paths whose work-tree bytes differ from the index or
+        that Git does not track (untracked or ignored), whose content the caller must read itself."""
+        head = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}") if self.head() else ""
+        staged = self._run("ls-files", "-s", "-z", "--", *paths)
+        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
+                        "--no-renames", "--", *paths)
+        dirty = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+        return head.strip(), staged, dirty
+
     def head(self) -> str | None:
         """The commit HEAD points at, or None in an empty repository."""
         try:

@@ -505,6 +505,13 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed, progress=progress).run()
 
+    def audit_cached(self, require_signed: bool = False,
+                     progress: AuditProgressCallback | None = None) -> AuditReport:
+        """`audit`, served from the store when nothing it reads has changed since it last ran (`repo.audit_cache`)."""
+        from authoring.repo.audit_cache import cached_audit
+
+        return cached_audit(self, require_signed, progress)[0]
+
     def repair(self, term_id: str, write: bool = False) -> RepairResult:
         """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
         `ID: repair front matter`, or raise `EditError` when they cannot be applied. The logic is `core.repair`'s."""
