@@ -144,7 +144,7 @@ class Auditor:
         # called once per term or commit in every stage: the caller throttles what it shows
         self.progress = progress or _quiet
         self.git = glossary.git
-        self.cache = RevisionCache(glossary.git)
+        self.cache = RevisionCache(glossary.git, slim=True)  # every term is held at once: keep them small
         self.require_signed = require_signed
         self.findings: list[Finding] = []
         self.config = glossary.config

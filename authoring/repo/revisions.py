@@ -27,6 +27,7 @@ from authoring.core.paths import format_path
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Problem
 from authoring.repo.git import Git, blob_id
+from authoring.repo.slim_term import SlimTerm
 from authoring.workflow.review_log import content_revision
 
 # Text up to this long, on one line, is shown in full; anything longer is shown as changed.
@@ -41,7 +42,8 @@ class Revision:
     entry: dict[str, Any] | None
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    term: TermFile | None = None
+    term: TermFile | SlimTerm | None = None
+    """The loaded file (a `SlimTerm` from a cache made with `slim=True`: enough to locate fields)."""
     _revision: str | None = None
 
     @property
@@ -75,8 +77,10 @@ def _text(value: Any) -> str | None:
 class RevisionCache:
     """Parses each distinct blob at most once per run; reads blobs through Git's one `cat-file` process."""
 
-    def __init__(self, git: Git) -> None:
+    def __init__(self, git: Git, slim: bool = False) -> None:
         self.git = git
+        # slim: keep each revision's `SlimTerm` rather than its whole `TermFile` (an audit holds every term)
+        self.slim = slim
         self._by_blob: dict[str, Revision] = {}
         self._bytes: dict[str, bytes] = {}
         self.parsed = 0
@@ -131,7 +135,7 @@ class RevisionCache:
         if term.entry is None:
             first = term.errors[0] if term.errors else None
             error = first.format() if first else f"{display}: the entry does not parse"
-        return Revision(oid, term.entry, error, list(term.problems), term)
+        return Revision(oid, term.entry, error, list(term.problems), SlimTerm.of(term) if self.slim else term)
 
 
 class FieldChange(BaseModel):
