@@ -198,6 +198,7 @@ def run_kind(where: Path, origin: Path, kind: str, count: int, also: Path | None
     print(f"  baseline: git pull without the driver (text merge):   {plain_time:6.2f} s, {plain_cpu:5.2f} s CPU"
           f"  (exit {plain_code}, {plain_out.count('CONFLICT')} conflicts)")
     for label, repo in clones.items():
+        print(f"  driver ({label}): {git(repo, 'config', 'merge.authoring-term.driver').strip()}")
         seconds, cpu, code, out = pull(repo)
         status = f"exit {code}, {out.count('CONFLICT')} conflicts"
         print(f"  git pull through the driver ({label}): {seconds:6.2f} s, {cpu:5.2f} s CPU  ({status};"
