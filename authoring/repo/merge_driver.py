@@ -4,7 +4,7 @@
 definition, `python -m authoring merge-driver %O %A %B %P`, lands here too (`cli.main`). Git starts
 one process per file, so a pull of 200 edited terms starts 200 Pythons: this module imports only
 what the fast path needs (the front-matter splitter, the fast YAML reader, the field rules), never
-Typer, pydantic, deepdiff, GitPython or Textual (`tests/test_layering.py` holds that line).
+Typer, pydantic, deepdiff, GitPython or Textual (`tests/test_merge_fast_path.py` holds that line).
 
 The fast path runs `git merge-file` on the three versions and keeps its result (written over %A,
 exit 0) only when all of these hold:
