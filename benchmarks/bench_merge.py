@@ -47,10 +47,10 @@ def machine() -> str:
 
 
 def authoring(tree: Path, *args: str | Path) -> None:
-    """`python -m authoring ARGS` with the code of `tree`."""
+    """`python -m authoring ARGS` with the code of `tree` (run there: `-m` puts the working folder first)."""
     env = {**os.environ, "PYTHONPATH": str(tree), "GIT_CONFIG_NOSYSTEM": "1"}
     done = subprocess.run([sys.executable, "-m", "authoring", *map(str, args)], capture_output=True, text=True,
-                          env=env, check=False)
+                          env=env, check=False, cwd=tree)
     if done.returncode != 0:
         raise SystemExit(f"authoring {' '.join(map(str, args))} failed: {done.stderr}")
 

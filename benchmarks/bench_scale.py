@@ -55,12 +55,13 @@ class Run:
 
 
 def run(code_tree: Path, *args: str | Path) -> Run:
-    """`python -m authoring ARGS` with the code of `code_tree`, measured with `wait4` (this child alone)."""
+    """`python -m authoring ARGS` with the code of `code_tree`, measured with `wait4` (this child alone).
+    Run in `code_tree`: `-m` puts the working folder first on the path."""
     env = dict(os.environ, PYTHONPATH=str(code_tree))
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen([sys.executable, "-m", "authoring", *map(str, args)], stdout=out,
-                                   stderr=subprocess.DEVNULL, env=env)
+                                   stderr=subprocess.DEVNULL, env=env, cwd=code_tree)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
