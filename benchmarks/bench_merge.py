@@ -114,7 +114,7 @@ def edit(repo: Path, ids: list[str], kind: str, side: str) -> None:
             editor.set(("symbol",), "Σ_bench")
         else:
             editor.set(("aliases",), [*term.entry["aliases"], "bench alias"])
-        editor.save()
+        path.write_bytes(editor.render())
     git(repo, "commit", "--quiet", "-am", f"bench: {kind} edits, side {side}")
 
 
