@@ -54,6 +54,7 @@ def _agree(fast: bytes | None, semantic: bytes, conflicts: list[str]) -> None:
     assert same_data(_data(fast), _data(semantic))
 
 
+@pytest.mark.slow
 def test_on_the_corpus_edits_to_fields_apart_the_fast_path_gives_the_field_merges_bytes(corpus: Path,
                                                                                       tmp_path: Path) -> None:
     kept = 0
@@ -68,6 +69,7 @@ def test_on_the_corpus_edits_to_fields_apart_the_fast_path_gives_the_field_merge
     assert kept > 40  # the fast path does the work on these (it is not declining everything)
 
 
+@pytest.mark.slow
 def test_on_the_corpus_the_same_field_changed_both_ways_is_left_to_the_field_merge(corpus: Path,
                                                                                   tmp_path: Path) -> None:
     for term in _sample(corpus):
@@ -75,6 +77,7 @@ def test_on_the_corpus_the_same_field_changed_both_ways_is_left_to_the_field_mer
         assert fast is None and conflicts == ["term: both sides changed it differently"]
 
 
+@pytest.mark.slow
 def test_on_the_corpus_removals_agree(corpus: Path, tmp_path: Path) -> None:
     compared = 0
     for term in _sample(corpus):
@@ -182,6 +185,7 @@ def _edit(choices: list[tuple[int, str, int]]) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
 @given(edits, edits)

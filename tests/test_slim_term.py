@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from authoring.core.paths import FieldPath
 from authoring.core.termfile import TermFile, load_term
 from authoring.repo.slim_term import SlimTerm
@@ -53,6 +55,7 @@ def test_corpus_terms_locate_alike(corpus: Path) -> None:
     assert checked > 10_000
 
 
+@pytest.mark.slow
 def test_a_slim_term_holds_a_fraction_of_the_memory(corpus: Path) -> None:
     paths = sorted((corpus / "dictionary").glob("*.md"))[:200]
     tracemalloc.start()
