@@ -99,14 +99,15 @@ class Table:
 
     def __init__(self) -> None:
         self.rows: dict[str, dict[int, str]] = {}
-        self.first: dict[str, float] = {}
+        self.first: dict[str, tuple[int, float]] = {}
 
     def add(self, name: str, size: int, value: float, unit: str = "s", extra: str = "") -> None:
         growth = ""
-        if name in self.first and self.first[name] > 0:
-            growth = f" ({value / self.first[name]:.1f}× 1×)"
+        if name in self.first and self.first[name][1] > 0:
+            smallest, first = self.first[name]
+            growth = f" ({value / first:.1f}× the {smallest}× figure, for {size / smallest:g}× the terms)"
         else:
-            self.first[name] = value
+            self.first[name] = (size, value)
         shown = f"{value:.2f} {unit}{growth}{extra}"
         self.rows.setdefault(name, {})[size] = shown
         print(f"  {name:<42} {size:>3}×: {shown}", flush=True)
