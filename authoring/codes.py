@@ -24,7 +24,8 @@ class About:
     """What a code means: who reports it, how severe it usually is, what it means and how to fix it."""
 
     reporter: str
-    """`check` (a term file on its own), `audit` (the trail and the repository), `repair` or `config`."""
+    """`check` (a term file on its own), `audit` (the trail and the repository), `repair`, `config`, `export`
+    or `import`."""
     severity: Severity
     """The severity it is usually reported with (a few codes vary; the entry says when)."""
     meaning: str
@@ -86,6 +87,21 @@ class Code(StrEnum):
     STALE_APPROVAL = "stale-approval"
     UNSIGNED_STATUS_CHANGE = "unsigned-status-change"
     BAD_SIGNATURE = "bad-signature"
+    # -- audit: terms that may duplicate one another (review aids) ---------------------------------------
+    LABEL_COLLISION = "label-collision"
+    ID_VARIANT = "id-variant"
+    SIMILAR_DEFINITION = "similar-definition"
+    # -- export and import -------------------------------------------------------------------------------
+    NOT_EXPORTED = "not-exported"
+    TBX_SCHEMA = "tbx-schema"
+    CSV_SYNTAX = "csv-syntax"
+    CSV_EMPTY = "csv-empty"
+    CSV_HEADER = "csv-header"
+    CSV_COLUMNS = "csv-columns"
+    CSV_REQUIRED = "csv-required"
+    CSV_STATUS = "csv-status"
+    IMPORT_REFUSED = "import-refused"
+    IMPORT_INVALID = "import-invalid"
     # -- repair kinds ------------------------------------------------------------------------------------
     QUOTE_VALUE = "quote-value"
     QUOTED_PREFIX = "quoted-prefix"
@@ -193,6 +209,33 @@ CATALOGUE: dict[Code, About] = {
                                        "Sign commits (`commit.gpgsign`, `gpg.format=ssh`)."),
     Code.BAD_SIGNATURE: About("audit", ERROR, "A signature does not verify against the allowed signers.",
                               "Check the signer's key in the allowed-signers file of the trusted base."),
+    Code.LABEL_COLLISION: About("audit", WARNING, "A name or alias, normalised (case, punctuation, spacing), belongs"
+                                " to more than one term; one finding per label, naming every term.",
+                                "Decide whether they are one concept: merge, or rename and disambiguate."),
+    Code.ID_VARIANT: About("audit", WARNING, "Canonical ids that differ only by separators or a plural ending.",
+                           "Keep one id; deprecate or reject the other, naming it as superseded_by."),
+    Code.SIMILAR_DEFINITION: About("audit", WARNING, "Definitions whose similarity (TF-IDF cosine) reaches"
+                                   " `[duplicates] similar_definition`; grouped.",
+                                   "Read them side by side; merge the terms or sharpen the definitions."),
+    Code.NOT_EXPORTED: About("export", WARNING, "A term whose entry does not parse is left out of an export or the"
+                             " site.", "Fix its front matter (`authoring repair ID`) and export again."),
+    Code.TBX_SCHEMA: About("export", ERROR, "The TBX document does not pass the shipped TBX-Basic schema; nothing"
+                           " is written.", "Report it: the exporter wrote something the dialect does not allow."),
+    Code.CSV_SYNTAX: About("import", ERROR, "The file is not CSV at that line (an unclosed quote).",
+                           "Fix the quoting on that line."),
+    Code.CSV_EMPTY: About("import", ERROR, "The CSV file is empty.", "Give a header row and one row per term."),
+    Code.CSV_HEADER: About("import", ERROR, "The header row lacks `id` or `term`, or names a column twice.",
+                           "Name the columns in the first row (`id,term,…`)."),
+    Code.CSV_COLUMNS: About("import", ERROR, "A row has more or fewer cells than the header.",
+                            "Quote cells that hold commas; give every row every column."),
+    Code.CSV_REQUIRED: About("import", ERROR, "A row lacks its id or its term.", "Fill both cells."),
+    Code.CSV_STATUS: About("import", ERROR, "A row's status is not one the workflow knows.",
+                           "Use draft, candidate, ratified, rejected or deprecated (or leave it empty)."),
+    Code.IMPORT_REFUSED: About("import", ERROR, "A row would overwrite a term, repeats an id, has an unsafe id, or"
+                               " carries a status beyond draft without `--as-drafts`; nothing is imported.",
+                               "Remove or rename the row, or pass `--as-drafts` to import statuses as drafts."),
+    Code.IMPORT_INVALID: About("import", ERROR, "A row's draft would not pass `check` or read back as written.",
+                               "Fix the row's values (the message says which)."),
     Code.QUOTE_VALUE: About("repair", ERROR, "A value YAML reads as syntax (`|x|`, `**bold**`, `> 0`, backticks).",
                             "`authoring repair ID --write` quotes the value as written."),
     Code.QUOTED_PREFIX: About("repair", ERROR, "A quoted string is followed by more text on its line.",
