@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from authoring.core.paths import FieldPath, kind_of
+from authoring.core.summary import summarise
 from authoring.core.termfile import TermFile
 
 # A position tree: (start index in the block, children). Children: a mapping's dict of
@@ -55,12 +56,16 @@ class _Block:
 class SlimTerm:
     """What `TermFile` answers about a parsed revision that reading history needs, held compactly."""
 
-    __slots__ = ("_blocks", "parses", "path")
+    __slots__ = ("_blocks", "label", "parses", "path")
 
-    def __init__(self, path: Path, parses: bool, blocks: list[_Block]) -> None:
+    def __init__(self, path: Path, parses: bool, blocks: list[_Block],
+                 label: tuple[str | None, tuple[str, ...]] = (None, ())) -> None:
         self.path = path
         self.parses = parses
         self._blocks = blocks
+        self.label = label
+        """The term's name and aliases as `list` shows them (`summary.summarise`: from a legacy header
+        when the entry does not parse), for duplicate detection."""
 
     @classmethod
     def of(cls, term: TermFile) -> SlimTerm:
@@ -72,7 +77,8 @@ class SlimTerm:
                 starts = array("l", (i + 1 for i, char in enumerate(content) if char == "\n"))
                 tree = _tree(parsed.node) if parsed is not None and parsed.node is not None else None
                 blocks.append(_Block(block.first_line, starts, tree))
-        return cls(term.path, term.parses, blocks)
+        summary = summarise(term)
+        return cls(term.path, term.parses, blocks, (summary.term, tuple(summary.aliases)))
 
     def locate(self, path: FieldPath, block_index: int = -1) -> tuple[int, int, str]:
         """The line of the deepest node on `path` that exists (as `TermFile.locate`); column and text are
