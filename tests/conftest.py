@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# AUTHORING_CORPUS points a worktree that does not sit beside shared/ at the corpus.
+CORPUS = Path(os.environ.get("AUTHORING_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 EDITOR = "Alice Editor <alice@example.org>"
 EDITOR_2 = "Bob Editor <bob@example.org>"

@@ -113,13 +113,16 @@ def audit(
     trusted: Annotated[str | None, typer.Option(
         "--trusted-base", metavar="REV", help="Take policy, people and allowed signers from REV (default: \\[audit]"
                                               " trusted_base); later changes to them are judged.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit afresh even when nothing changed since the"
+                                           " last audit (whose report is otherwise reused).")] = False,
 ) -> None:
     """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
-            report = glossary.audit(require_signed=require_signed, trusted_base=trusted,
-                                    progress=lambda step: shown.update(step.done, step.total, step.stage))
+            run_audit = glossary.audit if no_cache else glossary.audit_cached
+            report = run_audit(require_signed=require_signed, trusted_base=trusted,
+                               progress=lambda step: shown.update(step.done, step.total, step.stage))
         data = report.model_dump(mode="json")
 
         def text() -> str:

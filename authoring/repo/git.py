@@ -161,6 +161,17 @@ class Git:
             i += 1
         return result
 
+    def tree_state(self, paths: Sequence[str]) -> tuple[str, str, list[str]]:
+        """What the files under `paths` (relative) hold, as Git knows it cheaply: HEAD, the index's entries
+        (`ls-files -s`: mode, blob id, path) and the paths whose work-tree bytes differ from the index or
+        that Git does not track (untracked or ignored), whose content the caller must read itself."""
+        head = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}") if self.head() else ""
+        staged = self._run("ls-files", "-s", "-z", "--", *paths)
+        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
+                        "--no-renames", "--", *paths)
+        dirty = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+        return head.strip(), staged, dirty
+
     def head(self) -> str | None:
         """The commit HEAD points at, or None in an empty repository."""
         try:
@@ -360,18 +371,31 @@ def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, 
         for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
             target = Path(folder) / name
             target.write_bytes(data)
-            names.append(str(target))
-        args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
-        if style in ("diff3", "zdiff3"):
-            args.append(f"--{style}")
-        status, out, err = _gitpython().Git(folder).execute([*args, *names], with_extended_output=True,
-                                                   stdout_as_string=False, with_exceptions=False,
-                                                   strip_newline_in_stdout=False)
-    if status < 0 or status > 127:
-        message = err.decode("utf-8", "replace").strip() if isinstance(err, bytes) else str(err)
-        raise GitError(f"git merge-file failed: {message}")
-    merged: bytes = out if isinstance(out, bytes) else str(out).encode("utf-8")
-    return merged, int(status)
+            names.append(target)
+        return merge_file_paths(names[0], names[1], names[2], labels, style)
+
+
+def merge_file_paths(ours: Path, base: Path, theirs: Path,
+                     labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+                     style: str | None = None) -> tuple[bytes, int]:
+    """`merge_file` on three files already on disk (the merge driver's %A %O %B); none is written.
+
+    Plain `git merge-file` (no GitPython): the merge driver runs once per file and cannot afford its import.
+    """
+    args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
+    if style in ("diff3", "zdiff3"):
+        args.append(f"--{style}")
+    done = subprocess.run([*args, "--", str(ours), str(base), str(theirs)], capture_output=True, check=False)
+    # the exit status counts the conflicts (at most 127); a failure is negative, i.e. 255
+    if done.returncode < 0 or done.returncode > 127:
+        raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout, done.returncode
+
+
+def config_at(where: Path, key: str) -> str | None:
+    """A Git configuration value as Git sees it in `where` (the repository's, else the user's), or None."""
+    done = _plain_git(where, "config", "--get", key)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 @contextlib.contextmanager

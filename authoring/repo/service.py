@@ -513,6 +513,13 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
+    def audit_cached(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+                     trusted_base: str | None = None) -> AuditReport:
+        """`audit`, served from the store when nothing it reads has changed since it last ran (`repo.audit_cache`)."""
+        from authoring.repo.audit_cache import cached_audit
+
+        return cached_audit(self, require_signed, progress, trusted_base)[0]
+
     def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
                confirmed: bytes | None = None) -> RepairResult:
         """The repairs proposed for one term's front matter (only the `kinds` of repair named, when given);
