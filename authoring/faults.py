@@ -7,7 +7,8 @@ process). Outside test mode this is one dictionary lookup and nothing else happe
 Test mode is `AUTHORING_TEST_MODE=1`. Then:
 - `AUTHORING_FAULT=KIND:N` kills the process with SIGKILL just before the N-th checkpoint of that
   kind (`*` counts every kind; `N` counts from 1 in this process); `KIND:N:enospc` raises
-  "No space left on device" there instead, `KIND:N:eacces` "Permission denied";
+  "No space left on device" there instead, `KIND:N:eacces` "Permission denied"; `KIND@DETAIL:N`
+  counts only the checkpoints of that kind with exactly that detail (`rename@SLACK_WATER.md:1`);
 - `AUTHORING_FSYNC=0` skips the fsync system calls (their checkpoints stay): a kill -9 is survived
   through the page cache, and the fault suite runs many times faster;
 - `AUTHORING_FAULT_TRACE=FILE` appends one line per checkpoint (`kind detail`) to FILE, so a test
@@ -51,7 +52,7 @@ def checkpoint(kind: str, detail: str = "") -> None:
     if trace:
         with open(trace, "a", encoding="utf-8") as handle:
             handle.write(f"{kind} {detail}\n")
-    if fault is None or fault not in (kind, "*"):
+    if fault is None or fault not in (kind, "*", f"{kind}@{detail}"):
         return
     counts = _state["counts"]
     assert isinstance(counts, dict)

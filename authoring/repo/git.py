@@ -162,7 +162,7 @@ class Git:
         """Porcelain status codes (`XY`) of the paths that differ from HEAD; clean paths are absent."""
         if not paths:
             return {}
-        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+        out = self._run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
                         *[self.relative(p) for p in paths])
         result: dict[str, str] = {}
         entries = out.split("\0")
@@ -434,19 +434,20 @@ class Git:
         return done.stdout.decode("utf-8", "surrogateescape")
 
     def _run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        checkpoint("spawn", args[0])
+        what = next((a for a in args if not a.startswith("-")), "")
+        checkpoint("spawn", what)
         try:
             out = self.repo.git.execute(["git", "-c", "core.quotepath=false", *args], env=env,
                                         strip_newline_in_stdout=False)
         except _gitpython().GitCommandError as exc:
-            raise _failure(args[0], str(exc.stderr or exc), self.git_dir) from None
+            raise _failure(what, str(exc.stderr or exc), self.git_dir) from None
         return str(out)
 
 
 def _failure(what: str, stderr: str, git_dir: Path) -> AuthoringError:
     """Git's failure as our error: a lock or a moved branch is a `Conflict`, a full disk says so."""
     stderr = stderr.strip().replace("stderr: ", "").strip("'\" \n")
-    if "No space left on device" in stderr:
+    if "No space left on device" in stderr or "Out of diskspace" in stderr:
         return NoSpace(f"no space left on the device (git {what} could not write); nothing was changed")
     if "index.lock" in stderr and "File exists" in stderr:
         return Conflict(f"Git's index is locked by another process ({git_dir / 'index.lock'});"
