@@ -110,9 +110,12 @@ def test_an_outside_writer_racing_set_never_loses_an_edit_nor_gets_it_committed(
     path = demo_repo / TERM
     lost, committed, outcomes = 0, 0, {"committed": 0, "conflict": 0}
     with Glossary.open(demo_repo, EDITOR) as glossary:
+        started = time.perf_counter()
+        glossary.set_field("SLACK_WATER", "triad.art", "A coast at rest, warming up.")
+        span = (time.perf_counter() - started) * 1.3  # the writer's moments cover the whole action and after
         for trial in range(200):
             edited = path.read_bytes() + f"\noutside edit {trial}\n".encode()
-            delay, in_place = rng.uniform(0.0, 0.15), rng.random() < 0.5
+            delay, in_place = rng.uniform(0.0, span), rng.random() < 0.5
 
             def write(edited: bytes = edited, delay: float = delay, in_place: bool = in_place) -> None:
                 time.sleep(delay)

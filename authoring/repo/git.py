@@ -301,16 +301,11 @@ class Git:
         if self.user() is None:
             who = committer or author
             env = {"GIT_COMMITTER_NAME": who.name, "GIT_COMMITTER_EMAIL": who.email}
-        fd, message_file = tempfile.mkstemp(prefix="authoring-msg-", suffix=".txt")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(message)
-            args = ["commit", "--only", "--quiet", "--no-edit", f"--author={author}", "-F", message_file]
-            if self.head() is None:
-                args = ["commit", "--quiet", f"--author={author}", "-F", message_file]
-            self._run(*args, "--", *rels, env=env)
-        finally:
-            os.unlink(message_file)
+        # the message through stdin: no temporary file to outlive a killed command
+        args = ["commit", "--only", "--quiet", "--no-edit", f"--author={author}", "-F", "-"]
+        if self.head() is None:
+            args = ["commit", "--quiet", f"--author={author}", "-F", "-"]
+        self._call([*args, "--", *rels], env=env, data=message.encode("utf-8"))
         head = self.head()
         assert head is not None
         return head
@@ -334,10 +329,7 @@ class Git:
 
     def read_tree(self, tree: str) -> list[TreeEntry]:
         """A tree's entries (binary id, mode, name), through GitPython's persistent `cat-file`."""
-        from git.objects.fun import tree_entries_from_data
-
-        data = self.repo.odb.stream(bytes.fromhex(tree)).read()
-        return list(tree_entries_from_data(data))
+        return gitfiles.parse_tree(self.repo.odb.stream(bytes.fromhex(tree)).read())
 
     @property
     def objects_dir(self) -> Path:

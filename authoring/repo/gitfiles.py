@@ -131,6 +131,20 @@ def remove_temporaries(objects_dir: Path, token: str) -> None:
             leftover.unlink()
 
 
+def parse_tree(data: bytes) -> list[TreeEntry]:
+    """A tree object's entries (Git wrote and checked it: no validation here, unlike GitPython's
+    reader, which costs a tenth of a second on a directory of 1,700 terms)."""
+    entries: list[TreeEntry] = []
+    position, end = 0, len(data)
+    while position < end:
+        space = data.index(b" ", position)
+        nul = data.index(b"\0", space)
+        entries.append((data[nul + 1:nul + 21], int(data[position:space], 8),
+                        data[space + 1:nul].decode("utf-8", "surrogateescape")))
+        position = nul + 21
+    return entries
+
+
 def encode_tree(entries: list[TreeEntry]) -> bytes:
     """A tree object's content, its entries in Git's order (a directory sorts as `name/`)."""
     ordered = sorted(entries, key=lambda e: e[2].encode("utf-8", "surrogateescape") + (b"/" if e[1] == TREE_MODE

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from authoring.core.textfile import write_new_file
-from authoring.errors import AuthoringError, Conflict, ExitCode
+from authoring.errors import AuthoringError, Conflict
 from authoring.faults import checkpoint
 from authoring.repo import gitfiles, worktree
 from authoring.repo.git import Git, GitError
@@ -172,6 +172,13 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
                 token: str) -> tuple[str, list[tuple[str, int, str | None]]]:
     """The new tree (HEAD's with the action's files) and the index entries that match it."""
     base = git.tree_of(old)
+    known: dict[str, list[gitfiles.TreeEntry]] = {}
+
+    def read_tree(oid: str) -> list[gitfiles.TreeEntry]:  # each tree on the paths is read once
+        if oid not in known:
+            known[oid] = git.read_tree(oid)
+        return known[oid]
+
     changes: dict[tuple[str, ...], tuple[int, str] | None] = {}
     entries: list[tuple[str, int, str | None]] = []
     for item, (_, _, after) in zip(intent.files, writes, strict=True):
@@ -180,7 +187,7 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
             changes[parts] = None
             entries.append((item.path, 0, None))
             continue
-        mode = gitfiles.mode_in(base, parts, git.read_tree)
+        mode = gitfiles.mode_in(base, parts, read_tree)
         mode = mode if mode in (0o100644, 0o100755) else gitfiles.BLOB_MODE
         blob = git.write_blob(item.path, after, token)
         changes[parts] = (mode, blob)
@@ -188,7 +195,7 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
     def store(kind: bytes, data: bytes) -> str:
         return gitfiles.write_object(git.objects_dir, kind, data, token)
 
-    return gitfiles.tree_with(base, changes, git.read_tree, store) or store(b"tree", b""), entries
+    return gitfiles.tree_with(base, changes, read_tree, store) or store(b"tree", b""), entries
 
 
 def _take_index_lock(names: _Names) -> None:
@@ -308,10 +315,9 @@ def recover(git: Git) -> list[str]:
     journal = Journal(git.git_dir)
     intent = journal.read()
     if intent is None:
-        if journal.exists():
-            journal.clear()  # unreadable: it was never complete, so nothing was done under it
-        else:
-            journal.clear()  # a journal write that died before its rename leaves a temporary file
+        # none, or unreadable (then it was never complete, so nothing was done under it); a journal
+        # write that died before its rename left a temporary file: clearing removes both
+        journal.clear()
         return []
     if intent.version == 1:
         return _recover_version_1(git, intent, journal)
@@ -364,8 +370,3 @@ def _recover_version_1(git: Git, intent: Intent, journal: Journal) -> list[str]:
     _reset_stale_entries(git, [item.path for item in intent.files])
     journal.clear()
     return restored
-
-
-def exit_code_of(exc: BaseException) -> int:
-    """The exit code an error stands for (1 for anything that is not ours)."""
-    return exc.exit_code if isinstance(exc, AuthoringError) else ExitCode.PROBLEMS
