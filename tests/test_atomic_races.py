@@ -361,3 +361,31 @@ def test_a_killed_list_leaves_no_worker_holding_its_output(demo_repo: Path) -> N
     while _processes_marked(mark) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _processes_marked(mark) == []
+
+
+# -- a crash of an earlier release: its journal, and the index it staged --------------------------------------
+
+
+def test_an_earlier_releases_crash_is_undone_index_entries_included(demo_repo: Path) -> None:
+    import base64
+    import hashlib
+    import json
+
+    path = demo_repo / TERM
+    old = path.read_bytes()
+    new = old.replace(b"status:", b"status:", 1) + b"\nwritten by the dead action\n"
+    event = demo_repo / "review_logs" / "SLACK_WATER" / "20260101T000000Z-edit-deadbeef.yaml"
+    event.parent.mkdir(parents=True)
+    event.write_bytes(b"action: edit\n")
+    path.write_bytes(new)
+    git(demo_repo, "add", TERM, event.relative_to(demo_repo).as_posix())  # staged, then the process died
+    journal = {"version": 1, "files": [
+        {"path": TERM, "before": base64.b64encode(old).decode(), "after_sha256": hashlib.sha256(new).hexdigest()},
+        {"path": event.relative_to(demo_repo).as_posix(), "before": None,
+         "after_sha256": hashlib.sha256(b"action: edit\n").hexdigest()}]}
+    (demo_repo / ".git" / "authoring-journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    result = run_cli("review", "WEFT_PRESSURE", "--comment", "--note", "next", "--repo", demo_repo, "--as", EDITOR)
+    assert result.code == 0, result.err
+    assert path.read_bytes() == old and not event.exists()
+    assert git(demo_repo, "status", "--porcelain", "--untracked-files=all") == ""  # no phantom staged event
+    assert leftovers(demo_repo) == []

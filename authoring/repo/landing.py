@@ -260,7 +260,7 @@ def _post_commit(git: Git, author: Identity) -> None:
             git.run_hook("post-commit", [], git.git_dir / "index", author)
 
 
-def _settle(git: Git, intent: Intent, landed: bool) -> bool:
+def _settle(git: Git, intent: Intent, landed: bool, clear: bool = True) -> bool:
     """Bring files, index and temporaries to the old state (`landed` False) or the new one, by renames
     and unlinks only; clear the journal when everything is done. Returns whether it all was."""
     names = _Names(git.git_dir, intent.token)
@@ -288,7 +288,7 @@ def _settle(git: Git, intent: Intent, landed: bool) -> bool:
             leftover.unlink()
     with contextlib.suppress(OSError):
         gitfiles.remove_temporaries(git.objects_dir, intent.token)
-    if complete:
+    if complete and clear:
         Journal(git.git_dir).clear()
     return complete
 
@@ -326,12 +326,13 @@ def recover(git: Git) -> list[str]:
         now = git.ref_commit(intent.ref)
         landed = now == intent.commit or (now is not None and git.is_ancestor(intent.commit, now))
     with deferred_signals():
-        complete = _settle(git, intent, landed)
-    rels = [item.path for item in intent.files]
-    _reset_stale_entries(git, rels)
+        complete = _settle(git, intent, landed, clear=False)
     if not complete:
-        raise Conflict(f"an earlier action was interrupted and cannot be settled yet ({git.git_dir / 'index.lock'}"
-                       " is held by another process); if no Git command is running, remove that file and try again")
+        raise Conflict("an earlier action was interrupted and cannot be settled yet (a file of it could not be"
+                       " renamed or removed); check the permissions in the repository and try again")
+    rels = [item.path for item in intent.files]
+    _reset_stale_entries(git, rels)  # the journal stays until this is done too
+    journal.clear()
     return rels
 
 
