@@ -84,6 +84,29 @@ class AuditConfig(BaseModel):
     verifies status-change commits against."""
 
 
+class DuplicatesConfig(BaseModel):
+    """How `audit` looks for terms that may duplicate one another (`core.duplicates`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    similar_definition: float = Field(default=0.5, ge=0.0, le=1.0)
+    """The cosine similarity (TF-IDF over words, 0–1) at which two definitions are reported as alike."""
+
+
+class ExchangeConfig(BaseModel):
+    """How the glossary is published (`export`, `site`)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    base_iri: str = "https://glossary.invalid/"
+    """The namespace SKOS concept IRIs are made in (IRI = base + canonical id); the default is a
+    placeholder that never resolves."""
+    title: str = "Glossary"
+    """The glossary's title, in exports and on the site."""
+    language: str = "en"
+    """The language tag of names and definitions (BCP 47)."""
+
+
 class Config(BaseModel):
     """The whole configuration of one glossary repository."""
 
@@ -103,6 +126,10 @@ class Config(BaseModel):
     """Drafting agents."""
     audit: AuditConfig = Field(default_factory=AuditConfig)
     """The audit's settings."""
+    duplicates: DuplicatesConfig = Field(default_factory=DuplicatesConfig)
+    """Duplicate detection (label collisions, id variants, similar definitions)."""
+    exchange: ExchangeConfig = Field(default_factory=ExchangeConfig)
+    """Publishing: SKOS namespace, title, language."""
 
 
 def load_config(root: Path) -> Config:

@@ -24,6 +24,14 @@ EDITOR_2 = "Bob Editor <bob@example.org>"
 AGENT = "Extractive Agent <agent@authoring.invalid>"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the corpus (through the `corpus` fixture or one built on it) is marked `corpus`,
+    so `pytest -m "not corpus"` is the fast inner loop without anyone remembering to mark it."""
+    for item in items:
+        if "corpus" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.corpus)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the developer's ~/.gitconfig; they get a known identity instead."""

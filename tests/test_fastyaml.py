@@ -7,12 +7,19 @@ corpus, and on hand-made cases of everything YAML 1.2 and libyaml are known to r
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from deepdiff import DeepDiff
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from authoring.core.termfile import TermFile, load_term
+from tests.conftest import ROOT
+from tests.test_roundtrip_properties import term_file
 
 
 def _blocks(term: TermFile) -> list[object]:
@@ -125,3 +132,45 @@ def test_an_editor_given_a_fast_reading_edits_the_round_trip_one(tmp_path: Path)
     editor = Editor(load_term(path, path.name, fast=True))
     editor.set(("status",), "candidate")
     assert editor.render() == path.read_bytes().replace(b"status: draft", b"status: candidate")
+
+
+# -- without the corpus: generated files, the biggest budget, and a PyYAML without libyaml --------
+
+FAST_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST_SETTINGS
+@given(term_file())
+def test_generated_files_read_the_same_both_ways(generated: tuple[bytes, object]) -> None:
+    """The equivalence must not depend on the corpus being present: every generated file (comments,
+    quoting styles, flow and block lists, literal blocks, empty values, CRLF, BOM, headers) reads alike."""
+    data, _ = generated
+    assert_agree(Path("GENERATED.md"), data)
+
+
+@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # two cases reuse an anchor name
+@FAST_SETTINGS
+@given(st.lists(st.sampled_from(list(CASES.values())), min_size=1, max_size=4, unique=True))
+def test_tricky_lines_combined_read_the_same_both_ways(extras: list[str]) -> None:
+    """Known disagreements between YAML 1.1 / libyaml and YAML 1.2 / ruamel, several in one entry."""
+    assert_agree(Path("SLACK_WATER.md"), ENTRY.format(extra="".join(extras)).encode("utf-8"))
+
+
+def test_a_pyyaml_without_libyaml_falls_back_to_ruamel(tmp_path: Path) -> None:
+    """PyYAML built without its C extension has no `yaml._yaml`: terms still load (through ruamel)."""
+    path = tmp_path / "SLACK_WATER.md"
+    path.write_bytes(ENTRY.format(extra="links: [ A, 0.5 ]\n").encode())
+    code = (
+        "import sys\n"
+        "sys.modules['yaml._yaml'] = None  # an import of it now fails, as on a pure-Python PyYAML\n"
+        "from pathlib import Path\n"
+        "from authoring.core.termfile import load_term\n"
+        f"t = load_term(Path({str(path)!r}), 'SLACK_WATER.md', fast=True)\n"
+        "assert t.parses and t.entry['links'] == ['A', 0.5], t.problems\n"
+        "assert all(b.round_trip for b in t.blocks), 'read by ruamel'\n"
+        "assert 'authoring.core.fastyaml' not in sys.modules\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

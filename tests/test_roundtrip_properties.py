@@ -278,3 +278,21 @@ def test_an_edit_that_would_change_another_value_is_refused_naming_it() -> None:
     with pytest.raises(EditError, match=r"would also change root\['derived'\]\['x'\]; nothing was changed"):
         editor.set(("base", "x"), 2)
     assert editor.render() == data
+
+
+@pytest.mark.parametrize(("yaml_lines", "path"), [
+    ("alpha:\n  delta: |\n    :\n", ("alpha", "delta")),          # found by the property above
+    ("delta: |\n  text\n", ("delta",)),
+    ("alpha:\n  - |\n    text\n", ("alpha", 0)),
+    ("alpha:\n    beta:\n        - |\n            text\n", ("alpha", "beta", 0)),
+])
+@pytest.mark.parametrize("value", [" \n", " 0\n", "  indented first line\nthen flush\n"])
+def test_a_literal_block_may_start_with_spaces_at_any_depth(yaml_lines: str, path: FieldPath, value: str) -> None:
+    """Text whose first line starts with a space needs an indentation indicator, counted from the key's
+    (or the dash's) column, not from the page's left edge."""
+    raw = f"---\nterm: Generated\ncanonical_id: GENERATED\n{yaml_lines}---\n".encode()
+    editor = Editor(loaded(raw))
+    editor.set(path, value)
+    after = loaded(editor.render())
+    assert get_value(after.entry, path) == value
+    assert get_value(after.entry, ("term",)) == "Generated"

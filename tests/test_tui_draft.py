@@ -100,3 +100,20 @@ async def test_the_module_list_filters_as_you_type(tmp_path: Path) -> None:
         assert [modules.get_option_at_index(i).id for i in range(modules.option_count)] == ["MOD-001"]
         await press(pilot, "enter", "enter")  # to the list, then read the module
         assert "Slack Water" in app.screen.query_one("#module-text", TextArea).text
+
+
+async def test_the_draft_screen_marks_a_candidate_that_may_duplicate_a_term(demo_repo: Path) -> None:
+    # "Loom Periods" exists under the plural id: the module's new candidate "Loom Period" may duplicate it
+    (demo_repo / "terms" / "LOOM_PERIODS.md").write_text(
+        "---\nterm: Loom Periods\ncanonical_id: LOOM_PERIODS\nstatus: draft\n---\n# Loom Periods\n", encoding="utf-8")
+    git(demo_repo, "add", "--all")
+    git(demo_repo, "commit", "--quiet", "-m", "a plural term")
+    app = make_app(demo_repo)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "enter")
+        candidates = app.screen.query_one("#candidates", OptionList)
+        labels = [str(candidates.get_option_at_index(i).prompt) for i in range(candidates.option_count)]
+        loom = next(label for label in labels if label.startswith("● Loom Period"))
+        assert "≈ may duplicate LOOM_PERIODS" in loom
+        assert not any("may duplicate" in label for label in labels if label.startswith("○"))

@@ -35,7 +35,8 @@ def _root(ctx: typer.Context) -> None:
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
     import authoring.cli.audit_commands
-    import authoring.cli.drafting_commands  # noqa: F401
+    import authoring.cli.drafting_commands
+    import authoring.cli.exchange_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401
         repair_commands,
         repo_commands,

@@ -39,10 +39,11 @@ def candidates(
             lines = [f"{report.module} · {report.title}  ({report.path})",
                      f"{'SCORE':>5}  {'ID':<{width}}  {'STATE':<9} TERM  —  EVIDENCE"]
             for c in report.candidates:
-                state = (c.status or "exists") if c.existing else "new"
+                state = (c.status or "exists") if c.existing else "new?" if c.may_duplicate else "new"
                 evidence = ", ".join(f"{e.kind} L{e.line}" + (f"×{e.count}" if e.count > 1 else "")
                                      for e in c.evidence[:4])
-                lines.append(f"{c.score:5.1f}  {c.canonical_id:<{width}}  {state:<9} {c.term}  —  {evidence}")
+                similar = f"  (may duplicate {', '.join(c.may_duplicate)})" if c.may_duplicate else ""
+                lines.append(f"{c.score:5.1f}  {c.canonical_id:<{width}}  {state:<9} {c.term}  —  {evidence}{similar}")
             lines.extend(p.format() for p in report.problems)
             return "\n".join(lines)
 

@@ -14,9 +14,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from authoring.errors import AuthoringError, ExitCode
+
+if TYPE_CHECKING:  # imported when a command opens the repository, not when the UI starts
+    from authoring.repo.service import Glossary
 
 T = TypeVar("T")
 
@@ -110,7 +113,7 @@ def run(action: Callable[[], T]) -> T:
         raise SystemExit(ExitCode.PROBLEMS) from None
 
 
-def open_glossary() -> Any:
+def open_glossary() -> Glossary:
     """The service for the repository the globals name."""
     from authoring.repo.service import Glossary
 

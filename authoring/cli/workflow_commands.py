@@ -8,7 +8,8 @@ Must never: parse YAML or run Git itself.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,14 +17,17 @@ from authoring.cli.app import app
 from authoring.cli.options import emit, fail_usage, open_glossary, run
 from authoring.errors import ExitCode
 
+if TYPE_CHECKING:
+    from authoring.repo.service import ActionResult, Glossary
+
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The term's canonical id.")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why: recorded in the review log.")]
 
 
-def _act(call: str, *args: object, **kwargs: object) -> None:
+def _act(action: Callable[[Glossary], ActionResult]) -> None:
     def body() -> None:
         with open_glossary() as glossary:
-            result = getattr(glossary, call)(*args, **kwargs)
+            result = action(glossary)
         emit(result.to_json(), result.message)
 
     run(body)
@@ -45,7 +49,7 @@ def review(
                                     ("comment", comment)) if on]
     if len(chosen) != 1:
         fail_usage("review needs exactly one of --approve, --request-changes, --comment")
-    _act("review", term_id, chosen[0], note, revision)
+    _act(lambda g: g.review(term_id, chosen[0], note, revision))
 
 
 @app.command("promote")
@@ -55,7 +59,7 @@ def promote(
     note: NoteOpt = None,
 ) -> None:
     """Move a term up (draft → candidate → ratified) through the gates, and commit it."""
-    _act("promote", term_id, to, note)
+    _act(lambda g: g.promote(term_id, to, note))
 
 
 @app.command("demote")
@@ -65,7 +69,7 @@ def demote(
     note: Annotated[str, typer.Option("--note", help="Why the term moves back.")],
 ) -> None:
     """Move a term back (ratified → candidate → draft; rejected → draft), with a note, and commit it."""
-    _act("demote", term_id, to, note)
+    _act(lambda g: g.demote(term_id, to, note))
 
 
 @app.command("reject")
@@ -74,7 +78,7 @@ def reject(
     note: Annotated[str, typer.Option("--note", help="Why the term is rejected (agents are told).")],
 ) -> None:
     """End a draft or candidate as rejected (the file stays), with a note, and commit it."""
-    _act("reject", term_id, note)
+    _act(lambda g: g.reject(term_id, note))
 
 
 @app.command("deprecate")
@@ -85,13 +89,13 @@ def deprecate(
                                                       help="The term that replaces it.")] = None,
 ) -> None:
     """Retire a ratified term, optionally naming its successor, and commit it."""
-    _act("deprecate", term_id, note, superseded_by)
+    _act(lambda g: g.deprecate(term_id, note, superseded_by))
 
 
 @app.command("fold-headers")
 def fold_headers(term_id: IdArg) -> None:
     """Fold a term's legacy headers into its entry (headers take the entry's values) and commit it."""
-    _act("fold_headers", term_id)
+    _act(lambda g: g.fold_headers(term_id))
 
 
 @app.command("gates")

@@ -79,8 +79,11 @@ def _printable(text: str) -> bool:
     return all(ch == "\t" or (ch >= " " and ch not in "\x7f\x85\u2028\u2029\ufeff") for ch in text)
 
 
-def literal_block(text: str, indent: int, newline: str) -> str | None:
+def literal_block(text: str, indent: int, newline: str, parent: int = 0) -> str | None:
     """A `|` block scalar for `text` with content at `indent` columns, or None if one cannot hold it.
+
+    `parent` is the column of the key (or the sequence dash) the block belongs to: a text whose first
+    line starts with a space needs an indentation indicator, and YAML counts it from there.
 
     The result starts with the indicator and has no final line break: the caller keeps the one
     that already follows the value in the file.
@@ -103,19 +106,17 @@ def literal_block(text: str, indent: int, newline: str) -> str | None:
     if body == "":
         return None
     lines = body.split("\n")
-    indicator = str(indent_step(indent)) if lines[0].startswith(" ") else ""
-    if indicator and indent < 1:
-        return None
+    indicator = ""
+    if lines[0].startswith(" "):
+        step = indent - parent
+        if not 1 <= step <= 9:
+            return None
+        indicator = str(step)
     pad = " " * indent
     rendered = [f"|{indicator}{chomp}"]
     rendered.extend((pad + line) if line else "" for line in lines)
     rendered.extend("" for _ in range(extra))
     return newline.join(rendered)
-
-
-def indent_step(indent: int) -> int:
-    """The indentation indicator for a literal whose content starts with a space (1-9)."""
-    return max(1, min(9, indent))
 
 
 def flow_text(value: Any, style: Style) -> str:
@@ -169,7 +170,7 @@ def _keyed(prefix: str, item: Any, indent: int, style: Style) -> list[str]:
             return [prefix + " " + flow_text(item, style)]
         return [prefix, *block_lines(item, indent + 2, style)]
     if isinstance(item, str) and "\n" in item:
-        literal = literal_block(item, indent + 2, style.newline)
+        literal = literal_block(item, indent + 2, style.newline, parent=indent)
         if literal is not None:
             head, *rest = literal.split(style.newline)
             return [prefix + " " + head, *rest]

@@ -15,7 +15,6 @@ import contextlib
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -24,7 +23,7 @@ from authoring.core.frontmatter import lines_of
 from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of
 from authoring.core.render import Style, block_lines, flow_text, literal_block, scalar_text
 from authoring.core.termfile import TermFile, load_term
-from authoring.core.textfile import Text, atomic_write
+from authoring.core.textfile import Text
 from authoring.core.yamlio import ParsedBlock
 from authoring.errors import EditError, ParseError
 
@@ -43,7 +42,8 @@ class Change:
 
 
 class Editor:
-    """Edits one term file in memory; `save()` writes it atomically.
+    """Edits one term file in memory; `render()` gives the new bytes (the repository service writes them,
+    inside a transaction: there is no write path here that could bypass it).
 
     The file must parse (`TermFile.parses`); otherwise construction raises `ParseError` with the
     file's problems, so nothing that does not parse is ever written. Either reading of the file will
@@ -194,8 +194,8 @@ class Editor:
                     start = _after_colon(self._block_text(parsed), key_node, start)
         elif isinstance(value, str) and not in_flow and (old_style in ("|", ">") or "\n" in value):
             indent = _literal_indent(self._block_text(parsed), node, key_node)
-            literal = literal_block(value, indent, newline)
             block_text = self._block_text(parsed)
+            literal = literal_block(value, indent, newline, parent=_parent_column(block_text, node, key_node))
             line_end = _line_end_after(block_text, end)
             if literal is not None and old_style not in ("|", ">") and line_end != end:
                 # blanks after the old one-line value would become part of the block's last line; a
@@ -411,11 +411,6 @@ class Editor:
         """True when the bytes differ from the file as loaded."""
         return self.render() != self.original.data
 
-    def save(self, path: Path | None = None) -> None:
-        """Write the file atomically (no write at all when nothing changed)."""
-        if self.changed:
-            atomic_write(path or self.term.path, self.render())
-
 
 def apply_change(data: Any, change: Change) -> Any:
     """`data` with `change` applied, on a deep copy: what the file must parse to after the edit."""
@@ -559,6 +554,15 @@ def _child_indent(key_node: Node | None, node: Node) -> int:
     if key_node is not None:
         return int(key_node.start_mark.column) + 2
     return int(node.start_mark.column) + 2
+
+
+def _parent_column(text: str, node: Node, key_node: Node | None) -> int:
+    """The column a block scalar's indentation indicator counts from: its key's, or its sequence dash's."""
+    if key_node is not None:
+        return int(key_node.start_mark.column)
+    dash = text.rfind("-", 0, node.start_mark.index)
+    line_start = text.rfind("\n", 0, max(dash, 0)) + 1
+    return dash - line_start if dash >= 0 else 0
 
 
 def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:

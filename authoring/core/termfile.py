@@ -9,6 +9,7 @@ Must never: write files (edits go through `roundtrip`), touch Git or a UI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from authoring.core import ids
-from authoring.core.frontmatter import Split, split
+from authoring.core.frontmatter import Block, Split, split
 from authoring.core.markers import find_markers
 from authoring.core.model import HEADER_FIELDS, Entry
 from authoring.core.paths import FieldPath, locate_index
@@ -122,11 +123,7 @@ def load_term(path: Path, display: str | None = None, data: bytes | None = None,
         # Front matter holding conflict markers is not YAML; its parse errors would only hide the cause.
         term.blocks = [None] * len(term.split.blocks)
         return term
-    parse = parse_block
-    if fast:
-        from authoring.core.fastyaml import parse_block_fast
-
-        parse = parse_block_fast
+    parse = _fast_parser() if fast else parse_block
     for block in term.split.blocks:
         try:
             term.blocks.append(parse(term.split, block, shown))
@@ -135,6 +132,16 @@ def load_term(path: Path, display: str | None = None, data: bytes | None = None,
             term.problems.extend(exc.problems)
     _check_entry(term)
     return term
+
+
+def _fast_parser() -> Callable[[Split, Block, str], ParsedBlock]:
+    """`fastyaml`'s reading, or ruamel's where PyYAML was built without libyaml (its C parser is what
+    makes the fast reading fast; without it ruamel is the only reader, slower but the same answers)."""
+    try:
+        from authoring.core.fastyaml import parse_block_fast
+    except ImportError:
+        return parse_block
+    return parse_block_fast
 
 
 def _check_structure(term: TermFile) -> None:

@@ -101,6 +101,8 @@ class Candidate:
     """True when the existing term's provenance already cites this module."""
     table_row: dict[str, str] = field(default_factory=dict)
     """The first table row that names it, keyed by the table's header cells."""
+    may_duplicate: list[str] = field(default_factory=list)
+    """For a new candidate: existing terms it may duplicate (a shared normalised label, an id variant)."""
 
     @property
     def first_line(self) -> int:
@@ -128,6 +130,7 @@ class Candidate:
             "symbol": self.symbol,
             "aliases": self.aliases,
             "cites_module": self.cites_module,
+            "may_duplicate": self.may_duplicate,
             "evidence": [e.to_json() for e in self.evidence],
         }
 

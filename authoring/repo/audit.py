@@ -68,6 +68,8 @@ class Finding(BaseModel):
     """The file the finding is located in."""
     line: int | None = None
     """The line in `path`, when known."""
+    terms: list[str] = Field(default_factory=list)
+    """Every term a grouped finding is about (`label-collision`, …), `term` being the first."""
 
     def format(self) -> str:
         """One line: `path:line: severity: code: TERM: message [commit]`."""
@@ -164,6 +166,10 @@ class Auditor:
         for term_id in self._steps("reading terms", term_ids):
             current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
         self._integrity(current)
+        from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
+
+        self.findings.extend(duplicate_findings(current, self.config.duplicates.similar_definition,
+                                                {t: self._display(t) for t in current}))
         self._provenance(current)
         trails = self._walk()
         self._workflow(current, trails, allowed)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from authoring.repo.service import ActionResult, Glossary
 
 DEFAULT_AGENTS = {
+    "import": "Import Agent <import-agent@authoring.invalid>",
     "extractive": "Extractive Agent <agent@authoring.invalid>",
     "llm": "LLM Agent <llm-agent@authoring.invalid>",
 }
@@ -89,7 +90,18 @@ def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
     if progress:
         progress(f"finding candidates in {module.ref}")
     found = find_candidates(module, known, limit)
+    mark_duplicates(glossary, found)
     return CandidateReport(module.ref, library.display(module.path), module.title, found, list(module.problems))
+
+
+def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
+    """Mark each new candidate with the existing terms it may duplicate (`core.duplicates`)."""
+    from authoring.core.duplicates import Labelled, possible_duplicates
+
+    terms = [Labelled(s.id, s.term, tuple(s.aliases)) for s in glossary.summaries()]
+    for candidate in found:
+        if not candidate.existing:
+            candidate.may_duplicate = possible_duplicates(candidate.term, candidate.canonical_id, terms)
 
 
 def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
@@ -251,6 +263,13 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
                            rejected_note=rejected)
     result = worker.draft(request, progress)
+    if before is None:
+        from authoring.core.duplicates import Labelled, possible_duplicates
+
+        similar = possible_duplicates(name, target, [Labelled(s.id, s.term, tuple(s.aliases))
+                                                     for s in glossary.summaries()])
+        if similar:
+            result.warnings.append(f"{target} may duplicate {', '.join(similar)} (a shared label or an id variant)")
     if rejected:
         result.warnings.append(f"{target} was rejected before: {rejected}")
     note = EMPTY_NOTE.format(agent=worker.name + " agent" + (f" ({result.model})" if result.model else ""),

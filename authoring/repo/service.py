@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from authoring.drafting.draft import DraftAgent
     from authoring.drafting.modules import Module
     from authoring.repo.drafting_service import CandidateReport, DraftPreview
+    from authoring.repo.exchange_service import Exchange
 
 
 @dataclass
@@ -535,6 +536,12 @@ class Glossary:
         from authoring.repo import drafting_service
 
         return drafting_service.save_draft(self, preview, text, progress)
+
+    def exchange(self) -> Exchange:
+        """Export (SKOS, TBX, CSV, JSON), import a CSV as drafts, build the static site: `repo/exchange_service.py`."""
+        from authoring.repo.exchange_service import Exchange
+
+        return Exchange(self)
 
 
 @dataclass

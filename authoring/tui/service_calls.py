@@ -1,7 +1,8 @@
 """How screens reach the repository service: one `Glossary`, one lock, calls made from worker threads.
 
 GitPython is not thread-safe, so every service call that may touch Git runs under the app's lock;
-a screen's workers call `call_service` and post the result back.
+a screen's workers pass `call` a function of the glossary (`self.call(lambda g: g.promote(term_id))`),
+typed end to end, and post the result back.
 
 Must never: be called on the UI thread for work that touches files or Git.
 """
@@ -10,19 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from textual.worker import Worker, WorkerState
-
-from authoring.errors import UsageError
 
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
 
-
-class ServiceUnavailable(UsageError):
-    """A service method this build of authoring does not have yet."""
+T = TypeVar("T")
 
 
 class ServiceHost(Protocol):
@@ -36,7 +33,7 @@ class ServiceHost(Protocol):
 
 
 class ServiceScreenMixin:
-    """Gives a screen `glossary` and `call_service` through its app."""
+    """Gives a screen `glossary` and `call` through its app."""
 
     @property
     def glossary(self) -> Glossary:
@@ -57,14 +54,11 @@ class ServiceScreenMixin:
             host: ServiceHost = self.app  # type: ignore[attr-defined]
             host.report_failure(event.worker.error)
 
-    def call_service(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call `Glossary.<name>` under the service lock (from a worker thread)."""
+    def call(self, service_call: Callable[[Glossary], T]) -> T:
+        """Run `service_call(glossary)` under the service lock (from a worker thread); mypy checks the call."""
         host: ServiceHost = self.app  # type: ignore[attr-defined]
-        method = getattr(host.glossary, name, None)
-        if method is None:
-            raise ServiceUnavailable(f"this build of authoring has no `{name}` yet")
         with host.service_lock:
-            return method(*args, **kwargs)
+            return service_call(host.glossary)
 
 
 def entry_paths(entry: dict[str, Any], depth: int = 3) -> list[str]:

@@ -58,6 +58,8 @@ def candidate_label(candidate: Candidate) -> Text:
         text.append(candidate.term, style="bold")
     kinds = sorted({e.kind for e in candidate.evidence})
     text.append(f"  {candidate.score:.2f} {', '.join(kinds)}", style="cyan")
+    if candidate.may_duplicate:
+        text.append(f"  ≈ may duplicate {', '.join(candidate.may_duplicate)}", style="bold yellow")
     return text
 
 
@@ -120,7 +122,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
             with Vertical(id="draft-side"):
                 yield Static("Sections", classes="pane-title")
                 yield OptionList(id="sections")
-                yield Static("Candidates (● new, ○ existing)", classes="pane-title")
+                yield Static("Candidates (● new, ○ existing, ≈ may duplicate)", classes="pane-title")
                 yield OptionList(id="candidates")
                 yield Select([(label, name) for name, label in AGENTS], value="extractive", allow_blank=False,
                              id="agent", compact=True)

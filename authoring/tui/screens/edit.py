@@ -90,7 +90,7 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit")
     def load_field(self) -> None:
-        self.post_message(self.FieldLoaded(self.call_service("field_text", self.term_id, self.dotted)))
+        self.post_message(self.FieldLoaded(self.call(lambda g: g.field_text(self.term_id, self.dotted))))
 
     @on(FieldLoaded)
     def field_loaded(self, message: FieldLoaded) -> None:
@@ -115,7 +115,7 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit")
     def preview(self, text: str) -> None:
-        self.post_message(self.Previewed(text, self.call_service("preview_field", self.term_id, self.dotted, text)))
+        self.post_message(self.Previewed(text, self.call(lambda g: g.preview_field(self.term_id, self.dotted, text))))
 
     @on(Previewed)
     def previewed(self, message: Previewed) -> None:
@@ -125,7 +125,7 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit")
     def commit(self, text: str) -> None:
-        result = self.call_service("set_field", self.term_id, self.dotted, text)
+        result = self.call(lambda g: g.set_field(self.term_id, self.dotted, text))
         self.app.call_from_thread(self.committed, result.message, result.commit)
 
     def committed(self, message: str, commit: str | None) -> None:

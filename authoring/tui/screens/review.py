@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -225,17 +224,22 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         return self.shown.revision if self.shown else None
 
     def action_approve(self) -> None:
-        self.app.push_screen(NoteDialog(f"Approve {self.term_id}: note (optional)", required=False),
-                             self._with_note("review", self.term_id, "approve", optional=True,
-                                             seen_revision=self._seen()))
+        self._review("approve", NoteDialog(f"Approve {self.term_id}: note (optional)", required=False))
 
     def action_request_changes(self) -> None:
-        self.app.push_screen(NoteDialog(f"Request changes to {self.term_id}: what should change?"),
-                             self._with_note("review", self.term_id, "request_changes", seen_revision=self._seen()))
+        self._review("request_changes", NoteDialog(f"Request changes to {self.term_id}: what should change?"))
 
     def action_comment(self) -> None:
-        self.app.push_screen(NoteDialog(f"Comment on {self.term_id}"),
-                             self._with_note("review", self.term_id, "comment", seen_revision=self._seen()))
+        self._review("comment", NoteDialog(f"Comment on {self.term_id}"))
+
+    def _review(self, kind: str, dialog: NoteDialog) -> None:
+        """Ask for the note, then record the review bound to the content revision on screen now."""
+        seen = self._seen()
+
+        def review(glossary: Glossary, note: str | None) -> ActionResult:
+            return glossary.review(self.term_id, kind, note, seen_revision=seen)
+
+        self.app.push_screen(dialog, self._with_note(review, optional=kind == "approve"))
 
     def action_promote(self) -> None:
         target = NEXT_STATUS.get(self.status or "")
@@ -245,7 +249,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("promote", self.term_id, to=target)
+                self.act(lambda g: g.promote(self.term_id, to=target))
 
         self.app.push_screen(ConfirmDialog(f"Promote {self.term_id} from {self.status} to {target}?",
                                            "This is one commit, made as you."), confirmed)
@@ -259,7 +263,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         def with_target(target: str | None) -> None:
             if target:
                 self.app.push_screen(NoteDialog(f"Demote {self.term_id} to {target}: why?"),
-                                     self._with_note("demote", self.term_id, to=target))
+                                     self._with_note(lambda g, note: g.demote(self.term_id, target, note or "")))
 
         if len(targets) == 1:
             with_target(targets[0])
@@ -267,7 +271,8 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             self.app.push_screen(ChoiceDialog("Demote to which status?", [(t, t) for t in targets]), with_target)
 
     def action_reject(self) -> None:
-        self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"), self._with_note("reject", self.term_id))
+        self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"),
+                             self._with_note(lambda g, note: g.reject(self.term_id, note or "")))
 
     def _ready_for(self, what: str) -> bool:
         """False (saying why) while the review loads or when the front matter does not parse."""
@@ -302,7 +307,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self.act("deprecate", self.term_id, note, successor)
+                    self.act(lambda g: g.deprecate(self.term_id, note, successor))
 
             self.app.push_screen(ConfirmDialog(
                 f"Deprecate {self.term_id} ({self.status} → deprecated{replaced})?",
@@ -322,7 +327,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.act("fold_headers", self.term_id)
+                self.act(lambda g: g.fold_headers(self.term_id))
 
         self.app.push_screen(ConfirmDialog(
             f"Fold the legacy headers of {self.term_id} into its entry?",
@@ -330,20 +335,21 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             "a ratified term goes back to candidate); a header field that differs from the entry is rewritten "
             "to the entry's value. Nothing else in the file changes. One commit, made as you."), confirmed)
 
-    def _with_note(self, name: str, *args: Any, optional: bool = False, **kwargs: Any) -> Callable[[str | None], None]:
-        """A dialog callback that runs the action with the note typed (nothing when cancelled)."""
+    def _with_note(self, action: Callable[[Glossary, str | None], ActionResult],
+                   optional: bool = False) -> Callable[[str | None], None]:
+        """A dialog callback that runs `action(glossary, note)` with the note typed (nothing when cancelled)."""
 
         def run(note: str | None) -> None:
             if note is None or (not note and not optional):
                 return
-            self.act(name, *args, note=note or None, **kwargs)
+            self.act(lambda g: action(g, note or None))
 
         return run
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-action")
-    def act(self, name: str, *args: Any, **kwargs: Any) -> None:
+    def act(self, action: Callable[[Glossary], ActionResult]) -> None:
         """Run one review action through the service; the result (or refusal) comes back as a message."""
-        self.post_message(self.Done(self.call_service(name, *args, **kwargs)))
+        self.post_message(self.Done(self.call(action)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """When the term changed under the review, show it as it is now. (Textual also runs the mixin's
