@@ -173,13 +173,15 @@ def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_
     succeeded = codes.count(0)
     assert succeeded >= 1
     user_commits = tool_commits = 0
-    for record in git(demo_repo, "log", "--format=%x1e%an%x1f%(trailers:key=Action,valueonly)%x1f",
-                      "--name-only", f"{start}..HEAD").split("\x1e")[1:]:
-        author, action, names = record.split("\x1f")
-        files = names.split()
+    history = git(demo_repo, "log", "--format=%x1e%H %an%x1f%(trailers:key=Action,valueonly)%x1f", "--name-status",
+                  "--no-renames", f"{start}..HEAD")
+    for record in history.split("\x1e")[1:]:
+        who, action, names = record.split("\x1f")
+        author = who.split(" ", 1)[1]
+        files = [line.split("\t")[-1] for line in names.strip().splitlines()]
         if author == "Loop":
             user_commits += 1
-            assert files == ["notes.txt"], files  # no tool file inside the user's commits
+            assert files == ["notes.txt"], (who, names, history)  # no tool file inside the user's commits
         else:
             tool_commits += 1
             assert action.strip() == "comment" and len(files) == 1 and files[0].startswith("review_logs/")
