@@ -70,11 +70,16 @@ class Code(StrEnum):
     BAD_REVIEW_EVENT = "bad-review-event"
     # -- audit: provenance and links -------------------------------------------------------------------
     MODULE_MISSING = "module-missing"
+    MODULE_OUTSIDE_REPOSITORY = "module-outside-repository"
     SNIPPET_MISSING = "snippet-missing"
+    SNIPPET_CHANGED = "snippet-changed"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
+    CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
+    CROSSLINK_BY_NAME = "crosslink-by-name"
+    CROSSLINK_NEAR_MISS = "crosslink-near-miss"
     DUPLICATE_ID = "duplicate-id"
     # -- audit: the review trail -----------------------------------------------------------------------
     UNREVIEWED_STATUS_CHANGE = "unreviewed-status-change"
@@ -87,6 +92,15 @@ class Code(StrEnum):
     STALE_APPROVAL = "stale-approval"
     UNSIGNED_STATUS_CHANGE = "unsigned-status-change"
     BAD_SIGNATURE = "bad-signature"
+    # -- audit: who did it (docs/TRUST.md) -----------------------------------------------------------------
+    FORGED_EVENT = "forged-event"
+    UNVERIFIED_IDENTITY = "unverified-identity"
+    AGENT_IMPERSONATION = "agent-impersonation"
+    UNSIGNED_EVENT = "unsigned-event"
+    WRONGLY_SIGNED_EVENT = "wrongly-signed-event"
+    POLICY_CHANGE = "policy-change"
+    LAUNDERED_STATUS = "laundered-status"
+    AGENT_DEMOTION = "agent-demotion"
     # -- audit: terms that may duplicate one another (review aids) ---------------------------------------
     LABEL_COLLISION = "label-collision"
     ID_VARIANT = "id-variant"
@@ -107,6 +121,7 @@ class Code(StrEnum):
     QUOTED_PREFIX = "quoted-prefix"
     UNKNOWN_ESCAPE = "unknown-escape"
     QUOTE_LIST_ITEMS = "quote-list-items"
+    QUOTE_LIST_SENTENCE = "quote-list-sentence"
     TEXT_AFTER_BRACKET = "text-after-bracket"
     FENCE_ENTRY = "fence-entry"
     CLOSE_BLOCK = "close-block"
@@ -168,8 +183,9 @@ CATALOGUE: dict[Code, About] = {
                                  "`authoring fold-headers ID` (or `--all`) makes the headers take the entry's values."),
     Code.STATUS: About("check", ERROR, "The status is not one the workflow knows.",
                        "Set one of draft, candidate, ratified, rejected, deprecated (through the workflow)."),
-    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository.",
-                            "Replace the link with the file itself."),
+    Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository, or its "
+                            "name is no usable id (`My Term.md`); it is not read (`audit` reports it too).",
+                            "Replace the link with the file itself; rename the file CANONICAL_ID.md."),
     Code.CONFIG: About("config", ERROR, "`authoring.toml` (or `[tool.authoring]`) is not valid.",
                        "Fix the field named; `authoring schema` documents the term format, the README the config."),
     Code.MODULE_FRONT_MATTER: About("check", WARNING, "A module's front matter does not parse; it is read leniently.",
@@ -178,16 +194,31 @@ CATALOGUE: dict[Code, About] = {
                                  "counts for nothing.", "Remove the file (events are written by the tool only)."),
     Code.MODULE_MISSING: About("audit", ERROR, "A provenance source cites a module that is not in the modules folders.",
                                "Correct the module reference, or add the module."),
-    Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module.",
-                                "Cite the text as the module has it, or restore the module text."),
+    Code.MODULE_OUTSIDE_REPOSITORY: About("audit", ERROR, "A provenance source cites a module file that is a "
+                                          "symbolic link leading outside the repository; it is never read.",
+                                          "Copy the module into the repository instead of linking to it."),
+    Code.SNIPPET_MISSING: About("audit", ERROR, "A cited snippet is not in its module, nor in any committed version of"
+                                " it, compared ignoring emphasis, code ticks, quote and dash variants (`...` a gap);"
+                                " a warning for a draft.",
+                                "Cite the text as the module has it, or correct the module reference."),
+    Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
+                                " in it now: the module changed since it was cited (the finding names the commit);"
+                                " a warning for a draft.",
+                                "Cite the module's new text, or restore the text the term relies on."),
     Code.SNIPPET_MOVED: About("audit", WARNING, "A cited snippet is in its module, at other lines than `lines:` says.",
-                              "Update `lines:` to where the snippet stands now."),
+                              "`authoring relocate ID` (or `--all`) updates `lines:` to where it stands now."),
     Code.SNIPPET_FOUND: About("audit", INFO, "A cited snippet stands where it is cited (listed with `audit --all`).",
                               "Nothing to fix."),
     Code.DANGLING_CROSSLINK: About("audit", WARNING, "A crosslink names no term of this glossary.",
                                    "Correct the id, or draft the missing term."),
     Code.DANGLING_ASSOCIATION: About("audit", WARNING, "An association-matrix row names no term of this glossary.",
                                      "Correct the id, or draft the missing term."),
+    Code.CROSSLINK_BY_DECLARED_ID: About("audit", INFO, "A link names a `canonical_id` declared by a file named"
+                                         " differently.", "Rename the file to its id (see `id-mismatch`)."),
+    Code.CROSSLINK_BY_NAME: About("audit", WARNING, "A link names a term by its name or alias, not its id.",
+                                  "Write the term's id (the message names it)."),
+    Code.CROSSLINK_NEAR_MISS: About("audit", WARNING, "A link names no term, but an id spelt nearly the same exists.",
+                                    "Correct the spelling (the message says which id it may mean)."),
     Code.DUPLICATE_ID: About("audit", ERROR, "Two files claim the same canonical id.", "Merge or rename one of them."),
     Code.UNREVIEWED_STATUS_CHANGE: About("audit", ERROR, "A commit changed a status with no matching review event.",
                                          "Undo the change and move the term through the workflow."),
@@ -209,6 +240,31 @@ CATALOGUE: dict[Code, About] = {
                                        "Sign commits (`commit.gpgsign`, `gpg.format=ssh`)."),
     Code.BAD_SIGNATURE: About("audit", ERROR, "A signature does not verify against the allowed signers.",
                               "Check the signer's key in the allowed-signers file of the trusted base."),
+    Code.FORGED_EVENT: About("audit", ERROR, "A review event that does not count: it sits in another term's folder, no "
+                             "commit on the branch added it, it was rewritten, or the commit that added it was "
+                             "authored by someone other than its `who`.",
+                             "Remove the file; have the person named record the event with their own identity."),
+    Code.UNVERIFIED_IDENTITY: About("audit", WARNING, "An approval or status move whose committer is not its author "
+                                    "(`--as`), unsigned by the author: a claim nobody proved (an error when "
+                                    "signatures are required).",
+                                    "Let the person named act from their own checkout, or sign with their key."),
+    Code.AGENT_IMPERSONATION: About("audit", ERROR, "A commit made by a configured agent claims a human identity.",
+                                    "Undo the commit; an agent acts only as itself."),
+    Code.UNSIGNED_EVENT: About("audit", ERROR, "With signatures required, a review event's commit is not signed.",
+                               "Sign commits (`commit.gpgsign`, `gpg.format=ssh`) with the author's key."),
+    Code.WRONGLY_SIGNED_EVENT: About("audit", ERROR, "With signatures required, an event's or status change's commit "
+                                     "is signed by a principal other than its author.",
+                                     "Each person signs with their own key, listed under their email."),
+    Code.POLICY_CHANGE: About("audit", ERROR, "After the trusted base, the configuration or the allowed signers were "
+                              "changed by someone who is not an editor of the trusted base (or without their "
+                              "signature, when signatures are required).",
+                              "Have an editor of the trusted base make (and sign) the change."),
+    Code.LAUNDERED_STATUS: About("audit", ERROR, "A status changed through a revision whose front matter does not "
+                                 "parse, with no matching review event.",
+                                 "Undo the change and move the term through the workflow."),
+    Code.AGENT_DEMOTION: About("audit", ERROR, "A term past draft was drafted over (moved back to draft) from a "
+                              "checkout that is not an editor's.",
+                              "Restore the term; drafting over it is an editor's call, with a note."),
     Code.LABEL_COLLISION: About("audit", WARNING, "A name or alias, normalised (case, punctuation, spacing), belongs"
                                 " to more than one term; one finding per label, naming every term.",
                                 "Decide whether they are one concept: merge, or rename and disambiguate."),
@@ -244,6 +300,10 @@ CATALOGUE: dict[Code, About] = {
                                "`authoring repair ID --write` single-quotes it."),
     Code.QUOTE_LIST_ITEMS: About("repair", ERROR, "A flow list's items hold syntax YAML cannot read plain.",
                                  "`authoring repair ID --write` quotes the items (one per item the author wrote)."),
+    Code.QUOTE_LIST_SENTENCE: About("repair", ERROR, "A flow list holds one sentence with commas inside it, which"
+                                    " YAML would split into items.",
+                                    "`authoring repair ID --write` quotes the sentence as the list's one item; a"
+                                    " list mixing prose and items is left for a person."),
     Code.TEXT_AFTER_BRACKET: About("repair", ERROR, "Text follows a flow list's closing bracket.",
                                    "`authoring repair ID --write` quotes the whole value."),
     Code.FENCE_ENTRY: About("repair", WARNING, "An entry without its `---` fences.",

@@ -58,9 +58,17 @@ class LLMAgentConfig(BaseModel):
     """Seconds to wait for one answer."""
     retries: int = Field(default=2, ge=0, le=10)
     """How many times validation errors are fed back before giving up."""
-    output_mode: Literal["prompted", "tool", "native"] = "prompted"
-    """How the draft's schema is asked for: in the prompt (works with any chat endpoint), as a tool
-    call, or as the endpoint's native structured output (`response_format`)."""
+    output_mode: Literal["prompted", "json_object", "ollama", "tool", "native"] = "prompted"
+    """How the draft's schema is asked for: `prompted` (a compact shape in the prompt; any chat endpoint),
+    `json_object` (llama.cpp's servers: `response_format` `json_object` with the schema as a grammar),
+    `ollama` (Ollama: the schema in `format`), `tool` (a tool call), `native` (OpenAI's `json_schema`)."""
+    sectioned: Literal["auto", "always", "never"] = "auto"
+    """Draft in several small calls (triad, definitions, operational definition, mappings): `auto` when the
+    whole answer cannot fit the context or the whole call fails, `always`, or `never`."""
+    context_tokens: int | None = Field(default=None, ge=512)
+    """The server's context size in tokens; unset: asked of the server, else 4,096 is assumed."""
+    max_tokens: int | None = Field(default=None, ge=64)
+    """A cap on the tokens of one answer; unset: whatever the context leaves after the prompt."""
 
 
 class Agents(BaseModel):
@@ -81,7 +89,13 @@ class AuditConfig(BaseModel):
 
     allowed_signers: str | None = None
     """An SSH allowed-signers file (relative to the repository root) that `audit --require-signed`
-    verifies status-change commits against."""
+    verifies the commits of review events against (taken from the trusted base when there is one)."""
+    require_signed: bool = False
+    """Every review event must be added by a commit signed by its author (`audit` as with
+    `--require-signed`; the gates count only such events)."""
+    trusted_base: str | None = None
+    """The revision (`origin/main`) whose policy, people and allowed signers `audit` trusts; changes to
+    them after it must be made by its editors (see docs/TRUST.md)."""
 
 
 class DuplicatesConfig(BaseModel):
@@ -118,6 +132,9 @@ class Config(BaseModel):
     """Where source modules live."""
     review_logs_dir: str = "review_logs"
     """Where review events are recorded."""
+    exclude_from_context: list[str] = Field(default_factory=list)
+    """Modules that drafting never quotes as context (compiled bundles repeating other modules, such as
+    `pirouette_version_6.md`): file names or glob patterns, matched against the module's file name."""
     people: People = Field(default_factory=People)
     """Editors and agents."""
     policy: Policy = Field(default_factory=Policy)

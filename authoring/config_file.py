@@ -78,10 +78,23 @@ def check_directories(path: Path, names: Any) -> None:
             raise UsageError(f"{path}: directory {name!r} must be inside the repository")
 
 
+# A configuration is a few hundred bytes; a pyproject.toml a few kilobytes.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file's data; a located `UsageError` when it does not parse, is too large or nests too deep."""
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            message = f"{path.stat().st_size:,} bytes is more than a configuration may hold ({MAX_CONFIG_BYTES:,})"
+            raise UsageError(f"{path}: {message}", [Problem(str(path), 1, 1, Severity.ERROR, "file-too-large",
+                                                             message)])
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: {exc}", [Problem(str(path), 1, 1, Severity.ERROR, "config", str(exc))]) from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        message = "the TOML nests too deep to read"
+        raise UsageError(f"{path}: {message}",
+                         [Problem(str(path), 1, 1, Severity.ERROR, "too-deep", message)]) from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None

@@ -75,6 +75,11 @@ class Problem:
         }
 
 
+def in_line_order(problems: list[Problem]) -> list[Problem]:
+    """`problems` by path, then line and column (whole-file problems, line 0, first); ties keep their order."""
+    return sorted(problems, key=lambda p: (p.path, p.line, p.col))
+
+
 @dataclass
 class AuthoringError(Exception):
     """Base of every error the tool reports; `exit_code` is what the CLI exits with."""

@@ -142,12 +142,25 @@ def run_cli_on_terminal(*args: str | Path, timeout: float = 120) -> CliResult:
     return CliResult(done.returncode, done.stdout.decode("utf-8"), b"".join(received).decode("utf-8", "replace"))
 
 
+CORPUS_ABSENT = (
+    f"needs the real glossary corpus (a snapshot of the Pirouette Framework repository: 1,691 term files in"
+    f" dictionary/, 396 modules in modules/), looked for at {CORPUS} (../shared/corpus beside the repository),"
+    " which is absent"
+)
+"""Why a corpus test skips: said once, here, for every test that needs the corpus."""
+
+
+def require_corpus() -> Path:
+    """The real corpus, or a skip saying what it is and that this test needs it."""
+    if not (CORPUS / "dictionary").is_dir():
+        pytest.skip(CORPUS_ABSENT)
+    return CORPUS
+
+
 @pytest.fixture
 def corpus() -> Path:
-    """The real corpus; tests using it skip when it is absent."""
-    if not (CORPUS / "dictionary").is_dir():
-        pytest.skip("../shared/corpus is absent")
-    return CORPUS
+    """The real corpus; tests using it skip when it is absent (see `CORPUS_ABSENT`)."""
+    return require_corpus()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from authoring.repo.service import Glossary, commit_message
 from authoring.workflow.identity import parse_identity
-from authoring.workflow.review_log import Action, ReviewEvent, content_revision, event_path
+from authoring.workflow.review_log import Action, ReviewEvent, event_path, term_revision
 from tests.conftest import AGENT, git, make_repo
 
 CONFIG = f"""terms_dir = "terms"
@@ -99,8 +99,9 @@ def _revision_of(text: str) -> str:
     from authoring.core.termfile import load_term
 
     term = load_term(Path("X.md"), "X.md", data=text.encode())
-    assert term.entry is not None, term.problems
-    return content_revision(term.entry)
+    revision = term_revision(term)
+    assert revision is not None, term.problems
+    return revision
 
 
 def tool_commit(repo: Path, term_id: str, text: str | None, who: str, action: str, summary: str,

@@ -70,14 +70,17 @@ def test_snippets_found_then_moved_then_missing_as_the_module_is_edited(tmp_path
     assert (moved["lines"], moved["now"]) == ("L10-L11", "L12-L13 in §1")
     assert [f["lines"] for f in codes["snippet-found"]] == ["§2"]
 
-    # then the second snippet's text is rewritten away: missing, an error for a candidate
+    # then the second snippet's text is rewritten away: the module changed since it was cited (an error
+    # for a candidate), named by the commit that took the text out
     missing_module = moved_module.replace("We measure the push as", "The push is called")
-    plain_commit(repo, {"modules/MOD-001_the_test_module.md": missing_module}, "reword §2")
+    reworded = plain_commit(repo, {"modules/MOD-001_the_test_module.md": missing_module}, "reword §2")
     code, report = _audit(repo)
-    [missing] = _codes(report)["snippet-missing"]
+    assert "snippet-missing" not in _codes(report)
+    [missing] = _codes(report)["snippet-changed"]
     assert code == 1
     assert (missing["severity"], missing["module"], missing["lines"]) == ("error", "MOD-001_the_test_module", "§2")
     assert missing["path"] == "terms/TIDAL_LOOM.md" and missing["line"] > 0
+    assert missing["commit"] == reworded and "changed since the snippet was cited" in missing["message"]
 
 
 def test_snippet_moved_to_another_section_and_module_missing(tmp_path: Path) -> None:
@@ -218,17 +221,25 @@ def _key(tmp_path: Path, name: str) -> tuple[Path, str]:
 
 
 def test_require_signed_verifies_status_change_commits_with_ssh_keys(tmp_path: Path) -> None:
+    # each identity signs with its own key: a signature proves an identity only when its principal is the author
     trusted, trusted_pub = _key(tmp_path, "trusted")
+    agent_key, agent_pub = _key(tmp_path, "agent")
     stranger, _ = _key(tmp_path, "stranger")
     config = CONFIG + '\n[audit]\nallowed_signers = ".allowed_signers"\n'
     repo = new_glossary(tmp_path / "g", config=config)
     (repo / ".allowed_signers").write_text(f'{EDITOR.split("<")[1][:-1]} namespaces="git" {trusted_pub}\n'
-                                           f'{AGENT.split("<")[1][:-1]} namespaces="git" {trusted_pub}\n',
+                                           f'{AGENT.split("<")[1][:-1]} namespaces="git" {agent_pub}\n',
                                            encoding="utf-8")
     git(repo, "config", "gpg.format", "ssh")
-    git(repo, "config", "user.signingKey", str(trusted))
+    git(repo, "config", "user.signingKey", str(agent_key))
     git(repo, "config", "commit.gpgsign", "true")
-    promote = _draft_and_promote(repo)
+    draft = term_text()
+    tool_commit(repo, "TIDAL_LOOM", draft, AGENT, "draft", "draft", [
+        event("TIDAL_LOOM", AGENT, Action.DRAFT, draft, None, "draft", "0.1", role="agent")], status="draft")
+    git(repo, "config", "user.signingKey", str(trusted))
+    candidate = term_text(status="candidate")
+    promote = tool_commit(repo, "TIDAL_LOOM", candidate, EDITOR, "promote", "promote draft → candidate", [
+        event("TIDAL_LOOM", EDITOR, Action.PROMOTE, candidate, "draft", "candidate", "0.1")], status="candidate")
     signers = f"gpg.ssh.allowedSignersFile={repo / '.allowed_signers'}"
     assert "Good" in subprocess.run(["git", "-C", str(repo), "-c", signers, "verify-commit", promote],
                                     capture_output=True, text=True, check=False).stderr
@@ -265,6 +276,10 @@ def test_a_history_made_with_the_tools_own_commands_audits_clean_until_someone_g
              ("review", "TIDAL_LOOM", "--approve", "--note", "Checked the snippet.", "--as", EDITOR_2),
              ("promote", "TIDAL_LOOM", "--note", "Ratified.", "--as", EDITOR_2)]
     for step in steps:
+        # each editor works in their own checkout: Git's identity is the one acting (no unproven `--as`)
+        name, email = step[-1][:-1].split(" <")
+        git(repo, "config", "user.name", name)
+        git(repo, "config", "user.email", email)
         result = run_cli(*step, "--repo", repo)
         assert result.code == 0, (step, result.err)
     code, report = _audit(repo)

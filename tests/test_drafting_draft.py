@@ -121,7 +121,7 @@ def test_rejected_term_is_refused_with_the_note(demo_repo: Path) -> None:
     assert "SLACK_WATER was rejected: a tide state, not a framework term" in result.err
     assert head(demo_repo) == before
     forced = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--section", "3", "--term", "Slack Water",
-                     "--force", "--json")
+                     "--force", "--note", "the tide table gives it a framework meaning after all", "--json")
     assert forced.code == 0, forced.err
     assert json.loads(forced.out)["replaced"] is True
     assert load_term(path).entry["status"] == "draft"  # type: ignore[index]

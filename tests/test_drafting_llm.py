@@ -55,7 +55,9 @@ def missing_triad() -> dict[str, Any]:
 
 def draft_with(repo: Path, agent: LLMAgent) -> Any:
     with Glossary.open(repo) as glossary:
-        return glossary.draft("DEMO-001", section="4", term="Knot Drift", force=True, agent=agent)
+        # KNOT_DRIFT is a draft here, or rejected: drafting over a rejected term is an editor's call, with a note
+        return glossary.draft("DEMO-001", section="4", term="Knot Drift", force=True, agent=agent,
+                              note="drafted again from §4")
 
 
 def assert_nothing_written(repo: Path, head_before: str) -> None:
@@ -118,8 +120,13 @@ def test_retries_are_bounded_and_nothing_is_written(demo_repo: Path) -> None:
     before = (demo_repo / "terms" / "KNOT_DRIFT.md").read_bytes()
     model, seen = scripted(["I'm sorry, I can't help with that."])
     with pytest.raises(AgentFailed, match=r"gave no valid draft after 2 attempt\(s\).*nothing was written"):
-        draft_with(demo_repo, LLMAgent(LLMAgentConfig(retries=1), model=model))
+        draft_with(demo_repo, LLMAgent(LLMAgentConfig(retries=1, sectioned="never"), model=model))
     assert len(seen) == 2
+    # by default a failed whole draft is tried once more in sections: the first (required) section fails too
+    model, seen = scripted(["I'm sorry, I can't help with that."])
+    with pytest.raises(AgentFailed, match=r"after 4 attempt\(s\).*in sections: the triad failed\); nothing was"):
+        draft_with(demo_repo, LLMAgent(LLMAgentConfig(retries=1), model=model))
+    assert len(seen) == 4
     assert (demo_repo / "terms" / "KNOT_DRIFT.md").read_bytes() == before
     assert_nothing_written(demo_repo, head)
 
@@ -150,16 +157,38 @@ class Stub:
     def __init__(self) -> None:
         self.script: list[Callable[[], str | None]] = []
         self.requests: list[dict[str, Any]] = []
+        self.models: dict[str, Any] | None = None  # served at GET /v1/models when set
+        self.errors: list[tuple[int, dict[str, Any]]] = []  # (status, body) answers given before the script
         self.release = threading.Event()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do: clients reuse connections
+
             def log_message(self, *args: Any) -> None:  # keep pytest output clean
                 return None
+
+            def _json(self, status: int, data: Any) -> None:
+                body = json.dumps(data).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path.endswith("/models") and stub.models is not None:
+                    self._json(200, stub.models)
+                else:
+                    self._json(404, {"error": "not found"})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 stub.requests.append(json.loads(self.rfile.read(length) or b"{}"))
+                if stub.errors:
+                    status, data = stub.errors.pop(0)
+                    self._json(status, data)
+                    return
                 step = stub.script[min(len(stub.requests), len(stub.script)) - 1]
                 content = step()
                 if content is None:  # the "timeout" step: hold the answer until the test ends
@@ -246,9 +275,9 @@ def test_http_garbage_is_one_clear_error(demo_repo: Path, stub: Stub) -> None:
     stub.script = [lambda: "<html>502 Bad Gateway</html>"]
     result = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--lines", "43-43", "--agent", "llm")
     assert result.code == 1
-    assert result.err.count("\n") == 1 and "gave no valid draft after 2 attempt(s)" in result.err
-    assert "Traceback" not in result.err
-    assert len(stub.requests) == 2
+    assert result.err.count("\n") == 1 and "gave no valid draft after 4 attempt(s)" in result.err
+    assert "in sections: the triad failed" in result.err and "Traceback" not in result.err
+    assert len(stub.requests) == 4  # two for the whole draft, two for its first section
     assert not (demo_repo / "terms" / "LOOM_PERIOD.md").exists()
     assert_nothing_written(demo_repo, head)
 
@@ -274,3 +303,187 @@ def test_unreachable_endpoint_is_one_clear_error(demo_repo: Path) -> None:
     assert result.code == 1
     assert f"cannot reach the LLM endpoint http://127.0.0.1:{port}/v1" in result.err
     assert_nothing_written(demo_repo, head)
+
+
+# -- output modes, context sizes and sectioned drafts --------------------------------------------------
+
+SECTION_ANSWERS: dict[str, dict[str, Any]] = {
+    "triad": {"triad": GOOD["triad"]},
+    "definitions": {"pirouette_definition": GOOD["pirouette_definition"], "eft_summary": GOOD["eft_summary"]},
+    "operational": {"units": "length per slow period", "symbol_table": [], "procedures": []},
+    "mappings": {"formal_mapping_candidates": [], "claims": GOOD["claims"], "near_synonyms": [],
+                 "prerequisites": ["WEFT_PRESSURE"], "downstream_effects": []},
+}
+
+
+def asked_section(request: dict[str, Any]) -> str | None:
+    """Which section a request asks for ("Write only the triad of the entry."), None for a whole draft."""
+    sent = json.dumps(request["messages"])
+    for name in SECTION_ANSWERS:
+        if f"Write only the {name} of the entry" in sent:
+            return name
+    return None
+
+
+def answer_sections(stub: Stub) -> None:
+    stub.script = [lambda: json.dumps(SECTION_ANSWERS[asked_section(stub.requests[-1]) or "triad"])]
+
+
+def prompt_chars(request: dict[str, Any]) -> int:
+    """The characters of the messages a request sends (what the server tokenizes)."""
+    return sum(len(str(m.get("content") or "")) for m in request["messages"])
+
+
+def configure_mode(repo: Path, base_url: str, timeout: float = 5, **settings: Any) -> None:
+    configure(repo, base_url, timeout=timeout, retries=1)
+    extra = "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items())
+    config = repo / "authoring.toml"
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    git(repo, "commit", "--quiet", "-am", "output mode")
+
+
+def test_json_object_mode_sends_the_schema_as_llama_cpp_wants_it(demo_repo: Path, stub: Stub) -> None:
+    stub.models = {"object": "list", "data": [{"id": "stub-model", "meta": {"n_ctx": 8192, "n_ctx_train": 32768}}]}
+    configure_mode(demo_repo, stub.url, output_mode="json_object")
+    stub.script = [lambda: json.dumps(GOOD)]
+    result = cli_draft(demo_repo)
+    assert result.code == 0, result.err
+    (sent,) = stub.requests
+    assert sent["response_format"]["type"] == "json_object"
+    schema = sent["response_format"]["schema"]
+    assert {"triad", "pirouette_definition", "eft_summary"} <= set(schema["properties"])
+    assert "$ref" not in json.dumps(schema) and "description" not in json.dumps(schema)
+    # max_tokens is what the reported context (n_ctx, not n_ctx_train) leaves after the prompt
+    assert 1400 <= sent["max_tokens"] < 8192
+    prompt = json.dumps(sent["messages"])
+    assert '\\"triad\\": {\\"art\\"' in prompt  # the compact shape, not a JSON Schema, is in the prompt
+    assert len(prompt) < 9000
+
+
+def test_ollama_mode_sends_the_schema_in_format(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, output_mode="ollama", context_tokens=8192)
+    stub.script = [lambda: json.dumps(GOOD)]
+    result = cli_draft(demo_repo)
+    assert result.code == 0, result.err
+    (sent,) = stub.requests
+    assert {"triad", "claims"} <= set(sent["format"]["properties"])
+    assert sent.get("response_format", {}).get("type") != "json_schema"
+    assert sent["max_tokens"] <= 8192
+
+
+def test_prompted_mode_sends_no_schema_and_fits_4096_tokens(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, output_mode="prompted")
+    stub.script = [lambda: json.dumps(GOOD)]
+    result = cli_draft(demo_repo)
+    assert result.code == 0, result.err
+    (sent,) = stub.requests
+    assert "format" not in sent and "schema" not in json.dumps(sent.get("response_format", {}))
+    # the server reports no context: 4,096 is assumed, and the prompt leaves room for the whole answer
+    assert sent["max_tokens"] >= 1400 and prompt_chars(sent) / 3.2 + sent["max_tokens"] <= 4096
+
+
+def test_small_context_drafts_in_sections(demo_repo: Path, stub: Stub) -> None:
+    stub.models = {"data": [{"id": "stub-model", "meta": {"n_ctx": 1536}}]}
+    configure_mode(demo_repo, stub.url, output_mode="json_object")
+    answer_sections(stub)
+    result = cli_draft(demo_repo)
+    assert result.code == 0, result.err
+    assert [asked_section(r) for r in stub.requests] == ["triad", "definitions", "operational", "mappings"]
+    for request in stub.requests:
+        assert request["max_tokens"] + prompt_chars(request) / 3.2 <= 1536
+    triad_schema = stub.requests[0]["response_format"]["schema"]
+    assert set(triad_schema["properties"]) == {"triad"}
+    entry = load_term(demo_repo / "terms" / "KNOT_DRIFT.md").entry
+    assert entry is not None and entry["triad"]["law"] == GOOD["triad"]["law"]
+    assert entry["pirouette_definition"] == GOOD["pirouette_definition"] + "\n"
+    assert entry["constraints_and_falsifiers"]["claims"][0]["statement"] == GOOD["claims"][0]["statement"]
+
+
+def test_context_overflow_falls_back_to_sections(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, output_mode="json_object")
+    stub.errors = [(400, {"error": {"message": "Requested tokens (4124) exceed context window of 4096",
+                                    "type": "invalid_request_error"}})]
+    answer_sections(stub)
+    result = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--section", "4", "--term", "Knot Drift", "--force",
+                     "--agent", "llm", "--dry-run", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert asked_section(stub.requests[0]) is None
+    assert [asked_section(r) for r in stub.requests[1:]] == ["triad", "definitions", "operational", "mappings"]
+    assert any("exceed context window" in w and "drafted in sections" in w for w in data["warnings"])
+
+
+def test_optional_section_that_fails_is_left_empty_with_a_warning(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, sectioned="always", output_mode="json_object")
+
+    def step() -> str:
+        section = asked_section(stub.requests[-1])
+        return "not json at all" if section == "operational" else json.dumps(SECTION_ANSWERS[section or "triad"])
+
+    stub.script = [step]
+    result = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--section", "4", "--term", "Knot Drift", "--force",
+                     "--agent", "llm", "--dry-run", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert any("no valid operational" in w for w in data["warnings"])
+    assert "procedures: []" in data["text"]
+
+
+# -- grounding ---------------------------------------------------------------------------------------
+
+
+def test_unsupported_sentences_are_marked_and_counted(demo_repo: Path) -> None:
+    law = "Quantum chromodynamics fixes the gluon mass at exactly forty-two electronvolts."
+    invented = {**GOOD, "triad": {**GOOD["triad"], "law": law}}
+    agent = LLMAgent(LLMAgentConfig(retries=0), model=TestModel(custom_output_text=json.dumps(invented)))
+    with Glossary.open(demo_repo) as glossary:
+        preview = glossary.preview_draft("DEMO-001", section="4", term="Knot Drift", force=True, agent=agent)
+        assert preview.grounding is not None
+        flagged = {s.path: s for s in preview.grounding.unsupported}
+        assert "triad.law" in flagged and flagged["triad.law"].score < 0.5
+        supported = {s.path for s in preview.grounding.sentences if s.supported}
+        assert "pirouette_definition" in supported  # "slow migration of … defects" is the snippet's own wording
+        result = glossary.save_draft(preview)
+    counts = result.details["grounding"]
+    assert counts["unsupported"] >= 1 and counts["sentences"] > counts["unsupported"]
+    events, _ = load_events(demo_repo / "review_logs", "KNOT_DRIFT")
+    event = events[-1]
+    assert event.model_extra is not None and event.model_extra["grounding"]["unsupported"] == counts["unsupported"]
+    assert "grounding:" in (event.note or "")
+    assert "Grounding: " in git(demo_repo, "log", "-1", "--format=%B")
+    shown = run_cli("--repo", demo_repo, "show", "KNOT_DRIFT")
+    assert "✗ unsupported" in shown.out and "gluon mass" in shown.out
+    data = json.loads(run_cli("--repo", demo_repo, "show", "KNOT_DRIFT", "--json").out)
+    assert any(s["path"] == "triad.law" and not s["supported"] for s in data["grounding"]["details"])
+
+
+async def test_review_screen_marks_unsupported_sentences(demo_repo: Path) -> None:
+    from tests.test_tui_review import open_review
+    from tests.tui_support import make_app, settle
+
+    law = "Quantum chromodynamics fixes the gluon mass at exactly forty-two electronvolts."
+    agent = LLMAgent(LLMAgentConfig(retries=0),
+                     model=TestModel(custom_output_text=json.dumps({**GOOD, "triad": {**GOOD["triad"], "law": law}})))
+    draft_with(demo_repo, agent)
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        text = await open_review(pilot, "KNOT_DRIFT")
+        assert "Grounding" in text and "✗ unsupported" in text and "gluon mass" in text
+        assert "slow migration of weave defects" not in text.split("Grounding", 1)[1].split("Gates", 1)[0]
+
+
+def test_optional_section_that_times_out_is_left_empty(demo_repo: Path, stub: Stub) -> None:
+    configure_mode(demo_repo, stub.url, sectioned="always", output_mode="json_object", timeout=1)
+
+    def step() -> str | None:
+        section = asked_section(stub.requests[-1])
+        return None if section == "mappings" else json.dumps(SECTION_ANSWERS[section or "triad"])
+
+    stub.script = [step]
+    result = run_cli("--repo", demo_repo, "draft", "DEMO-001", "--section", "4", "--term", "Knot Drift", "--force",
+                     "--agent", "llm", "--dry-run", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert any("longer than 1 s for the mappings" in w for w in data["warnings"])
+    assert "claims: []" in data["text"] and GOOD["triad"]["law"] in data["text"]

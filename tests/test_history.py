@@ -109,7 +109,8 @@ def test_a_revision_that_does_not_parse_is_shown_with_its_error(tmp_path: Path) 
     assert entries[1]["changes"] == [] and entries[1]["status_after"] is None
     assert "yaml-syntax" in entries[0]["error"]  # its parent does not parse either: no field diff to show
     text = run_cli("history", "TIDAL_LOOM", "--repo", repo).out
-    assert "error: terms/TIDAL_LOOM.md:16:8:" in text
+    assert "  cannot read: terms/TIDAL_LOOM.md:16:8: error: yaml-syntax" in text
+    assert "error: terms/" not in text  # "error:" once, from the located problem (issue 20, item 6)
 
 
 def test_history_of_an_unknown_term_is_a_usage_error(tmp_path: Path) -> None:

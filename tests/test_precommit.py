@@ -57,7 +57,7 @@ def _run_hook(hook: dict[str, Any], repo: Path, files: list[str],
 
 
 def test_the_hooks_manifest_offers_check_and_audit() -> None:
-    assert {h["id"]: h["entry"] for h in HOOKS} == {"authoring-check": "authoring check",
+    assert {h["id"]: h["entry"] for h in HOOKS} == {"authoring-check": "authoring check --only-terms",
                                                    "authoring-audit": "authoring audit"}
     assert all(h["language"] == "python" for h in HOOKS)
     assert _hook("authoring-audit")["pass_filenames"] is False

@@ -25,12 +25,12 @@ def test_show_reads_as_sections_not_a_data_dump(demo_repo: Path) -> None:
 def test_show_of_a_malformed_term_leads_with_its_located_problem(demo_repo: Path) -> None:
     result = run_cli("show", "SHUTTLE_ECHO", "--repo", demo_repo)
     assert result.code == 1
-    assert "the front matter does not parse" in result.out
+    assert "the entry does not parse" in result.out and "term: Shuttle Echo" in result.out  # what can be read
     assert "Problems (1)\n  terms/SHUTTLE_ECHO.md:4:9: error: yaml-syntax" in result.out
     assert "      symbol: `S_e`" in result.out
 
 
 def test_show_json_keeps_the_data(demo_repo: Path) -> None:
     data = json.loads(run_cli("show", "TIDAL_LOOM", "--json", "--repo", demo_repo).out)
-    assert set(data) == {"id", "path", "parses", "entry", "problems"}
+    assert set(data) == {"id", "path", "parses", "entry", "problems", "readable", "body", "grounding"}
     assert data["entry"]["triad"]["art"].startswith("A shore that weaves")

@@ -11,7 +11,7 @@ from textual.widgets import Input, Select, Static
 from authoring.repo.service import Glossary
 from authoring.tui.app import AuthoringApp
 from authoring.tui.screens.browser import BrowserScreen
-from authoring.tui.screens.dialogs import MessageDialog
+from authoring.tui.screens.dialogs import ConfirmDialog, MessageDialog
 from authoring.tui.screens.help import HelpScreen
 from authoring.tui.widgets.term_table import TermTable
 from tests.conftest import git, make_repo, run_cli
@@ -181,7 +181,13 @@ async def test_repair_a_malformed_term_from_the_browser(demo_repo: Path) -> None
         await settle(pilot)
         detail = shown(app.screen.query_one("#detail-body", Static))
         assert "Proposed repair" in detail and "press r to apply it" in detail
+        head = git(demo_repo, "rev-parse", "HEAD")
         await press(pilot, "r")
+        # the change is shown and nothing is written until the user says yes
+        assert isinstance(app.screen, ConfirmDialog)
+        assert any("`S_e`" in shown(part) for part in app.screen.query(Static))
+        assert git(demo_repo, "rev-parse", "HEAD") == head
+        await press(pilot, "y")
         assert any("SHUTTLE_ECHO: repaired front matter" in str(n.message) for n in app._notifications)
         await settle(pilot)
         row = table.shown[table.cursor_row]
@@ -190,6 +196,23 @@ async def test_repair_a_malformed_term_from_the_browser(demo_repo: Path) -> None
     assert git(demo_repo, "log", "-1", "--format=%s").strip() == "SHUTTLE_ECHO: repair front matter"
     text = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_text(encoding="utf-8")
     assert "symbol: \"`S_e`\"" in text or "symbol: '`S_e`'" in text
+
+
+async def test_declining_the_shown_repair_writes_nothing(demo_repo: Path) -> None:
+    head = git(demo_repo, "rev-parse", "HEAD")
+    before = (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_bytes()
+    app = make_app(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one(TermTable).move_to("SHUTTLE_ECHO")
+        await settle(pilot)
+        await press(pilot, "r")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "n")
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert any("repair not applied" in str(n.message) for n in app._notifications)
+    assert git(demo_repo, "rev-parse", "HEAD") == head
+    assert (demo_repo / "terms" / "SHUTTLE_ECHO.md").read_bytes() == before
 
 
 def drawn_ids(table: TermTable) -> list[str]:

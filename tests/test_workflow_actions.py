@@ -181,7 +181,9 @@ def test_agent_approval_recorded_behind_the_tools_back_does_not_count(repo: Path
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "forged approval")
     code, out = act(repo, EDITOR, "promote", "WEFT_PRESSURE")
-    assert code == 3 and f"by an agent or non-editor: {AGENT}" in out
+    # the file says the agent approved, but the commit that added it was authored by someone else: a forged
+    # event, which does not count at all
+    assert code == 3 and "0 valid" in out
 
 
 def test_non_editors_are_refused_when_an_editors_list_exists(repo: Path) -> None:

@@ -11,6 +11,9 @@ UI is being opened.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import typer
 
 app = typer.Typer(
@@ -32,12 +35,25 @@ def _root(ctx: typer.Context) -> None:
         open_ui()
 
 
+# `authoring --help` groups the commands in these panels, in this order (one table, so that command
+# modules need not know about each other); a command not named here is listed last, under "More".
+HELP_PANELS: dict[str, tuple[str, ...]] = {
+    "Glossary": ("list", "show", "check", "search", "duplicates", "schema"),
+    "Workflow": ("gates", "review", "promote", "demote", "reject", "deprecate"),
+    "Drafting and editing": ("modules", "candidates", "draft", "set", "fold-headers", "repair"),
+    "History and audit": ("history", "diff", "audit"),
+    "Exchange": ("export", "import", "site"),
+    "Repository": ("init", "demo", "merge-driver"),
+}
+
+
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
     import authoring.cli.audit_commands
     import authoring.cli.drafting_commands
     import authoring.cli.exchange_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401
+        provenance_commands,
         repair_commands,
         repo_commands,
         terms_commands,
@@ -45,12 +61,44 @@ def _register() -> None:
         workflow_commands,
     )
 
+    _group_help()
+
+
+def _escape_help(command: Any) -> None:
+    """Escape `[` in every help text of a Click command tree (Typer's own Click: typed loosely): Typer
+    reads help as Rich markup, which would eat `[audit] allowed_signers` or `[a, b]`."""
+    if isinstance(command.help, str):
+        command.help = _literal(command.help)
+    for param in command.params:
+        if isinstance(getattr(param, "help", None), str):
+            param.help = _literal(param.help)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _escape_help(sub)
+
+
+def _literal(text: str) -> str:
+    """`text` as Rich markup that shows it as it is: every `[` escaped, except one a help string already
+    escaped itself (`\\[`)."""
+    return re.sub(r"(?<!\\)\[", r"\\[", text)
+
+
+def _group_help() -> None:
+    """Put every command in its help panel (`HELP_PANELS`) and list them panel by panel."""
+    order = [name for names in HELP_PANELS.values() for name in names]
+    panel_of = {name: panel for panel, names in HELP_PANELS.items() for name in names}
+    for info in app.registered_commands:
+        name = info.name or (info.callback.__name__.replace("_", "-") if info.callback else "")
+        info.rich_help_panel = panel_of.get(name, "More")
+    app.registered_commands.sort(key=lambda info: order.index(info.name) if info.name in order else len(order))
+
 
 def invoke(args: list[str]) -> None:
     """Run a command (its arguments with the global options already lifted) through Typer."""
     _register()
+    command = typer.main.get_command(app)
+    _escape_help(command)
     try:
-        app(args=args, prog_name="authoring", standalone_mode=True)
+        command(args=args, prog_name="authoring", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         # Click reports usage errors with exit 2 already; keep every code as it is.

@@ -60,10 +60,10 @@ def history(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term'
                 lines.append(f"  {action}: status {_move(e.status_before, e.status_after)},"
                              f" version {_move(e.version_before, e.version_after)}   {e.subject}")
                 for review in e.reviews:
-                    note = f": {review['note']}" if review.get("note") else ""
+                    note = f": {review['note']}".replace("\n", "\n      ") if review.get("note") else ""
                     lines.append(f"  review: {review['action']} by {review['who']}{note}")
-                if e.error:
-                    lines.append(f"  error: {e.error}")
+                if e.error:  # already located and graded: `PATH:L:C: error: CODE: …`
+                    lines.append(f"  cannot read: {e.error}")
                 lines.extend(_change_lines(e.changes, "    "))
                 lines.append("")
             return "\n".join(lines).rstrip() or f"{term_id}: no history"
@@ -91,9 +91,11 @@ def diff(
             lines = [f"{term_id}: {result.base[:10]} ({result.base_reason}) → {target}",
                      f"  status {_move(result.status_before, result.status_after)},"
                      f" version {_move(result.version_before, result.version_after)}"]
-            if result.error:
-                lines.append(f"  error: {result.error}")
-            lines.extend(_change_lines(result.changes) or ["  no field changes"])
+            if result.error:  # already located and graded: `PATH:L:C: error: CODE: …`
+                lines.append(f"  cannot read: {result.error}")
+                lines.append("  fields cannot be compared while one side does not parse")
+            else:
+                lines.extend(_change_lines(result.changes) or ["  no field changes"])
             return "\n".join(lines)
 
         emit(result.model_dump(mode="json"), text)
@@ -104,21 +106,26 @@ def diff(
 @app.command("audit")
 def audit(
     require_signed: Annotated[bool, typer.Option(
-        "--require-signed", help="Status-change commits must carry signatures that verify against the"
-                                 " allowed-signers file of the configuration ([audit] allowed_signers).")] = False,
+        "--require-signed", help="Every review event and status change must be in a commit signed by its"
+                                 " author's key, per the trusted allowed-signers file"
+                                 " (\\[audit] allowed_signers).")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Also list info findings (snippets found).")] = False,
+    trusted: Annotated[str | None, typer.Option(
+        "--trusted-base", metavar="REV", help="Take policy, people and allowed signers from REV (default: \\[audit]"
+                                              " trusted_base); later changes to them are judged.")] = None,
 ) -> None:
     """Provenance, workflow and integrity over the repository and its history; exit 1 on any error."""
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("auditing") as shown:
-            report = glossary.audit(require_signed=require_signed,
+            report = glossary.audit(require_signed=require_signed, trusted_base=trusted,
                                     progress=lambda step: shown.update(step.done, step.total, step.stage))
         data = report.model_dump(mode="json")
 
         def text() -> str:
             shown = [f for f in report.findings if show_all or f.severity != Severity.INFO]
             lines = [f.format() for f in shown]
+            lines.append(str(report.summary["trusted_base"]))
             counts = report.summary["by_severity"]
             lines.append(f"{report.summary['terms']} term(s), {report.summary['commits']} commit(s) audited:"
                          f" {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")

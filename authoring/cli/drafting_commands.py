@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
 
 
 def _progress(line: str) -> None:
     # Progress goes to stderr, and only to a terminal: pipes and --json get nothing extra.
     if not GLOBALS.json and sys.stderr.isatty():
-        print(f"… {line}", file=sys.stderr)
+        say(f"… {line}", err=True)
 
 
 @app.command("candidates")
@@ -63,6 +63,8 @@ def draft(
     agent: Annotated[str | None, typer.Option("--agent", help="extractive (default) or llm.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Draft over an existing or rejected term.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the draft; write and commit nothing.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why: needed to draft over a term past draft"
+                                                            " (an editor's call).")] = None,
 ) -> None:
     """Draft a term from a module snippet and commit it, with the agent as author."""
 
@@ -70,11 +72,12 @@ def draft(
         with open_glossary() as glossary:
             if dry_run:
                 preview = glossary.preview_draft(module, lines=lines, section=section, term=term,
-                                                 term_id=term_id, agent=agent, force=force, progress=_progress)
+                                                 term_id=term_id, agent=agent, force=force, progress=_progress,
+                                                 note=note)
                 emit(preview.to_json(glossary.display(preview.path)), preview.text.rstrip("\n"))
                 return
             result = glossary.draft(module, lines=lines, section=section, term=term, term_id=term_id,
-                                    agent=agent, force=force, progress=_progress)
+                                    agent=agent, force=force, progress=_progress, note=note)
 
         def text() -> str:
             out = [result.message]
@@ -99,9 +102,45 @@ def modules() -> None:
         def text() -> str:
             if not rows:
                 return "no modules"
-            width = max(len(str(r["module"])) for r in rows)
-            return "\n".join(f"{r['module']:<{width}}  {r['title']}" for r in rows)
+            width = max(len("MODULE"), *(len(str(r["module"])) for r in rows))
+            files = max(len("FILE"), *(len(str(r["path"])) for r in rows))
+            lines = [f"{'MODULE':<{width}}  {'FILE':<{files}}  TITLE"]
+            lines.extend(f"{r['module']:<{width}}  {r['path']:<{files}}  {r['title']}" for r in rows)
+            return "\n".join(lines)
 
         emit(rows, text)
+
+    run(body)
+
+
+@app.command("agents")
+def agents() -> None:
+    """How each drafting agent and model fares: drafts, ratified unchanged, fields editors changed before
+    ratification, rejections with their reasons, median time to ratify."""
+
+    def body() -> None:
+        from authoring.repo.agent_scorecard import scorecard
+
+        with open_glossary() as glossary:
+            data = [score.to_json() for score in scorecard(glossary)]
+
+        def text() -> str:
+            if not data:
+                return "no drafts by agents yet"
+            lines: list[str] = []
+            for s in data:
+                median = s["median_hours_to_ratify"]
+                lines.append(f"{s['agent']}  model {s['model']}")
+                lines.append(f"  drafts {s['drafts']}   ratified {s['ratified']} ({s['ratified_unchanged']} unchanged)"
+                             f"   rejected {s['rejected']}   open {s['open']}   median time to ratify "
+                             + (f"{median:.1f} h" if median is not None else "-"))
+                changed = s["fields_changed_before_ratification"]
+                if changed:
+                    lines.append("  fields editors changed before ratification: "
+                                 + ", ".join(f"{path} ×{count}" for path, count in changed.items()))
+                lines.extend(f"  rejected {r['term']}: {r['reason'] or '(no note)'}" for r in s["rejections"])
+            return "\n".join(lines)
+
+        emit(data, text)
 
     run(body)

@@ -12,14 +12,14 @@ from typing import Annotated
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
 from authoring.errors import Problem
 
 
 def _warn(problems: list[Problem]) -> None:
     # terms left out are never skipped silently: each is named, located, on stderr
     for problem in problems:
-        print(problem.format(), file=sys.stderr)
+        say(problem.format(), err=True)  # located text from term files: made inert
 
 
 @app.command("export")

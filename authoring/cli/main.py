@@ -26,14 +26,15 @@ def main(argv: list[str] | None = None) -> None:
     invoke(args)
 
 
-def open_ui() -> None:
-    """Open the terminal UI on the repository the globals name."""
+def open_ui(demo: bool = False) -> None:
+    """Open the terminal UI on the repository the globals name (`demo`: a throwaway demo copy, whose path
+    the title shows)."""
 
     def body() -> None:
         from authoring.repo.service import Glossary
         from authoring.tui.app import run_app
 
         # the configuration's schema is checked by the UI once its list is on screen
-        run_app(Glossary.open(GLOBALS.repo, GLOBALS.actor, check_config=False))
+        run_app(Glossary.open(GLOBALS.repo, GLOBALS.actor, check_config=False), demo=demo)
 
     run(body)

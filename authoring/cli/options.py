@@ -4,18 +4,25 @@
 out of the arguments before any parser sees them. `run` turns our errors into one line on stderr and
 the spec's exit codes.
 
+Every text this module prints goes through `say`, the command line's one door to the terminal: control
+characters from files, Git and arguments are shown as visible escapes (`core.safetext.inert`), so a term
+field or a commit author can never retitle a window or clear the screen. JSON is exact (control
+characters escaped the JSON way, `core.safetext.json_text`).
+
 Must never: import Typer or Textual (the UI's start and every command import this).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from authoring.core.safetext import inert, json_text
 from authoring.errors import AuthoringError, ExitCode
 
 if TYPE_CHECKING:  # imported when a command opens the repository, not when the UI starts
@@ -68,20 +75,31 @@ def lift_globals(argv: list[str]) -> list[str]:
     return rest
 
 
+def say(text: str, err: bool = False) -> None:
+    """Print human text on stdout (or stderr), every control character made visible (see `inert`)."""
+    print(inert(text), file=sys.stderr if err else sys.stdout)
+
+
+def say_json(data: Any, err: bool = False, indent: int | None = 2) -> None:
+    """Print one JSON document on stdout (or stderr): exact, with every control character escaped."""
+    print(json_text(json.dumps(data, ensure_ascii=False, indent=indent, default=str)),
+          file=sys.stderr if err else sys.stdout)
+
+
 def fail_usage(message: str) -> NoReturn:
     """Print a usage error and exit 2."""
-    print(f"authoring: error: {message}", file=sys.stderr)
+    say(f"authoring: error: {message}", err=True)
     raise SystemExit(ExitCode.USAGE)
 
 
 def emit(data: Any, text: str | Callable[[], str]) -> None:
     """Print `data` as JSON under `--json`, else the human text."""
     if GLOBALS.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        say_json(data)
     else:
         out = text() if callable(text) else text
         if out:
-            print(out)
+            say(out)
 
 
 def run(action: Callable[[], T]) -> T:
@@ -92,14 +110,13 @@ def run(action: Callable[[], T]) -> T:
         if GLOBALS.debug:
             raise
         if GLOBALS.json:
-            print(json.dumps({"error": str(exc), "exit_code": exc.exit_code,
-                              "problems": [p.to_json() for p in exc.problems],
-                              "missing": list(getattr(exc, "missing", []))}, ensure_ascii=False),
-                  file=sys.stderr)
+            say_json({"error": str(exc), "exit_code": exc.exit_code,
+                      "problems": [p.to_json() for p in exc.problems],
+                      "missing": list(getattr(exc, "missing", []))}, err=True, indent=None)
         else:
-            print(f"authoring: error: {exc}", file=sys.stderr)
+            say(error_line(str(exc)), err=True)
             for problem in exc.problems[:5]:
-                print(problem.format_long(), file=sys.stderr)
+                say(problem.format_long(), err=True)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
         print("authoring: interrupted", file=sys.stderr)
@@ -111,6 +128,15 @@ def run(action: Callable[[], T]) -> T:
         words = "no space left on the device" if exc.errno == 28 else (exc.strerror or str(exc)).lower()
         print(f"authoring: error: {where}{words}", file=sys.stderr)
         raise SystemExit(ExitCode.PROBLEMS) from None
+
+
+_LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ")
+
+
+def error_line(message: str) -> str:
+    """`authoring: error: MESSAGE`, without a second `error:` when the message is a located problem
+    that already says its severity (`PATH:4:9: error: yaml-syntax: …`)."""
+    return f"authoring: {message}" if _LOCATED_ERROR.match(message) else f"authoring: error: {message}"
 
 
 def open_glossary() -> Glossary:

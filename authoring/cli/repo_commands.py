@@ -5,14 +5,13 @@ Must never: parse YAML or run Git itself (the repository service does).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, run
+from authoring.cli.options import GLOBALS, emit, run, say
 
 
 @app.command("init")
@@ -53,7 +52,7 @@ def merge_driver(
 
         outcome = run_driver(base, ours, theirs, name or str(ours), conflict_style(Path.cwd()))
         for line in outcome.report():
-            print(line, file=sys.stderr)
+            say(line, err=True)
         emit({"path": outcome.path, "method": outcome.method, "conflicts": outcome.conflicts,
               "notes": outcome.notes}, "")
         if outcome.exit_code:

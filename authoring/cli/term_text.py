@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from authoring.core.termfile import TermFile
+from authoring.core.termfile import TermFile, readable_fields
+from authoring.errors import in_line_order
 
 _TOP = ("term", "canonical_id", "symbol", "aliases", "status", "version", "last_updated", "parents", "children")
 _SECTIONS = ("pirouette_definition", "triad", "operational_definition", "provenance", "context_windows",
@@ -26,8 +27,20 @@ def term_text(term: TermFile) -> str:
     entry = term.entry
     lines: list[str] = []
     if entry is None:
-        lines.append(f"{term.stem}  ({term.display})")
-        lines.append("the front matter does not parse: the fields cannot be shown (see `authoring repair`)")
+        fields, source = readable_fields(term)
+        name = _scalar(fields.get("term")) or term.stem
+        lines.append(f"{name}  {fields.get('canonical_id', term.stem)}  ({term.display})")
+        if source is None:
+            lines.append("the front matter does not parse: the fields cannot be shown (see `authoring repair`)")
+        else:
+            lines.append(f"the entry does not parse (see `authoring repair`); what can be read ({source}):")
+            lines.extend(f"{_INDENT}{key}: {_inline(value)}" for key, value in fields.items()
+                         if value not in (None, "", []))
+        body = term.split.body if term.split is not None else ""
+        if body.strip():
+            lines.append("")
+            lines.append("Body")
+            lines.extend(_INDENT + line for line in body.strip("\n").split("\n"))
     else:
         name = _scalar(entry.get("term")) or term.stem
         lines.append(f"{name}  {entry.get('canonical_id', term.stem)}  ({term.display})")
@@ -45,7 +58,7 @@ def term_text(term: TermFile) -> str:
     if term.problems:
         lines.append("")
         lines.append(f"Problems ({len(term.problems)})")
-        for problem in term.problems:
+        for problem in in_line_order(term.problems):
             lines.extend(_INDENT + line for line in problem.format_long().split("\n"))
     return "\n".join(lines)
 
@@ -109,3 +122,12 @@ def _block(value: Any, depth: int) -> list[str]:
                 lines.extend(f"{pad}  {line}" for line in text[1:])
         return lines
     return [pad + line for line in _scalar(value).rstrip("\n").split("\n")]
+
+
+def grounding_text(grounding: Any) -> str:
+    """Lines marking each sentence the term's own sources do not support (empty when all are)."""
+    if grounding is None or not grounding.unsupported:
+        return ""
+    lines = ["", f"Grounding: {grounding.summary()}"]
+    lines.extend(f"  ✗ unsupported ({s.score:.2f}) {s.path}: {s.sentence}" for s in grounding.unsupported)
+    return "\n".join(lines)

@@ -11,22 +11,28 @@ from typing import Annotated, Any
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import GLOBALS, emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, fail_usage, open_glossary, run
 from authoring.cli.progress import TerminalProgress
 from authoring.errors import ExitCode, Severity
 
 
 @app.command("list")
 def list_terms(
-    status: Annotated[str | None, typer.Option("--status", help="Only terms with this status.")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", metavar="STATUS", help="Only these terms: draft, candidate, ratified, rejected, deprecated;"
+                                           " problems (any error or warning) or malformed (does not parse).")] = None,
 ) -> None:
     """Terms with status, version, last update and problem count."""
+    from authoring.core.summary import FILTERS, keeps
+
+    if status is not None and status not in FILTERS:
+        fail_usage(f"--status {status!r} is not one of {', '.join(FILTERS)}")
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("indexing") as progress:
             rows = glossary.summaries(progress=progress)
         if status:
-            rows = [r for r in rows if r.status == status]
+            rows = [r for r in rows if keeps(r, status)]
         data = [{"id": r.id, "term": r.term, "status": r.status, "version": r.version,
                  "last_updated": r.last_updated, "errors": r.errors, "warnings": r.warnings} for r in rows]
 
@@ -51,15 +57,25 @@ def show(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term's c
     """One term, parsed, with its problems."""
 
     def body() -> None:
+        from authoring.repo.drafting_service import term_grounding
+
         with open_glossary() as glossary:
             term = glossary.load(term_id)
+            grounding = term_grounding(glossary, term_id)
+        from authoring.core.termfile import readable_fields
+        from authoring.errors import in_line_order
+
+        fields, source = readable_fields(term)
         data: dict[str, Any] = {"id": term.stem, "path": term.display, "parses": term.parses,
-                                "entry": term.entry, "problems": [p.to_json() for p in term.problems]}
+                                "entry": term.entry, "problems": [p.to_json() for p in in_line_order(term.problems)],
+                                "readable": {"from": source, "fields": fields} if source else None,
+                                "body": term.split.body if term.split is not None else None,
+                                "grounding": grounding.to_json() if grounding is not None else None}
 
         def text() -> str:
-            from authoring.cli.term_text import term_text
+            from authoring.cli.term_text import grounding_text, term_text
 
-            return term_text(term)
+            return term_text(term) + grounding_text(grounding)
 
         emit(data, text)
         if any(p.severity == Severity.ERROR for p in term.problems):
@@ -74,12 +90,15 @@ def check(
         list[str] | None, typer.Argument(metavar="[ID|FILE]...",
                                          help="Terms to check, by id or file path (default: all).")
     ] = None,
+    only_terms: Annotated[bool, typer.Option(
+        "--only-terms", help="Skip paths that are not term files instead of refusing them (for hooks that"
+                             " pass every changed file).")] = False,
 ) -> None:
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`."""
 
     def body() -> None:
         with open_glossary() as glossary, TerminalProgress("checking") as progress:
-            wanted = glossary.term_ids_for(term_ids) if term_ids else glossary.term_ids()
+            wanted = glossary.term_ids_for(term_ids, strict=not only_terms) if term_ids else glossary.term_ids()
             problems = glossary.check(wanted, progress)
             checked = len(wanted)
         errors = sum(1 for p in problems if p.severity == Severity.ERROR)

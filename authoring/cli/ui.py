@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
-import sys
+import shlex
 
 from authoring.cli.app import app
 from authoring.cli.main import open_ui
-from authoring.cli.options import GLOBALS, run
+from authoring.cli.options import GLOBALS, run, say
 
 
 @app.command("demo")
@@ -20,8 +20,12 @@ def demo() -> None:
         from authoring.repo.demo import make_demo_repository
 
         path = make_demo_repository()
-        print(f"demo glossary: {path}", file=sys.stderr)
+        # said before the UI covers the screen, and again once it is gone (the UI's title shows it meanwhile)
+        say(f"demo glossary: {path} (a throwaway copy; nothing outside it is changed)", err=True)
         GLOBALS.repo = path
-        open_ui()
+        try:
+            open_ui(demo=True)
+        finally:
+            say(f"demo glossary: {path}\nremove it with: rm -rf {shlex.quote(str(path))}", err=True)
 
     run(body)

@@ -108,6 +108,9 @@ def gates(
     def body() -> None:
         with open_glossary() as glossary:
             report = glossary.gate_report(term_id, to)
+        if report.end:  # nothing follows the status: an answer, exit 0
+            emit(report.to_json(), f"{term_id}: {report.status}: {report.end}")
+            return
 
         def text() -> str:
             head = f"{term_id}: {report.status} → {report.target or '?'}"

@@ -40,6 +40,7 @@ from ruamel.yaml.scanner import ScannerError
 from yaml._yaml import CParser
 
 from authoring.core.frontmatter import Block, Split
+from authoring.core.nesting import too_deep_at
 from authoring.core.yamlio import (
     MAX_DEPTH,
     ParsedBlock,
@@ -149,6 +150,8 @@ def parse_block_fast(split: Split, block: Block, path: str) -> ParsedBlock:
     content = split.content(block)
     if _DOUBTFUL_CHARS.search(content) or content.startswith("%") or "\n%" in content:
         return parse_block(split, block, path)
+    if too_deep_at(content, MAX_DEPTH) is not None:
+        return parse_block(split, block, path)  # refuses it at once, before any ruamel scanning
     try:
         node = _compose(content)
         plain = _plain(node) if node is not None else None

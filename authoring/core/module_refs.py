@@ -36,6 +36,30 @@ def stem_id(stem: str) -> str:
     return stem.split("_", 1)[0]
 
 
+def outside_reason(path: Path, root: Path) -> str | None:
+    """Why the module file `path` may not be read — it is (or leads through) a symbolic link to a place
+    outside `root`, the repository — or None when it stands inside."""
+    try:
+        resolved = path.resolve()
+        resolved.relative_to(root.resolve())
+    except ValueError:
+        return f"{path.name} is a symbolic link to {resolved}, outside the repository: modules are read only" \
+               " inside it (copy the file into the repository instead)"
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return f"{path.name} cannot be resolved ({exc})"
+    return None
+
+
+def require_inside(path: Path, root: Path) -> Path:
+    """`path` when it stands inside `root`; else a `UsageError` saying where it leads (see `outside_reason`)."""
+    from authoring.errors import UsageError
+
+    reason = outside_reason(path, root)
+    if reason is not None:
+        raise UsageError(reason)
+    return path
+
+
 @dataclass
 class ModuleIndex:
     """The modules of one modules directory and the one way references resolve to them.
@@ -48,18 +72,25 @@ class ModuleIndex:
     directory: Path
     files: list[Path] = field(default_factory=list)
     _declared: dict[Path, str | None] = field(default_factory=dict)
+    root: Path | None = None
+    """The repository: a module file leading outside it is listed (so a reference to it gets a clear
+    refusal) but never read. None: the modules directory itself is the bound."""
 
     @classmethod
-    def scan(cls, directory: Path) -> ModuleIndex:
+    def scan(cls, directory: Path, root: Path | None = None) -> ModuleIndex:
         """Index every `*.md` file directly in `directory` (an absent directory has no modules)."""
         if not directory.is_dir():
-            return cls(directory)
-        return cls(directory, sorted(p for p in directory.glob("*.md") if p.is_file()))
+            return cls(directory, root=root)
+        return cls(directory, sorted(p for p in directory.glob("*.md") if p.is_file()), root=root)
+
+    def outside(self, path: Path) -> str | None:
+        """Why `path` may not be read (a symbolic link leading out of the repository), or None."""
+        return outside_reason(path, self.root or self.directory)
 
     def declared(self, path: Path) -> str | None:
-        """The id a module's front matter declares (read once)."""
+        """The id a module's front matter declares (read once; never from a file outside the repository)."""
         if path not in self._declared:
-            self._declared[path] = declared_id(path)
+            self._declared[path] = None if self.outside(path) else declared_id(path)
         return self._declared[path]
 
     def matches(self, reference: str) -> list[Path]:
@@ -105,6 +136,8 @@ def normalise_space(text: str) -> str:
 
 
 def snippet_in(module_text: str, snippet: str) -> bool:
-    """True when `snippet` stands in `module_text`, ignoring differences of whitespace and line breaks."""
-    wanted = normalise_space(snippet)
-    return bool(wanted) and wanted in normalise_space(module_text)
+    """True when `snippet` stands in `module_text` as a reader compares them (see `core.snippets`: whitespace,
+    emphasis, code ticks, quote and dash variants ignored; an ellipsis is a gap)."""
+    from authoring.core import snippets
+
+    return snippets.snippet_in(module_text, snippet)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
+from authoring.core.safetext import require_plain
 from authoring.errors import UsageError
 
 FieldPath = tuple[str | int, ...]
@@ -18,6 +19,7 @@ def parse_path(dotted: str) -> FieldPath:
     """`a.b.0.c` → `("a", "b", 0, "c")`. Digits are list indexes; `\\.` escapes a dot in a key."""
     if not dotted or dotted.strip() != dotted:
         raise UsageError(f"field path {dotted!r} is empty or has surrounding spaces")
+    require_plain(dotted, "field path")  # a line break would write extra lines (trailers) into the commit
     parts: list[str | int] = []
     current = ""
     escaped = False

@@ -22,7 +22,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from authoring.core.frontmatter import lines_of
 from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of
 from authoring.core.render import Style, block_lines, flow_text, literal_block, scalar_text
-from authoring.core.termfile import TermFile, load_term
+from authoring.core.termfile import TermFile, load_term, unparsed_reason
 from authoring.core.textfile import Text
 from authoring.core.yamlio import ParsedBlock
 from authoring.errors import EditError, ParseError
@@ -54,8 +54,7 @@ class Editor:
     def __init__(self, term: TermFile) -> None:
         if not term.parses or term.text is None:
             errors = term.errors or [p for p in term.problems]
-            raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
-                             errors)
+            raise ParseError(unparsed_reason(term.display, errors), errors)
         self.original = term
         self.term = term
         self.changes: list[Change] = []
@@ -105,6 +104,8 @@ class Editor:
         except KeyError:
             self._add_key(parsed, path, value)
         else:
+            if value is None and _is_scalar(node) and get_value(parsed.plain, path) is None:
+                return  # already null (`key:`, `~`, `null`): a spelling is not a change, nothing is written
             self._replace(parsed, key_node, node, parent, value)
         self._commit_change(Change("set", path, value, block))
 

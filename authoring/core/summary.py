@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from authoring.errors import Problem, Severity
+from authoring.errors import Problem, Severity, in_line_order
 
 if TYPE_CHECKING:
     # Not imported at run time: reading summaries back from the index must not load ruamel or pydantic.
@@ -35,6 +35,9 @@ class TermSummary:
     crosslinks: list[str] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    canonical_id: str | None = None
+    associations: list[str] = field(default_factory=list)
+    """The ids in the first column of `poetic_connections.association_matrix` (see `core.crosslinks`)."""
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `list --json` and for the index."""
@@ -57,7 +60,7 @@ def _text(value: Any) -> str | None:
 
 def summarise(term: TermFile) -> TermSummary:
     """The summary of a loaded term file."""
-    from authoring.core.model import CROSSLINK_KINDS
+    from authoring.core import crosslinks
 
     entry = term.entry or {}
     if not entry:
@@ -74,13 +77,9 @@ def summarise(term: TermFile) -> TermSummary:
         sources = provenance.get("sources") or []
         if isinstance(sources, list):
             modules = [str(s.get("module")) for s in sources if isinstance(s, dict) and s.get("module")]
-    links: list[str] = []
-    crosslinks = entry.get("crosslinks")
-    if isinstance(crosslinks, dict):
-        for kind in CROSSLINK_KINDS:
-            values = crosslinks.get(kind)
-            if isinstance(values, list):
-                links.extend(str(v) for v in values if isinstance(v, str | int))
+    found = crosslinks.links(entry)
+    links = list(dict.fromkeys(link.target for link in found if link.kind != crosslinks.ASSOCIATION))
+    associations = list(dict.fromkeys(link.target for link in found if link.kind == crosslinks.ASSOCIATION))
     aliases = entry.get("aliases")
     return TermSummary(
         id=term.stem,
@@ -92,8 +91,26 @@ def summarise(term: TermFile) -> TermSummary:
         stub=stub,
         errors=sum(1 for p in term.problems if p.severity == Severity.ERROR),
         warnings=sum(1 for p in term.problems if p.severity == Severity.WARNING),
-        problems=list(term.problems),
+        problems=in_line_order(term.problems),
         crosslinks=links,
         modules=modules,
         aliases=[str(a) for a in aliases] if isinstance(aliases, list) else [],
+        canonical_id=_text(entry.get("canonical_id")),
+        associations=associations,
     )
+
+
+# What a listing can be narrowed to (`list --status`, the UI's filter): a status, or one of these views.
+FILTERS = ("all", "draft", "candidate", "ratified", "rejected", "deprecated", "problems", "malformed")
+"""`problems`: terms with any error or warning; `malformed`: terms whose front matter does not parse."""
+
+
+def keeps(summary: TermSummary, status: str) -> bool:
+    """True when a listing narrowed to `status` (one of `FILTERS`) shows `summary`."""
+    if status == "all":
+        return True
+    if status == "problems":
+        return summary.errors + summary.warnings > 0
+    if status == "malformed":
+        return not summary.parses
+    return summary.status == status

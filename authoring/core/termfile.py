@@ -9,6 +9,7 @@ Must never: write files (edits go through `roundtrip`), touch Git or a UI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,3 +286,43 @@ def _check_headers(term: TermFile, entry: dict[str, Any]) -> None:
             (differing[0],), Severity.WARNING, "header-disagrees",
             f"legacy header disagrees with the entry on {said}",
             "fold the headers into the entry with `authoring fold-headers ID`", block_index=index))
+
+
+# Problems `repair` may propose a fix for; any other reason a file cannot be read is said as it is.
+_REPAIRABLE = {"yaml-syntax", "duplicate-key", "yaml-error"}
+
+
+def unparsed_reason(display: str, errors: list[Problem]) -> str:
+    """Why a term file cannot be edited, in words: the real reason (`file-too-large`, `invalid-utf8`, …), and
+    `repair` only when it may help."""
+    first = errors[0] if errors else None
+    if first is None or first.code in _REPAIRABLE:
+        return f"{display}: the front matter does not parse; fix it first (see `repair`)"
+    return f"{display}: cannot be edited: {first.code}: {first.message}"
+
+
+# A top-level `key: value` line with a one-line value (quoted or a flow list, shown as written); block
+# scalars, anchors, aliases and tags are skipped.
+_TOP_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(?![|>&*!])(.+?)[ \t]*$")
+
+
+def readable_fields(term: TermFile) -> tuple[dict[str, Any], str | None]:
+    """What can still be shown of a term whose entry does not parse: the entry's top-level one-line values
+    read line by line, unvalidated (`"entry, read line by line"`), else the last legacy header that parses
+    (`"legacy header"`); `({}, None)` when there is nothing, or when the entry parses (use `entry`)."""
+    if term.entry is not None or term.split is None or not term.split.blocks:
+        return {}, None
+    found: dict[str, Any] = {}
+    for line in term.split.content(term.split.blocks[-1]).split("\n"):
+        match = _TOP_LINE.match(line.rstrip("\r"))
+        if match and match[1] not in found:
+            value = match[2]
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            found[match[1]] = value
+    if found:
+        return found, "entry, read line by line"
+    for parsed in reversed(term.headers):
+        if parsed is not None and isinstance(parsed.plain, dict) and parsed.plain:
+            return dict(parsed.plain), "legacy header"
+    return {}, None

@@ -14,8 +14,9 @@ from authoring.errors import ParseError, UsageError
 MAX_VALUE_CHARS = 200_000
 
 
-def parse_value(text: str) -> Any:
-    """`"[a, b]"` → `["a", "b"]`, `"0.2"` → 0.2, `"'0.2'"` → "0.2"; a located `UsageError` otherwise."""
+def parse_value(text: str, *, fast: bool = False) -> Any:
+    """`"[a, b]"` → `["a", "b"]`, `"0.2"` → 0.2, `"'0.2'"` → "0.2"; a located `UsageError` otherwise.
+    `fast` reads through `fastyaml` (same values and errors, libyaml's speed: for loops such as repairs)."""
     if len(text) > MAX_VALUE_CHARS:
         raise UsageError(f"the value is longer than {MAX_VALUE_CHARS:,} characters")
     if any(line.rstrip() == "---" for line in text.split("\n")):
@@ -24,7 +25,12 @@ def parse_value(text: str) -> Any:
     if not document.blocks:  # pragma: no cover - the fences above always make one block
         raise UsageError("the value is empty")
     try:
-        parsed = parse_block(document, document.blocks[0], "<value>")
+        if fast:
+            from authoring.core.fastyaml import parse_block_fast
+
+            parsed = parse_block_fast(document, document.blocks[0], "<value>")
+        else:
+            parsed = parse_block(document, document.blocks[0], "<value>")
     except ParseError as exc:
         where = exc.problems[0] if exc.problems else None
         detail = f"{where.message} (line {where.line - 1}, column {where.col})" if where else str(exc)

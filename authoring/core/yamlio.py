@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from authoring.core.frontmatter import Block, Split, line_of
+from authoring.core.nesting import too_deep_at
 from authoring.core.paths import kind_of
 from authoring.errors import ParseError, Problem, Severity
 
@@ -76,6 +78,11 @@ def _problem(split: Split, block: Block, path: str, index: int, code: str, messa
 def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
     """Parse one block, or raise `ParseError` whose problems say where and why."""
     content = split.content(block)
+    deep = too_deep_at(content, MAX_DEPTH)
+    if deep is not None:  # refused before ruamel's scanner, which is quadratic in flow depth (see `nesting`)
+        raise ParseError("nesting too deep", [_problem(split, block, path, deep, "too-deep",
+                                                       f"YAML nesting deeper than {MAX_DEPTH} levels",
+                                                       fix="flatten the nested collections")])
     yaml = new_yaml()
     node: Node | None = None
     try:
@@ -184,11 +191,22 @@ def _hint_for(split: Split, block: Block, index: int) -> str | None:
 
 
 def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
+    """Bound the expanded size and depth of a block's node graph (see `check_graph`)."""
+
+    def problem(index: int, code: str, message: str, fix: str) -> Problem:
+        return _problem(split, block, path, index, code, message, fix=fix)
+
+    check_graph(root, problem)
+
+
+def check_graph(root: Node, problem: Callable[[int, str, str, str], Problem]) -> None:
     """Bound the expanded size and depth of the node graph; refuse recursive aliases and Python tags.
 
+    `problem(index, code, message, fix)` makes the located problem for an offset in the document.
     Nodes are told apart by `node.id` ("scalar", "sequence", "mapping"), which ruamel's and
     libyaml's nodes (see `fastyaml`) both carry, so either graph walks the same.
     """
+
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -197,18 +215,18 @@ def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise ParseError("recursive alias", [_problem(split, block, path, node.start_mark.index,
-                                                           "recursive-alias", "an alias refers to itself",
-                                                           fix="replace the alias with a copy of the value")])
+            raise ParseError("recursive alias", [problem(node.start_mark.index, "recursive-alias",
+                                                         "an alias refers to itself",
+                                                         "replace the alias with a copy of the value")])
         if depth > MAX_DEPTH:
-            raise ParseError("nesting too deep", [_problem(split, block, path, node.start_mark.index, "too-deep",
-                                                           f"YAML nesting deeper than {MAX_DEPTH} levels",
-                                                           fix="flatten the nested collections")])
+            raise ParseError("nesting too deep", [problem(node.start_mark.index, "too-deep",
+                                                          f"YAML nesting deeper than {MAX_DEPTH} levels",
+                                                          "flatten the nested collections")])
         tag = node.tag or ""
         if tag.startswith("tag:yaml.org,2002:python/") or tag.startswith("!!python"):
-            raise ParseError("python tag", [_problem(split, block, path, node.start_mark.index, "unsafe-tag",
-                                                     f"tag {tag!r} names a Python object; it is never executed",
-                                                     fix="remove the tag")])
+            raise ParseError("python tag", [problem(node.start_mark.index, "unsafe-tag",
+                                                    f"tag {tag!r} names a Python object; it is never executed",
+                                                    "remove the tag")])
         active.add(key)
         total = 1
         if kind_of(node) == "mapping":
@@ -220,10 +238,10 @@ def _check_graph(root: Node, split: Split, block: Block, path: str) -> None:
         active.discard(key)
         sizes[key] = total
         if total > MAX_EXPANDED_NODES:
-            raise ParseError("alias expansion too large", [_problem(
-                split, block, path, node.start_mark.index, "alias-bomb",
+            raise ParseError("alias expansion too large", [problem(
+                node.start_mark.index, "alias-bomb",
                 f"aliases expand this value to more than {MAX_EXPANDED_NODES:,} nodes",
-                fix="replace the aliases with the values they stand for")])
+                "replace the aliases with the values they stand for")])
         return total
 
     size(root, 0)
@@ -341,3 +359,46 @@ def quick_syntax_error_lines(content: str) -> tuple[int, int, int | None] | None
     finally:
         loader.dispose()
     return None
+
+
+# Event files and configuration are a few hundred bytes; module front matter a few kilobytes.
+MAX_SMALL_DOCUMENT = 256 * 1024
+
+
+def load_small_document(text: str, display: str, max_bytes: int = MAX_SMALL_DOCUMENT,
+                        first_line: int = 1) -> Any:
+    """A small YAML document (a review event, a module's front matter) as plain Python, read safely: its
+    size, nesting depth and alias expansion bounded as for term blocks, Python tags refused. Any failure
+    is a `ParseError` whose one problem is located in `display` (`first_line` is the document's first
+    line there); never a crash, never a hang. Duplicate keys: the last wins (YAML's safe loader).
+    """
+    import yaml as pyyaml
+
+    def problem(index: int, code: str, message: str, fix: str | None = None) -> Problem:
+        line = first_line + text.count("\n", 0, max(index, 0))
+        col = index - (text.rfind("\n", 0, max(index, 0)) + 1) + 1
+        return Problem(display, line, max(col, 1), Severity.ERROR, code, message, None, fix)
+
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > max_bytes:
+        raise ParseError("too large", [problem(0, "file-too-large", f"{size:,} bytes is more than the"
+                                               f" {max_bytes:,} this kind of file may hold")])
+    loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_graph(cast(Node, node), problem)  # libyaml nodes walk like ruamel's (see `check_graph`)
+        return to_plain(loader.construct_document(node))
+    except pyyaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        words = " ".join(" ".join(p for p in (exc.context, exc.problem) if p).split()) or "YAML does not parse"
+        raise ParseError(words, [problem(mark.index if mark is not None else 0, "yaml-syntax", words)]) from None
+    except RecursionError:
+        raise ParseError("nesting too deep", [problem(0, "too-deep", "YAML nesting is too deep to load",
+                                                      "flatten the nested collections")]) from None
+    except (pyyaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
+        words = " ".join(str(exc).split())[:300]
+        raise ParseError(words, [problem(0, "yaml-error", words)]) from None
+    finally:
+        loader.dispose()

@@ -2,9 +2,12 @@
 
 Evidence comes from the module's engrams (`metric:coherence_flux` → COHERENCE_FLUX), its title and
 section headings, bold phrases, the first cells of table rows, quoted coinages, capitalised phrases
-that recur, and mentions of existing terms' names and aliases (found with one scan through the
-`Lexicon`). Each candidate is an existing term (with its id) or a new one (with the id it would
-get). The score adds one weight per kind of evidence and grows with the number of mentions.
+that recur, mentions of existing terms' names and aliases (found with one scan through the
+`Lexicon`), and statistical termhood (`termhood`: C-value of noun-phrase-shaped word sequences,
+against a background of other modules when one is given), which is what finds terms in plain prose.
+Each candidate is an existing term (with its id) or a new one (with the id it would get). The score
+adds one weight per kind of evidence and grows with the number of mentions and with termhood.
+A function word or a generic word ("once", "Background", "System") is never a candidate.
 
 Must never: read files other than through `Module`, touch Git or a UI.
 """
@@ -19,6 +22,7 @@ from typing import Any
 from authoring.core.ids import id_from_name
 from authoring.drafting.lexicon import KnownTerm, Lexicon, words
 from authoring.drafting.modules import Module
+from authoring.drafting.termhood import Background, is_weak_name, rank
 
 # How much one kind of evidence says that the module coins or defines the term.
 WEIGHTS = {
@@ -30,6 +34,7 @@ WEIGHTS = {
     "quoted": 2.0,
     "definition": 2.0,
     "capitalised": 1.5,
+    "termhood": 0.5,
     "name": 1.0,
     "alias": 0.8,
     "id": 0.8,
@@ -43,7 +48,12 @@ _LABELS = {
     "implications", "hypothesis", "key", "outcome", "aim", "procedure", "protocol", "analysis", "data", "metric",
     "metrics", "interpretation", "mechanism", "principle", "assumption", "assumptions", "objective", "scope",
     "limitations", "limitation", "example application", "core idea", "in short", "tl;dr", "yes", "no",
+    "background", "overview", "introduction", "motivation", "discussion", "appendix", "references", "contents",
 }
+# How many termhood phrases become candidates, and how much the best of them adds to a score.
+TERMHOOD_LIMIT = 40
+TERMHOOD_BONUS = 3.0
+TERMHOOD_ONLY_SHARE = 0.5
 _BOLD = re.compile(r"\*\*(?!\s)([^*\n]{2,90}?)(?<!\s)\*\*|(?<!\w)__(?!\s)([^_\n]{2,90}?)(?<!\s)__(?!\w)")
 _QUOTED = re.compile(r"“([^”\n]{3,60})”|\"([^\"\n]{3,60})\"|‘([^’\n]{3,60})’")
 _CAPITALISED = re.compile(
@@ -190,13 +200,21 @@ def _clean(phrase: str) -> str:
     tokens = words(text)
     if not tokens or len(tokens) > 7 or not any(ch.isalpha() for ch in text):
         return ""
-    if text.casefold() in _LABELS or tokens[0].isdigit():
+    if text.casefold() in _LABELS or tokens[0].isdigit() or is_weak_name(text):
         return ""
     return text
 
 
-def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None) -> list[Candidate]:
-    """The candidate terms of `module`, best first (at most `limit`)."""
+def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None,
+                    background: Background | None = None, *, in_background: bool = False,
+                    background_texts: list[str] | None = None) -> list[Candidate]:
+    """The candidate terms of `module`, best first (at most `limit`).
+
+    `background`: phrase document frequencies of other modules (`termhood.Background`), which lets
+    termhood tell the module's own vocabulary from everyone's; `in_background`: the module is one of
+    the documents counted there. Or `background_texts`: the other modules' texts (`termhood.prepare`d),
+    from which the frequencies of just this module's competing phrases are counted.
+    """
     collect = _Collector(module, lexicon)
     text = module.text
     body_start = _offset_of_line(module, module.body_line)
@@ -265,6 +283,8 @@ def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None) 
                     if item.kind == "capitalised":
                         item.count = len(lines)
 
+    termhood = _termhood(module, collect, prose, background, in_background, background_texts)
+
     counts: dict[str, int] = {}
     capitalised_counts: dict[str, int] = {}
     for mention in lexicon.scan(body):
@@ -282,10 +302,38 @@ def find_candidates(module: Module, lexicon: Lexicon, limit: int | None = None) 
     for candidate in collect.by_id.values():
         candidate.mentions = counts.get(candidate.canonical_id, 0)
         candidate.score = _score(candidate, capitalised_counts.get(candidate.canonical_id, 0))
+        candidate.score += TERMHOOD_BONUS * termhood.get(candidate.canonical_id, 0.0)
+        if not candidate.existing and {e.kind for e in candidate.evidence} == {"termhood"}:
+            candidate.score *= TERMHOOD_ONLY_SHARE  # statistics alone: below what markup or a name confirms
         candidate.evidence.sort(key=lambda e: (-WEIGHTS.get(e.kind, 0.0), e.line))
     ranked = sorted(collect.by_id.values(), key=lambda c: (-c.score, c.first_line, c.canonical_id))
     ranked = [c for c in ranked if c.canonical_id.casefold() not in collect.module_refs]
     return ranked[:limit] if limit is not None else ranked
+
+
+def _termhood(module: Module, collect: _Collector, prose: Any, background: Background | None,
+              in_background: bool, texts: list[str] | None) -> dict[str, float]:
+    """Add the module's best termhood phrases as candidates; their termhood, scaled to (0, 1], by id."""
+    if TERMHOOD_LIMIT <= 0:
+        return {}
+    lines = [(n, module.line_text(n)) for n in range(module.body_line, len(module.lines) + 1) if prose(n)]
+    ranked = rank(lines, background, counted_in=in_background, limit=TERMHOOD_LIMIT, texts=texts)
+    if not ranked:
+        return {}
+    best = ranked[0].score
+    # A fragment of a name the markup already gives ("Loom" of "Tidal Loom") is not a term of its own.
+    marked = [words(c.term) for c in collect.by_id.values()]
+    found: dict[str, float] = {}
+    for phrase in ranked:
+        size = len(phrase.key)
+        if any(len(name) > size and any(name[i : i + size] == phrase.key for i in range(len(name) - size + 1))
+               for name in marked):
+            continue
+        candidate = collect.see(phrase.text, "termhood", phrase.line)
+        if candidate is not None:
+            share = phrase.score / best
+            found[candidate.canonical_id] = max(found.get(candidate.canonical_id, 0.0), share)
+    return found
 
 
 def _score(candidate: Candidate, capitalised_mentions: int) -> float:

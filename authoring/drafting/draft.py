@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from authoring.core.crosslinks import targets
 from authoring.core.render import Style, block_lines
 from authoring.core.termfile import load_term
 from authoring.drafting.candidates import Candidate
+from authoring.drafting.grounding import Grounding
 from authoring.drafting.lexicon import Lexicon, words
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
+from authoring.drafting.termhood import is_weak_name
 from authoring.errors import EditError, Severity
 
 Progress = Callable[[str], None]
@@ -35,6 +38,9 @@ EMPTY_NOTE = ("# Drafted by {agent} from {module} {lines}. Empty fields (\"\", [
               " the agent fills only what the module says.")
 MAX_CONTEXT_WINDOWS = 4
 MAX_EXCERPT = 400
+MAX_CROSSLINKS = 6
+MIN_CONTEXT_WORDS = 6
+MIN_EVOCATIVE_WORDS = 4
 
 
 @dataclass
@@ -61,6 +67,8 @@ class DraftRequest:
     """The draft's `last_updated`."""
     rejected_note: str | None = None
     """When the term was rejected before and is drafted again anyway: the editors' reason."""
+    exclude_from_context: tuple[str, ...] = ()
+    """Modules never quoted as context windows (compiled bundles): file names or glob patterns."""
 
 
 @dataclass
@@ -77,6 +85,8 @@ class Draft:
     """The model that wrote the prose (LLM agent only)."""
     warnings: list[str] = field(default_factory=list)
     """Things the editor should know (e.g. the snippet does not mention the term)."""
+    grounding: Grounding | None = None
+    """How far the sources support each sentence the agent wrote (None: the agent wrote no prose)."""
 
 
 class DraftAgent(Protocol):
@@ -160,48 +170,82 @@ def symbol_rows(request: DraftRequest) -> list[dict[str, Any]]:
 
 
 def snippet_crosslinks(request: DraftRequest) -> list[str]:
-    """Existing terms the snippet names (not the term itself, nor rejected or deprecated ones), in order."""
-    found: list[str] = []
-    for mention in request.lexicon.scan(request.snippet.text):
+    """Existing terms the snippet names as terms, most named first, at most `MAX_CROSSLINKS`.
+
+    Not the term itself, nor rejected or deprecated terms; not a single letter, a function word or a
+    generic word (`V`, `SYSTEM`, `DOMAIN`); a one-word name only where the snippet writes it as a name
+    (capitalised or emphasised), not as an everyday word.
+    """
+    text = request.snippet.text
+    counts: dict[str, int] = {}
+    order: dict[str, tuple[int, int]] = {}
+    for mention in request.lexicon.scan(text):
         term_id = mention.term_id
         status = request.lexicon.terms[term_id].status
-        if term_id == request.canonical_id or term_id in found or status in ("rejected", "deprecated"):
+        if term_id == request.canonical_id or status in ("rejected", "deprecated"):
             continue
-        found.append(term_id)
-    return found
+        written = text[mention.start : mention.end]
+        if is_weak_name(written) or len(written.replace(" ", "")) <= 2:
+            continue
+        if len(words(written)) == 1 and not (mention.capitalised or _emphasised(text, mention.start, mention.end)):
+            continue
+        counts[term_id] = counts.get(term_id, 0) + 1
+        order.setdefault(term_id, (-len(words(written)), mention.start))
+    ranked = sorted(counts, key=lambda i: (-counts[i], order[i]))
+    return ranked[:MAX_CROSSLINKS]
+
+
+def _emphasised(text: str, start: int, end: int) -> bool:
+    """True when the phrase at `start:end` stands inside `*…*`, `_…_` or backticks."""
+    before, after = text[max(0, start - 2) : start], text[end : end + 2]
+    return any(mark in before and mark in after for mark in ("*", "`", "_"))
 
 
 _QUOTE = re.compile(r"“([^”\n]{3,120})”|\"([^\"\n]{3,120})\"")
 
 
 def quoted_lines(text: str) -> list[str]:
-    """Quoted phrases of two words or more in the snippet, exactly as quoted."""
+    """Quoted lines of the snippet, exactly as quoted: at least `MIN_EVOCATIVE_WORDS` words (a quoted name
+    such as "entropy pump." is a name, not a line)."""
     found: list[str] = []
     for match in _QUOTE.finditer(text):
         phrase = (match.group(1) or match.group(2) or "").strip()
-        if len(phrase.split()) >= 2 and phrase not in found:
+        if len(words(phrase)) >= MIN_EVOCATIVE_WORDS and phrase not in found:
             found.append(phrase)
     return found
 
 
+def excluded(module: Module, patterns: tuple[str, ...]) -> bool:
+    """True when the module's file name (or stem) matches one of the `exclude_from_context` patterns."""
+    from fnmatch import fnmatch
+
+    return any(fnmatch(module.path.name, p) or fnmatch(module.stem, p) for p in patterns)
+
+
 def context_windows(request: DraftRequest) -> list[dict[str, str]]:
-    """Exact excerpts that mention the term: from its module (outside the snippet) first, then others."""
+    """Exact sentences that mention the term as a term: the best one of its own module (outside the
+    snippet) first, then the best of each other module, strongest first, at most `MAX_CONTEXT_WINDOWS`.
+
+    Modules matching `exclude_from_context` (compiled bundles repeating other modules) are never quoted.
+    """
     names = [request.term, *(request.candidate.aliases if request.candidate else [])]
     pattern = _name_pattern(names)
-    windows: list[dict[str, str]] = []
     own = request.module
-    excerpt = _first_excerpt(own, pattern, skip=(request.snippet.first_line, request.snippet.last_line))
-    if excerpt is not None:
-        windows.append({"module": own.ref, "excerpt": excerpt})
-    for module in request.library.modules():
-        if len(windows) >= MAX_CONTEXT_WINDOWS:
-            break
-        if module.path == own.path:
+    windows: list[dict[str, str]] = []
+    if not excluded(own, request.exclude_from_context):
+        best = _best_excerpt(request, own, pattern, skip=(request.snippet.first_line, request.snippet.last_line))
+        if best is not None:
+            windows.append({"module": own.ref, "excerpt": best[1]})
+    others: list[tuple[float, int, dict[str, str]]] = []
+    for order, module in enumerate(request.library.modules()):
+        if module.path == own.path or excluded(module, request.exclude_from_context):
             continue
-        excerpt = _first_excerpt(module, pattern, skip=None)
-        if excerpt is not None:
-            windows.append({"module": request.library.cite(module), "excerpt": excerpt})
-    return windows
+        best = _best_excerpt(request, module, pattern, skip=None)
+        if best is not None:
+            others.append((-best[0], order, {"module": request.library.cite(module), "excerpt": best[1]}))
+    others.sort(key=lambda item: (item[0], item[1]))
+    windows.extend(window for _, _, window in others)
+    return windows[:MAX_CONTEXT_WINDOWS]
 
 
 def _name_pattern(names: list[str]) -> re.Pattern[str]:
@@ -213,20 +257,61 @@ def _name_pattern(names: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives or ["(?!)"]) + r")(?![^\W_])", re.IGNORECASE)
 
 
-def _first_excerpt(module: Module, pattern: re.Pattern[str], skip: tuple[int, int] | None) -> str | None:
+_DEFINING = re.compile(r"^\W*(?:is|are|means|refers|denotes|measures|names|describes|:|—|–|\()", re.IGNORECASE)
+_IDENTIFIER_LINE = re.compile(r"^\s*[-*]?\s*[\w-]+\s*:\s*[\w:-]+\s*$")
+MAX_MATCHES_PER_MODULE = 40
+
+
+def _best_excerpt(request: DraftRequest, module: Module, pattern: re.Pattern[str],
+                  skip: tuple[int, int] | None) -> tuple[float, str] | None:
+    """The module's best sentence mentioning the term as a term, with its score; None when there is none."""
     start = sum(len(x) for x in module.lines[: module.body_line - 1])
-    for match in pattern.finditer(module.text, start):
+    best: tuple[float, str] | None = None
+    own = request.canonical_id
+    for seen, match in enumerate(pattern.finditer(module.text, start)):
+        if seen >= MAX_MATCHES_PER_MODULE:
+            break
         line_number = module.text.count("\n", 0, match.start()) + 1
         if skip is not None and skip[0] <= line_number <= skip[1]:
             continue
-        if module.line_text(line_number).lstrip().startswith(("#", "|", "```")):
-            continue  # headings, table rows and fences make poor context
-        line_start = module.text.rfind("\n", 0, match.start()) + 1
         line = module.line_text(line_number)
-        excerpt = _sentence(line, match.start() - line_start, match.end() - line_start)
-        if excerpt:
-            return excerpt
-    return None
+        if line.lstrip().startswith(("#", "|", "```")) or _IDENTIFIER_LINE.match(line):
+            continue  # headings, table rows, fences and engram lines (`- concept:lagrangian_health`) make poor context
+        written = match.group(0)
+        before = module.text[max(0, match.start() - 1) : match.start()]
+        if "_" in written or before in (":", "_", "/", "-") or module.text[match.end() : match.end() + 1] in ("_", ":"):
+            continue  # part of an identifier, an engram or a path, not the term in prose
+        line_start = module.text.rfind("\n", 0, match.start()) + 1
+        offset, end = match.start() - line_start, match.end() - line_start
+        excerpt = _sentence(line, offset, end)
+        if len(words(excerpt)) < MIN_CONTEXT_WORDS:
+            continue
+        if _inside_longer_term(request, excerpt, written, own):
+            continue
+        score = 1.0
+        if _emphasised(line, offset, end):
+            score += 3.0
+        if _DEFINING.match(line[end:]):
+            score += 2.0
+        if written[:1].isupper():
+            score += 1.0
+        size = len(words(excerpt))
+        score += 1.0 if 10 <= size <= 45 else 0.0
+        if best is None or score > best[0]:
+            best = (score, excerpt)
+    return best
+
+
+def _inside_longer_term(request: DraftRequest, excerpt: str, written: str, own: str) -> bool:
+    """True when every mention of `written` in the excerpt is part of a longer existing term's name
+    ("coherence" in "coherence flux")."""
+    size = len(words(written))
+    spans = [(m.start, m.end) for m in request.lexicon.scan(excerpt)
+             if m.term_id != own and len(words(excerpt[m.start : m.end])) > size]
+    if not spans:
+        return False
+    places = [m.start() for m in re.finditer(re.escape(written), excerpt)]
+    return bool(places) and all(any(a <= p < b for a, b in spans) for p in places)
 
 
 def _sentence(line: str, start: int, end: int) -> str:
@@ -250,7 +335,7 @@ def _sentence(line: str, start: int, end: int) -> str:
 def render_body(entry: dict[str, Any], canonical: str = "", summary: str = "") -> str:
     """The Markdown body: the term's heading, its canonical text, its summary and its glossary links."""
     links = [f"[{link.replace('_', ' ').title()}](<./{link}.md>)"
-             for link in _all_links(entry.get("crosslinks"))]
+             for link in targets(entry)]
     marker = "<!-- for an editor: {what} (the extractive agent writes no prose) -->"
     lines = [f"# {entry['term']}", "", "## Canonical (Pirouette)",
              canonical.strip() or marker.format(what="the canonical definition"), "",
@@ -258,16 +343,6 @@ def render_body(entry: dict[str, Any], canonical: str = "", summary: str = "") -
              "## Glossary Links"]
     lines.append(f"- See also: {', '.join(links)}" if links else "- See also: <!-- for an editor -->")
     return "\n".join(lines) + "\n"
-
-
-def _all_links(crosslinks: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(crosslinks, dict):
-        for values in crosslinks.values():
-            for value in values or []:
-                if isinstance(value, str) and value not in found:
-                    found.append(value)
-    return found
 
 
 def render_term(draft: Draft, note: str) -> str:

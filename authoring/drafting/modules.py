@@ -24,14 +24,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from authoring.core.frontmatter import lines_of, split
-from authoring.core.module_refs import ModuleIndex, normalise_ref, stem_id
+from authoring.core.module_refs import ModuleIndex, normalise_ref, require_inside, stem_id
+from authoring.core.yamlio import load_small_document
 from authoring.errors import NotFound, ParseError, Problem, Severity, UsageError
 
 # The corpus's largest module is 3 MB (a whole book); anything far past that is not a module.
 MAX_MODULE_BYTES = 32 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 256 * 1024
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _SECTION_NUMBER = re.compile(
     r"^[\s*_]*(?:§+[ \t]*|\\u00a7[ \t]*|Section[ \t]+)(\d+(?:\.\d+)*[A-Za-z]?)(?![\d])[\s*_]*[·:.\-—–|)]*[\s*_]*",
@@ -287,8 +287,9 @@ def decode_module(data: bytes, display: str) -> str:
 def read_front_matter(text: str, display: str) -> tuple[dict[str, Any], int, list[Problem]]:
     """The front matter as a mapping, the first body line, and warnings; never fails.
 
-    YAML is read with the safe loader (duplicate keys: the last wins); when it does not parse,
-    top-level `key: value` lines and their list items are read one by one instead.
+    YAML is read with the safe loader, bounded (duplicate keys: the last wins); when it does not parse,
+    or is too large, too deep or an alias bomb, top-level `key: value` lines and their list items are read
+    one by one instead.
     """
     parts = split(text)
     if not parts.blocks:
@@ -297,15 +298,16 @@ def read_front_matter(text: str, display: str) -> tuple[dict[str, Any], int, lis
     content = parts.content(block)
     body_line = text.count("\n", 0, block.end) + 1
     try:
-        data = yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        # bounded as term blocks are (size, depth, alias expansion): a hostile module is a warning
+        data = load_small_document(content, display, MAX_FRONT_MATTER_BYTES, block.first_line)
         if isinstance(data, dict):
             return {str(k): v for k, v in data.items()}, body_line, []
         problem = "the front matter is not a mapping"
         line = block.first_line
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = block.first_line + (mark.line if mark is not None else 0)
-        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    except ParseError as exc:
+        found = exc.problems[0] if exc.problems else None
+        line = found.line if found is not None else block.first_line
+        problem = f"{found.code}: {found.message}" if found is not None else exc.message
     warning = Problem(display, line, 1, Severity.WARNING, "module-front-matter",
                       f"front matter does not parse ({problem}); read line by line instead")
     return _line_by_line(content), body_line, [warning]
@@ -348,9 +350,11 @@ def _unquote(value: str) -> str:
     return value
 
 
-def load_module(path: Path, display: str | None = None) -> Module:
-    """Read one module (`ParseError` only when it is not UTF-8 text or is far too large)."""
+def load_module(path: Path, display: str | None = None, root: Path | None = None) -> Module:
+    """Read one module (`ParseError` only when it is not UTF-8 text or is far too large; `UsageError` when
+    it is a symbolic link leading outside `root`, the repository — default: the module's own directory)."""
     shown = display or path.name
+    require_inside(path, root or path.parent)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -395,7 +399,7 @@ class ModuleLibrary:
     @cached_property
     def index(self) -> ModuleIndex:
         """The one resolver of module references (`core.module_refs`)."""
-        return ModuleIndex.scan(self.modules_dir)
+        return ModuleIndex.scan(self.modules_dir, self.display_root)
 
     @property
     def files(self) -> list[Path]:
@@ -406,7 +410,7 @@ class ModuleLibrary:
         """A module file, read once."""
         module = self._cache.get(path)
         if module is None:
-            module = load_module(path, self.display(path))
+            module = load_module(path, self.display(path), self.display_root or self.modules_dir)
             self._cache[path] = module
         return module
 
@@ -416,7 +420,7 @@ class ModuleLibrary:
         for path in self.files:
             try:
                 module = self.load(path)
-            except (ParseError, NotFound):
+            except (ParseError, NotFound, UsageError):  # UsageError: a symbolic link out of the repository
                 continue
             self.cite(module)
             yield module

@@ -25,11 +25,14 @@ from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, kind_of, parse_path
 from authoring.core.roundtrip import Editor
-from authoring.core.termfile import TermFile, comparable
+from authoring.core.safetext import require_note
+from authoring.core.termfile import TermFile, comparable, unparsed_reason
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, ParseError, Problem, Severity, UsageError
+from authoring.repo.acting import acting, as_read, read_before_lock
 from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
+from authoring.repo.trail import committed_events
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, role_of
 from authoring.workflow.review_log import (
@@ -38,9 +41,9 @@ from authoring.workflow.review_log import (
     ReviewEvent,
     content_revision,
     event_path,
-    load_events,
+    term_revision,
 )
-from authoring.workflow.statuses import Move, next_up, status_of
+from authoring.workflow.statuses import Move, end_of_line, next_up, status_of
 from authoring.workflow.versions import next_major, next_minor, styled_date, styled_version
 
 Trailers = Sequence[tuple[str, str]]
@@ -64,12 +67,20 @@ def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | Non
 
 
 def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action, *, from_status: str | None,
-              to_status: str | None, version: Any, entry: dict[str, Any], note: str | None) -> ReviewEvent:
-    """A review event stamped now, by `actor` in their current role, on the entry's content revision."""
+              to_status: str | None, version: Any, revision: str, note: str | None) -> ReviewEvent:
+    """A review event stamped now, by `actor` in their current role, on the term's content revision."""
     return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
                        action=action, from_status=from_status, to_status=to_status,
-                       version=None if version is None else str(version), revision=content_revision(entry),
-                       note=note or None)
+                       version=None if version is None else str(version), revision=revision,
+                       note=require_note(note) if note else None)
+
+
+def revision_of(editor: Editor) -> str:
+    """The content revision of the term as the editor now holds it (entry, legacy headers and body)."""
+    count = len(editor.term.blocks)
+    split = editor.term.split
+    return content_revision(editor.data(-1), [editor.data(b) for b in range(count - 1)],
+                            split.body if split is not None else "")
 
 
 def role(glossary: Glossary, actor: Identity) -> Role:
@@ -91,6 +102,8 @@ class Loaded:
     status: Status
     events: list[ReviewEvent]
     unreadable: list[Problem]
+    revision: str = ""
+    """The whole file's content revision (`review_log.term_revision`)."""
 
 
 def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded:
@@ -108,8 +121,8 @@ def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded
         raise GateRefused(f"{term_id}: status {entry.get('status')!r} is not one of"
                           f" {', '.join(s.value for s in Status)}; fix it with `authoring set {term_id} status draft`",
                           [where.format()])
-    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
-    return Loaded(term, editor, entry, current, events, unreadable)
+    events, unreadable = committed_events(glossary, term_id)
+    return Loaded(term, editor, entry, current, events, unreadable, term_revision(term) or "")
 
 
 def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
@@ -117,7 +130,8 @@ def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources
     return gates.GateInput(entry=loaded.entry, events=loaded.events, actor=actor, role=role(glossary, actor),
                            people=glossary.config.people, policy=glossary.config.policy,
                            sources=check_sources(glossary, loaded.entry) if with_sources else [],
-                           problems=loaded.term.problems, unreadable_events=loaded.unreadable)
+                           problems=loaded.term.problems, unreadable_events=loaded.unreadable,
+                           revision=loaded.revision)
 
 
 def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.SourceCheck]:
@@ -126,7 +140,7 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
     sources = provenance.get("sources") if isinstance(provenance, dict) else None
     if not isinstance(sources, list):
         return []
-    modules = ModuleIndex.scan(glossary.modules_dir)
+    modules = ModuleIndex.scan(glossary.modules_dir, glossary.root)
     checks: list[gates.SourceCheck] = []
     for index, source in enumerate(sources):
         if not isinstance(source, dict):
@@ -141,6 +155,9 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
         if path is None:
             checks.append(gates.SourceCheck(index, str(module), False,
                                             f"module {module} not found in {glossary.display(modules.directory)}"))
+            continue
+        if outside := modules.outside(path):  # a symbolic link out of the repository: never read
+            checks.append(gates.SourceCheck(index, str(module), False, outside))
             continue
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
@@ -259,19 +276,24 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
     content the reviewer never saw."""
     if action not in (Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT):
         raise UsageError(f"{action.value} is not a review; use approve, request_changes or comment")
-    actor = glossary.actor()
+    actor = acting(glossary, action.value.replace("_", " "), term_id)
+    # a verdict is bound to what the reviewer read: the revision given, else the file as read before the lock
+    seen = read_before_lock(glossary, term_id) if seen_revision is None and action is not Action.COMMENT else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
-        current_revision = content_revision(loaded.entry)
+        current_revision = loaded.revision
+        if seen is not None and seen != loaded.term.data:
+            seen_revision = term_revision(as_read(glossary, term_id, seen))
         if seen_revision is not None and seen_revision != current_revision:
             raise Conflict(f"{term_id}: the content changed since you read it (revision {seen_revision}, now"
-                           f" {current_revision}); read it again (`authoring diff {term_id}`), then review")
+                           f" {current_revision}); nothing was recorded: read it again (`authoring diff {term_id}`),"
+                           " then try again")
         missing = gates.review_gaps(gate_input(glossary, loaded, actor), action, loaded.status, note)
         if missing:
             raise refuse(term_id, action.value.replace("_", " "), missing)
         version = entry_version(loaded.editor)
         event = new_event(glossary, term_id, actor, action, from_status=loaded.status.value,
-                          to_status=loaded.status.value, version=version, entry=loaded.entry, note=note)
+                          to_status=loaded.status.value, version=version, revision=loaded.revision, note=note)
         words = action.value.replace("_", " ")
         message = commit_message(term_id, words, [("Term", term_id), ("Action", action.value),
                                                   ("Status", loaded.status.value), ("Revision", event.revision or "")])
@@ -283,12 +305,22 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
 
 def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: str | None,
          superseded_by: str | None = None) -> ActionResult:
-    """Move a term's status through its gates: promote, demote, reject or deprecate."""
-    actor = glossary.actor()
+    """Move a term's status through its gates: promote, demote, reject or deprecate.
+
+    A promotion without `to` means "one step up from what I see": the status is read before the lock,
+    and if another action changed it meanwhile the move is a `Conflict` (exit 4), never a second step."""
+    actor = acting(glossary, kind.value, term_id)
     today = _today()
+    seen_bytes = read_before_lock(glossary, term_id) if kind is Move.PROMOTE and to is None else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         current = loaded.status
+        seen = None
+        if seen_bytes is not None and seen_bytes != loaded.term.data:
+            seen = status_of(as_read(glossary, term_id, seen_bytes).entry or {})
+        if seen is not None and seen is not current:
+            raise Conflict(f"{term_id}: the status changed from {seen.value} to {current.value} while the command"
+                           f" waited; nothing was done (promote again, or name the target with --to)")
         target = _target(kind, current, to, term_id)
         successor_exists = None
         if superseded_by is not None:
@@ -303,7 +335,7 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
         summary = f"{kind.value} {current.value} → {target.value}"
         with editor.batch():  # one re-parse for all the bookkeeping
             if kind is Move.PROMOTE and target is Status.RATIFIED:
-                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people).valid
+                approvers = gates.tally(loaded.entry, loaded.events, glossary.config.people, loaded.revision).valid
                 set_version(editor, next_major(version_before))
             set_status(editor, target)
             if superseded_by is not None:
@@ -311,9 +343,8 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
             touch(editor, today)
             review_log = append_review_log(editor, today, actor, note or summary)
         version_after = entry_version(editor)
-        entry = editor.data(-1)
         event = new_event(glossary, term_id, actor, Action(kind.value), from_status=current.value,
-                          to_status=target.value, version=version_after, entry=entry, note=note)
+                          to_status=target.value, version=version_after, revision=revision_of(editor), note=note)
         trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", kind.value),
                                            ("Status", status_trailer(current, target))]
         if version_after != version_before:
@@ -350,7 +381,7 @@ def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -
     today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
     path = parse_path(dotted)
     value = parse_value(value_text)
-    actor = glossary.actor()
+    actor = acting(glossary, "edit", term_id)
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         _set_content_field(glossary, loaded, actor, path, value)
@@ -405,7 +436,7 @@ def _bookkeep_edit(loaded: Loaded, actor: Identity, summary: str, note: str) -> 
     editor = loaded.editor
     today = _today()
     version_before = entry_version(editor)
-    content_changed = content_revision(editor.data(-1)) != content_revision(loaded.entry)
+    content_changed = revision_of(editor) != loaded.revision
     current = target = loaded.status
     review_log = "unchanged"
     if content_changed:
@@ -429,9 +460,8 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
     done = _bookkeep_edit(loaded, actor, summary, note)
     current, target, summary = done.current, done.target, done.summary
     version_before, version_after = done.version_before, done.version_after
-    entry = editor.data(-1)
     event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
-                      version=version_after, entry=entry, note=note)
+                      version=version_after, revision=revision_of(editor), note=note)
     trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", "edit"), *extra,
                                        ("Status", status_trailer(current, target))]
     if version_after != version_before:
@@ -449,7 +479,7 @@ def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
     """Fold legacy headers into the entry: a header field the entry lacks is copied into the entry;
     a header field that disagrees with the entry is rewritten to the entry's value. Recorded as an
     `edit` (a content edit only when the entry gained fields)."""
-    actor = glossary.actor()
+    actor = acting(glossary, "fold-headers", term_id)
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
         missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
@@ -521,6 +551,7 @@ class GateReport:
     missing: list[str] = field(default_factory=list)
     approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
     revision: str = ""
+    end: str | None = None  # when nothing follows the status (`promote` without a target): said instead of gates
 
     @property
     def ready(self) -> bool:
@@ -531,7 +562,7 @@ class GateReport:
         """Stable keys for `--json`."""
         tally = self.approvals
         return {"term": self.term_id, "status": self.status, "move": self.move, "target": self.target,
-                "ready": self.ready, "missing": self.missing, "revision": self.revision,
+                "ready": self.ready, "missing": self.missing, "revision": self.revision, "end": self.end,
                 "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
                               "by_non_editors": tally.by_non_editors},
                 "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
@@ -544,16 +575,20 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     actor = glossary.actor()
     term = glossary.load(term_id)
     if not term.parses or term.entry is None:
-        raise ParseError(f"{term.display}: the front matter does not parse; fix it first (see `repair`)",
+        raise ParseError(unparsed_reason(term.display, term.errors or list(term.problems)),
                          term.errors or list(term.problems))
     entry = term.entry
     current = status_of(entry)
     if current is None:
         raise UsageError(f"{term_id}: status {entry.get('status')!r} is not a workflow status")
-    events, unreadable = load_events(glossary.review_logs_dir, term_id, glossary.root)
-    loaded = Loaded(term, Editor(term), entry, current, events, unreadable)
-    report = GateReport(term_id, current.value, kind.value, None, revision=content_revision(entry),
-                        approvals=gates.tally(entry, events, glossary.config.people))
+    events, unreadable = committed_events(glossary, term_id)
+    revision = term_revision(term) or ""
+    loaded = Loaded(term, Editor(term), entry, current, events, unreadable, revision)
+    report = GateReport(term_id, current.value, kind.value, None, revision=revision,
+                        approvals=gates.tally(entry, events, glossary.config.people, revision))
+    if kind is Move.PROMOTE and to is None and next_up(current) is None:
+        report.end = end_of_line(current)  # an answer, not an unmet gate
+        return report
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:

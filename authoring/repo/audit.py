@@ -5,8 +5,12 @@ Workflow — was every status change in history recorded as a review event; did 
 have valid approvals (not the author's own, not an agent's, not given to older content)?
 Integrity — dangling crosslinks and association-matrix ids, duplicate ids, id ≠ file name,
 legacy headers that disagree with the entry (the problems `load_term` reports).
-Signatures — with `--require-signed`, every status-change commit must carry a signature that
-verifies against the configured allowed-signers file.
+Authorship — every review event must be added by a commit whose author is the event's `who`
+(`workflow.authorship`, the rule the gates use too); claims nobody proved are reported.
+Signatures — with `--require-signed` (or `[audit] require_signed`), every event's commit and every
+status-change commit must be signed by its author's key, verified against the allowed signers of
+the trusted base (`repo.trust`); changes to the policy after that base are judged too.
+Status changes are followed through revisions that do not parse (a lenient read of `status:`).
 
 Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
 (work-tree files and the committed blobs they equal share one parse). On the corpus most of the time
@@ -26,12 +30,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from authoring.core.model import CROSSLINK_KINDS
+from authoring.core.crosslinks import Resolver
 from authoring.errors import Severity, UsageError
+from authoring.repo.crosslinks import known_term, link_findings
 from authoring.repo.git import LogCommit
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
+from authoring.repo.snippet_history import ModuleHistory
+from authoring.repo.trail import adder_of
+from authoring.repo.trust import TrustedBase, policy_changes, trusted_base
 from authoring.workflow import gates
+from authoring.workflow.authorship import Finding as Rule
+from authoring.workflow.authorship import authored
 from authoring.workflow.identity import Role, email_of
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
@@ -125,6 +135,9 @@ class _StatusChange:
     index: int  # position in the walk, 0 = newest
     before: Revision
     after: Revision
+    status_from: str | None = None
+    status_to: str | None = None
+    laundered: bool = False  # one side does not parse: seen only through the lenient read of `status:`
 
 
 @dataclass
@@ -134,25 +147,34 @@ class _TermTrail:
     changes: list[_StatusChange] = field(default_factory=list)
     events: list[tuple[int, ReviewEvent]] = field(default_factory=list)  # (walk index, event)
     content_authors: list[tuple[int, str]] = field(default_factory=list)  # (walk index, email)
-    created_status: str | None = None
+    steps: list[tuple[int, LogCommit, Revision, Revision]] = field(default_factory=list)  # newest first
+    creations: list[_StatusChange] = field(default_factory=list)  # the term appearing with a status
 
 
 class Auditor:
     """One audit run over a glossary."""
 
     def __init__(self, glossary: Glossary, require_signed: bool = False,
-                 progress: AuditProgressCallback | None = None) -> None:
+                 progress: AuditProgressCallback | None = None, trusted_rev: str | None = None) -> None:
         self.glossary = glossary
         # called once per term or commit in every stage: the caller throttles what it shows
         self.progress = progress or _quiet
         self.git = glossary.git
         self.cache = RevisionCache(glossary.git)
-        self.require_signed = require_signed
+        self.require_signed = require_signed or glossary.config.audit.require_signed
+        self.trusted_rev = trusted_rev
         self.findings: list[Finding] = []
         self.config = glossary.config
+        self.trusted = glossary.config  # people and policy: the trusted base's, once `run` knows it
+        self.agents: frozenset[str] = frozenset()
+        self.signatures: dict[str, tuple[str, str]] = {}
+        self.base: TrustedBase | None = None
+        self._pending: list[tuple[str, LogCommit, Any]] = []  # event findings, reported once statuses are known
+        self._rewritten: set[str] = set()  # event files some commit changed after they were added
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
+        self.module_history: ModuleHistory | None = None  # read only when a snippet is missing
 
     def add(self, severity: Severity, code: str, term: str | None, message: str, **where: Any) -> None:
         """Record a finding."""
@@ -160,19 +182,29 @@ class Auditor:
 
     def run(self) -> AuditReport:
         """Audit everything; the report's findings are sorted errors first."""
-        allowed = self._allowed_signers() if self.require_signed else None
-        term_ids = self.glossary.term_ids()
-        current: dict[str, Revision] = {}
-        for term_id in self._steps("reading terms", term_ids):
-            current[term_id] = self.cache.at_path(self.glossary.term_path(term_id), self._display(term_id))
-        self._integrity(current)
-        from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
+        with trusted_base(self.git, self.glossary.root, self.config, self.trusted_rev, self.require_signed) as base:
+            self.base = base
+            self.trusted = base.config
+            self.agents = frozenset(email_of(a) for a in base.config.people.agents)
+            term_ids = self.glossary.term_ids()
+            current: dict[str, Revision] = {}
+            for term_id in self._steps("reading terms", term_ids):
+                try:
+                    path = self.glossary.term_path(term_id)
+                except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, no abort
+                    self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
+                    continue
+                current[term_id] = self.cache.at_path(path, self._display(term_id))
+            self._integrity(current)
+            from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
 
-        self.findings.extend(duplicate_findings(current, self.config.duplicates.similar_definition,
-                                                {t: self._display(t) for t in current}))
-        self._provenance(current)
-        trails = self._walk()
-        self._workflow(current, trails, allowed)
+            self.findings.extend(duplicate_findings(current, self.config.duplicates.similar_definition,
+                                                    {t: self._display(t) for t in current}))
+            self._provenance(current)
+            trails = self._walk(base.signers)
+            self._workflow(current, trails)
+            for found in policy_changes(self.git, base, self.config, self.require_signed):
+                self.add(found.severity, "policy-change", None, found.message, commit=found.commit.commit)
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
         self.findings.sort(key=lambda f: (order[f.severity], f.term or "", f.code))
         by_severity = Counter(str(f.severity) for f in self.findings)
@@ -181,6 +213,8 @@ class Auditor:
             "commits": self.commits,
             "by_severity": {str(s): by_severity.get(str(s), 0) for s in Severity},
             "by_code": dict(sorted(Counter(f.code for f in self.findings).items())),
+            "trusted_base": base.describe(),
+            "signatures_required": self.require_signed,
         }
         return AuditReport(findings=self.findings, summary=summary)
 
@@ -195,20 +229,10 @@ class Auditor:
     def _display(self, term_id: str) -> str:
         return f"{self.terms_rel}/{term_id}.md"
 
-    def _allowed_signers(self) -> Path:
-        name = self.config.audit.allowed_signers
-        if not name:
-            raise UsageError("--require-signed needs an allowed-signers file: set [audit] allowed_signers = \"PATH\""
-                             " in authoring.toml")
-        path = self.glossary.root / name
-        if not path.is_file():
-            raise UsageError(f"the allowed-signers file {name} named in the configuration does not exist")
-        return path
-
     # -- integrity ---------------------------------------------------------------------------------
 
     def _integrity(self, current: dict[str, Revision]) -> None:
-        known = set(current)
+        resolver = Resolver(known_term(term_id, revision.entry) for term_id, revision in current.items())
         owners: dict[str, list[str]] = {}
         for term_id, revision in self._steps("checking integrity", list(current.items())):
             for problem in revision.problems:
@@ -220,24 +244,9 @@ class Auditor:
             canonical = entry.get("canonical_id")
             if canonical is not None:
                 owners.setdefault(str(canonical), []).append(term_id)
-            crosslinks = entry.get("crosslinks")
-            if isinstance(crosslinks, dict):
-                for kind in CROSSLINK_KINDS:
-                    values = crosslinks.get(kind)
-                    for value in values if isinstance(values, list) else []:
-                        if isinstance(value, str) and value not in known:
-                            self.add(Severity.WARNING, "dangling-crosslink", term_id,
-                                     f"crosslinks.{kind} names {value}, which is not a term here",
-                                     path=self._display(term_id), line=self._line(revision, ("crosslinks", kind)))
-            poetic = entry.get("poetic_connections")
-            matrix = poetic.get("association_matrix") if isinstance(poetic, dict) else None
-            for row in matrix if isinstance(matrix, list) else []:
-                target = row[0] if isinstance(row, list) and row else None
-                if isinstance(target, str) and target not in known:
-                    self.add(Severity.WARNING, "dangling-association", term_id,
-                             f"poetic_connections.association_matrix names {target}, which is not a term here",
-                             path=self._display(term_id),
-                             line=self._line(revision, ("poetic_connections", "association_matrix")))
+            for found in link_findings(entry, resolver):
+                self.add(found.severity, found.code, term_id, found.message, path=self._display(term_id),
+                         line=self._line(revision, found.link.path))
         for canonical, files in owners.items():
             if len(files) > 1:
                 for term_id in files:
@@ -258,7 +267,7 @@ class Auditor:
     # -- provenance --------------------------------------------------------------------------------
 
     def _provenance(self, current: dict[str, Revision]) -> None:
-        modules = Modules(self.glossary.modules_dir)
+        modules = Modules(self.glossary.modules_dir, self.glossary.root)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -280,6 +289,11 @@ class Auditor:
                              f"provenance.sources.{index} cites module {reference}, which is not in"
                              f" {self.config.modules_dir}/", **where)
                     continue
+                outside = modules.index.outside(path)
+                if outside:  # never read: its text is not the repository's to cite
+                    self.add(Severity.ERROR, "module-outside-repository", term_id,
+                             f"provenance.sources.{index}: {outside}", **where)
+                    continue
                 snippet = source.get("snippet")
                 text = modules.text(path)
                 if not isinstance(snippet, str) or not snippet.strip() or text is None:
@@ -287,8 +301,7 @@ class Auditor:
                 places = text.find(snippet)
                 citation = parse_citation(source.get("lines"))
                 if not places:
-                    self.add(missing, "snippet-missing", term_id,
-                             f"provenance.sources.{index}: the snippet is no longer in {path.name}", **where)
+                    self._absent(term_id, index, path, snippet, missing, where)
                 elif not citation.checkable or any(citation.holds(p) for p in places):
                     place = next((p for p in places if citation.holds(p)), places[0])
                     self.add(Severity.INFO, "snippet-found", term_id,
@@ -300,6 +313,21 @@ class Auditor:
                              f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
                              now=places[0].describe(), **where)
 
+    def _absent(self, term_id: str, index: int, path: Path, snippet: str, severity: Severity,
+                where: dict[str, Any]) -> None:
+        """A snippet not in its module: `snippet-changed` when an earlier version held it, else `snippet-missing`."""
+        if self.module_history is None:
+            self.module_history = ModuleHistory(self.git, self.glossary.modules_dir)
+        removal = self.module_history.removal(path, snippet)
+        if removal is None:
+            self.add(severity, "snippet-missing", term_id, f"provenance.sources.{index}: the snippet is not in"
+                     f" {path.name}, nor in any committed version of it (compared ignoring emphasis, code ticks,"
+                     " quote and dash variants)", **where)
+        else:
+            self.add(severity, "snippet-changed", term_id, f"provenance.sources.{index}: the module changed since"
+                     f" the snippet was cited: {path.name} held it in {removal.held_in[:10]}, and it was taken"
+                     f" out {removal.describe()}", commit=removal.removed_in, **where)
+
     # -- history -----------------------------------------------------------------------------------
 
     def _term_of(self, path: str) -> str | None:
@@ -308,12 +336,14 @@ class Auditor:
             return pure.stem
         return None
 
-    def _walk(self) -> dict[str, _TermTrail]:
+    def _walk(self, signers: Path | None) -> dict[str, _TermTrail]:
         trails: dict[str, _TermTrail] = {}
         # reading the log and its blobs takes a while before the commits can be counted
         self.progress(AuditProgress("walking history", 0, 0))
         log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True)
         self.commits = len(log)
+        if signers is not None:  # one Git process verifies every signed commit of the walk
+            self.signatures = self.git.signatures([c.commit for c in log], signers)
         self.cache.prefetch([oid for commit in log for c in commit.changes for oid in (c.old_blob, c.new_blob)])
         for index, commit in enumerate(self._steps("walking history", log)):
             for change in commit.changes:
@@ -325,62 +355,131 @@ class Auditor:
                 parts = PurePosixPath(change.path).parts
                 if (change.new_blob and change.status in "AMRC" and change.path.startswith(self.logs_rel + "/")
                         and change.path.endswith(".yaml") and len(parts) >= 2):
-                    data = self.cache.blob_bytes(change.new_blob) or b""
-                    try:
-                        event = parse_event(data.decode("utf-8", errors="replace"), change.path)
-                    except MalformedEvent as exc:
-                        self.add(Severity.ERROR, exc.problem.code, parts[-2], exc.problem.message,
-                                 path=change.path, commit=commit.commit)
-                        continue
-                    trails.setdefault(event.term, _TermTrail()).events.append((index, event))
+                    self._event_change(trails, index, commit, change.status, change.new_blob, change.path)
         return trails
+
+    def _event_change(self, trails: dict[str, _TermTrail], index: int, commit: LogCommit, status: str, blob: str,
+                      path: str) -> None:
+        """An event file added (or, suspiciously, changed) by a commit: judged by the authorship rule."""
+        folder = PurePosixPath(path).parts[-2]
+        if status == "M":  # never done by the tool; the walk is newest first, so the adding commit comes later
+            self._rewritten.add(path)
+            self._pending.append((folder, commit, Rule(Severity.ERROR, "forged-event", f"{path} was rewritten by"
+                                                       f" {commit.commit[:10]} ({commit.author}); event files are"
+                                                       " never rewritten, so it no longer counts")))
+            return
+        if path in self._rewritten:
+            return  # reported at the commit that rewrote it; the event as added counts no more
+        data = self.cache.blob_bytes(blob) or b""
+        try:
+            event = parse_event(data.decode("utf-8", errors="replace"), path)
+        except MalformedEvent as exc:
+            self.add(Severity.ERROR, exc.problem.code, folder, exc.problem.message, path=path, line=exc.problem.line,
+                     commit=commit.commit)
+            return
+        signature = self.signatures.get(commit.commit, ("N", "")) if self.require_signed else None
+        verdict = authored(event, folder, adder_of(commit, status != "A", signature),
+                           require_signed=self.require_signed, agents=self.agents)
+        for finding in verdict.findings:
+            self._pending.append((folder, commit, finding))
+        if verdict.counts:
+            trails.setdefault(folder, _TermTrail()).events.append((index, event))
 
     def _term_change(self, trails: dict[str, _TermTrail], term_id: str, index: int, commit: LogCommit,
                      old_blob: str | None, new_blob: str | None, old_path: str, path: str) -> None:
         before = self.cache.at_blob(old_blob, old_path) if old_blob else ABSENT
         after = self.cache.at_blob(new_blob, path) if new_blob else ABSENT
         trail = trails.setdefault(term_id, _TermTrail())
-        if before is ABSENT and after is not ABSENT:
-            trail.created_status = after.status  # the walk is newest first: the last seen is the creation
         if before.content_revision != after.content_revision and after is not ABSENT:
             trail.content_authors.append((index, commit.author_email.lower()))
-        if (before.entry is not None and after.entry is not None and before.status != after.status):
-            trail.changes.append(_StatusChange(term_id, commit, index, before, after))
+        trail.steps.append((index, commit, before, after))
+
+    @staticmethod
+    def _follow_statuses(term_id: str, trail: _TermTrail) -> None:
+        """The term's status changes, oldest first, read through revisions that do not parse: a revision
+        whose status cannot be read at all keeps the last one known, so a move made across it shows."""
+        known: str | None = None
+        for index, commit, before, after in reversed(trail.steps):
+            if after is ABSENT:
+                continue  # a deletion; a later re-creation is compared with the status before it
+            status = after.lenient_status
+            if status is None:
+                continue
+            if known is None:
+                trail.creations.append(_StatusChange(term_id, commit, index, before, after, None, status))
+            elif status != known:
+                laundered = (before is not ABSENT and before.entry is None) or after.entry is None
+                trail.changes.append(_StatusChange(term_id, commit, index, before, after, known, status, laundered))
+            known = status
 
     # -- workflow ----------------------------------------------------------------------------------
 
-    def _workflow(self, current: dict[str, Revision], trails: dict[str, _TermTrail], allowed: Path | None) -> None:
-        # signatures are verified here, one `git verify-commit` per status change: counted by term
+    def _workflow(self, current: dict[str, Revision], trails: dict[str, _TermTrail]) -> None:
+        status_commits: set[tuple[str, str]] = set()
         for term_id, trail in self._steps("checking workflow", list(trails.items())):
+            self._follow_statuses(term_id, trail)
             claimed: set[str] = set()
             # oldest first, so that each status change claims the earliest event that matches it
             for change in sorted(trail.changes, key=lambda c: -c.index):
+                status_commits.add((term_id, change.commit.commit))
                 event = self._matching_event(trail, change, claimed)
                 if event is None:
-                    self.add(Severity.ERROR, "unreviewed-status-change", term_id,
-                             f"{change.before.status} → {change.after.status} in {change.commit.commit[:10]}"
-                             f" (\"{change.commit.subject}\" by {change.commit.author}) has no matching review"
-                             " event", commit=change.commit.commit, path=self._display(term_id))
+                    code = "laundered-status" if change.laundered else "unreviewed-status-change"
+                    through = " through a revision whose front matter does not parse" if change.laundered else ""
+                    self.add(Severity.ERROR, code, term_id,
+                             f"{change.status_from} → {change.status_to} in {change.commit.commit[:10]}"
+                             f" (\"{change.commit.subject}\" by {change.commit.author}){through} has no matching"
+                             " review event", commit=change.commit.commit, path=self._display(term_id))
                 else:
                     claimed.add(event.id)
-                if change.after.status == "ratified":
+                    if event.action is Action.DRAFT:
+                        self._redraft(term_id, change)
+                if change.status_to == "ratified" and change.after.entry is not None:
                     self._ratification(term_id, trail, change)
-                if allowed is not None:
-                    self._signature(term_id, change, allowed)
+                if self.require_signed:
+                    self._signature(term_id, change)
+            for creation in trail.creations:
+                self._arrival(term_id, trail, creation)
+        for folder, commit, finding in self._pending:
+            signature_code = finding.code in ("unsigned-event", "bad-signature", "wrongly-signed-event")
+            if signature_code and (folder, commit.commit) in status_commits:
+                continue  # the status change in that commit is already reported for its signature
+            self.add(finding.severity, finding.code, folder, finding.message, commit=commit.commit,
+                     path=f"{self.logs_rel}/{folder}/")
         for term_id, revision in current.items():
-            trail = trails.get(term_id, _TermTrail())
             status = revision.status
-            reviewed = any(e.action in (Action.APPROVE, Action.PROMOTE) for _, e in trail.events)
-            if status in REVIEWED_STATUSES and not reviewed and not trail.changes:
-                self.add(Severity.WARNING, "ratified-without-review" if status == "ratified" else "unreviewed-status",
-                         term_id, f"arrived as {status} (imported or committed outside the workflow) with no"
-                         " recorded review", path=self._display(term_id))
+            if term_id not in trails and status in REVIEWED_STATUSES:
+                self._unreviewed_arrival(term_id, status)
+
+    def _redraft(self, term_id: str, change: _StatusChange) -> None:
+        """A draft over a term past `draft` moves it back: only an editor's checkout may ask for that."""
+        committer = f"{change.commit.committer_name} <{change.commit.committer_email}>"
+        if gates.role_of_who(committer, self.trusted.people) is Role.EDITOR:
+            return
+        self.add(Severity.ERROR, "agent-demotion", term_id,
+                 f"{change.status_from} → draft in {change.commit.commit[:10]}: drafted over by {committer}, who is"
+                 " not an editor", commit=change.commit.commit, path=self._display(term_id))
+
+    def _arrival(self, term_id: str, trail: _TermTrail, creation: _StatusChange) -> None:
+        """A term that first appeared with a status that only review reaches needs a record of that
+        arrival in the same commit (checked per arrival, whatever other events the term has)."""
+        status = creation.status_to
+        if status not in REVIEWED_STATUSES:
+            return
+        recorded = any(i == creation.index and e.to_status == status for i, e in trail.events)
+        if not recorded:
+            self._unreviewed_arrival(term_id, status, creation.commit.commit)
+
+    def _unreviewed_arrival(self, term_id: str, status: str, commit: str | None = None) -> None:
+        self.add(Severity.WARNING, "ratified-without-review" if status == "ratified" else "unreviewed-status",
+                 term_id, f"arrived as {status} (imported or committed outside the workflow) with no recorded"
+                 " review", path=self._display(term_id), commit=commit)
 
     @staticmethod
     def _matching_event(trail: _TermTrail, change: _StatusChange, claimed: set[str]) -> ReviewEvent | None:
         # Any event recording this move counts: a promotion, or an edit that reopened a ratified term.
         candidates = [(i, e) for i, e in trail.events if e.id not in claimed
-                      and e.from_status == change.before.status and e.to_status == change.after.status
+                      and e.from_status == change.status_from and e.to_status == change.status_to
                       and (e.version is None or change.after.version is None or e.version == change.after.version)]
         same_commit = [e for i, e in candidates if i == change.index]
         if same_commit:
@@ -393,7 +492,7 @@ class Auditor:
         and also count as authors everyone Git shows changing the content, tool or not."""
         entry = change.after.entry or {}
         events = sorted((e for i, e in trail.events if i >= change.index), key=lambda e: (e.when, e.id))
-        tally = gates.tally(entry, events, self.config.people)
+        tally = gates.tally(entry, events, self.trusted.people, change.after.content_revision)
         authors = {email for index, email in trail.content_authors if index >= change.index}
         provenance = entry.get("provenance")
         named = provenance.get("editors") if isinstance(provenance, dict) else None
@@ -405,7 +504,7 @@ class Auditor:
         valid = [who for who in tally.valid if not authored(who)]
         invalid: list[tuple[str, str]] = []
         for who in tally.by_non_editors:
-            agent = gates.role_of_who(who, self.config.people) is not Role.NONE
+            agent = gates.role_of_who(who, self.trusted.people) is not Role.NONE
             invalid.append(("agent-approval" if agent else "non-editor-approval",
                             f"approval by {who} is {'an agent' if agent else 'not an editor'}'s"))
         for who in [*tally.by_authors, *(w for w in tally.valid if authored(w))]:
@@ -413,7 +512,7 @@ class Auditor:
         for who in tally.stale:
             invalid.append(("stale-approval", f"approval by {who} was given to content that changed before"
                             f" the ratification (content revision {change.after.content_revision})"))
-        needed = self.config.policy.approvals_to_ratify
+        needed = self.trusted.policy.approvals_to_ratify
         short = len(valid) < needed
         commit = change.commit.commit
         for code, message in invalid:
@@ -424,12 +523,18 @@ class Auditor:
                      f"ratified in {commit[:10]} with {len(valid)} valid approval(s) of the {needed} required",
                      commit=commit, path=self._display(term_id))
 
-    def _signature(self, term_id: str, change: _StatusChange, allowed: Path) -> None:
-        verdict, detail = self.git.verify_commit(change.commit.commit, allowed)
-        if verdict == "G":
+    def _signature(self, term_id: str, change: _StatusChange) -> None:
+        """A status change must be signed by its author's key (a trusted signer whose principal is the
+        commit's author)."""
+        commit = change.commit
+        verdict, signer = self.signatures.get(commit.commit, ("N", ""))
+        where = f"{change.status_from} → {change.status_to} in {commit.commit[:10]}: "
+        if verdict == "G" and signer.lower() == commit.author_email.lower():
             return
-        unsigned = verdict == "N"
-        self.add(Severity.ERROR, "unsigned-status-change" if unsigned else "bad-signature", term_id,
-                 f"{change.before.status} → {change.after.status} in {change.commit.commit[:10]}: "
-                 + ("the commit is not signed" if unsigned else f"the signature does not verify: {detail}"),
-                 commit=change.commit.commit, path=self._display(term_id))
+        if verdict == "N":
+            code, message = "unsigned-status-change", "the commit is not signed"
+        elif verdict == "G":
+            code, message = "wrongly-signed-event", f"signed by {signer or 'an unnamed principal'}, not by its author"
+        else:
+            code, message = "bad-signature", f"the signature does not verify against the trusted signers ({verdict})"
+        self.add(Severity.ERROR, code, term_id, where + message, commit=commit.commit, path=self._display(term_id))

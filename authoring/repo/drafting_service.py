@@ -26,15 +26,19 @@ from authoring.drafting.draft import (
     DraftAgent,
     DraftRequest,
     Progress,
+    excluded,
     mentions,
     render_term,
     verify_term,
 )
+from authoring.drafting.grounding import Grounding, ground
 from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
+from authoring.drafting.termhood import is_weak_name, prepare
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
+from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
-from authoring.workflow.review_log import Action, ReviewEvent, content_revision, event_path, load_events
+from authoring.workflow.review_log import Action, ReviewEvent, event_path, load_events, term_revision
 
 if TYPE_CHECKING:
     from authoring.repo.service import ActionResult, Glossary
@@ -89,9 +93,17 @@ def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
     known = lexicon(glossary)
     if progress:
         progress(f"finding candidates in {module.ref}")
-    found = find_candidates(module, known, limit)
+    found = find_candidates(module, known, limit, background_texts=background_texts(glossary, library, module))
     mark_duplicates(glossary, found)
     return CandidateReport(module.ref, library.display(module.path), module.title, found, list(module.problems))
+
+
+def background_texts(glossary: Glossary, library: ModuleLibrary, module: Module) -> list[str]:
+    """The other modules' texts, prepared for termhood's background (not those excluded from context:
+    a compiled bundle repeats every module and would make every phrase look common)."""
+    patterns = tuple(glossary.config.exclude_from_context)
+    return [prepare(other.body) for other in library.modules()
+            if other.path != module.path and not excluded(other, patterns)]
 
 
 def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
@@ -161,7 +173,11 @@ def _choose_term(found: list[Candidate], snippet: Snippet, force: bool) -> Candi
         return any(e.kind in strong and snippet.first_line - 1 <= e.line <= snippet.last_line
                    for e in candidate.evidence)
 
-    named = [c for c in found if mentions(snippet.text, c.term)]
+    named = [c for c in found if mentions(snippet.text, c.term) and not is_weak_name(c.term)]
+    # Markup (bold, tables, engrams, names…) says more than termhood: a phrase found by statistics alone is
+    # chosen only where the snippet marks up nothing, and only if it has several words or recurs.
+    marked = [c for c in named if any(e.kind != "termhood" for e in c.evidence)]
+    named = marked or [c for c in named if len(c.term.split()) > 1 or c.mentions > 1]
     named.sort(key=lambda c: not coined_here(c))  # stable: keeps the rank order within each group
     for candidate in named:
         if force or not candidate.existing:
@@ -201,17 +217,22 @@ class DraftPreview:
     """The file's bytes when the draft was made (None: a new file); a change since is a conflict."""
     old_status: str | None
     """The status of the term the draft replaces, if any."""
+    note: str | None = None
+    """Why the draft replaces a term past `draft` (required then, see `gates.draft_over_gaps`)."""
+    grounding: Grounding | None = None
+    """How far the sources support each sentence the agent wrote (None: it wrote no prose)."""
 
     def to_json(self, display: str) -> dict[str, Any]:
         """Stable keys for `--json` (`display`: the path as shown to the user)."""
         return {"term": self.term_id, "path": display, "module": self.module, "lines": self.lines,
                 "agent": self.agent, "model": self.model, "author": str(self.author), "warnings": self.warnings,
-                "replaced": self.before is not None, "text": self.text}
+                "replaced": self.before is not None, "text": self.text,
+                "grounding": self.grounding.to_json() if self.grounding is not None else None}
 
 
 def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
                   term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                  force: bool = False, progress: Progress | None = None) -> DraftPreview:
+                  force: bool = False, progress: Progress | None = None, note: str | None = None) -> DraftPreview:
     """Make and check a draft without writing anything (refusals as in `draft`)."""
     library = module_library(glossary)
     module = library.resolve(module_ref)
@@ -225,7 +246,7 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
     if progress:
         progress("reading the existing terms")
     known = lexicon(glossary)
-    found = find_candidates(module, known)
+    found = find_candidates(module, known, background_texts=background_texts(glossary, library, module))
     if term is None:
         name = _choose_term(found, snippet, force).term
     else:
@@ -260,8 +281,16 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         other = existing[0][0]
         raise GateRefused(f"{name} already exists as {other.id} (its {existing[0][1]}), though"
                           f" {glossary.display(path)} is missing; use --force to draft it there", ["--force"])
+    if before is not None:  # drafting over a term past `draft` moves it back: an editor's call, with a note
+        requester = glossary.git.user()
+        people = glossary.config.people
+        requester_role = role_of(requester, people.editors, people.agents) if requester else Role.NONE
+        missing = gates.draft_over_gaps(old_status, requester, requester_role, note)
+        if missing:
+            raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(missing), missing)
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
-                           rejected_note=rejected)
+                           rejected_note=rejected,
+                           exclude_from_context=tuple(glossary.config.exclude_from_context))
     result = worker.draft(request, progress)
     if before is None:
         from authoring.core.duplicates import Labelled, possible_duplicates
@@ -272,14 +301,14 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
             result.warnings.append(f"{target} may duplicate {', '.join(similar)} (a shared label or an id variant)")
     if rejected:
         result.warnings.append(f"{target} was rejected before: {rejected}")
-    note = EMPTY_NOTE.format(agent=worker.name + " agent" + (f" ({result.model})" if result.model else ""),
-                             module=module.ref, lines=snippet.lines)
-    text = render_term(result, note)
+    header = EMPTY_NOTE.format(agent=worker.name + " agent" + (f" ({result.model})" if result.model else ""),
+                               module=module.ref, lines=snippet.lines)
+    text = render_term(result, header)
     if progress:
         progress(f"checking {glossary.display(path)}")
     verify_term(text, path, glossary.display(path), result.entry)
     return DraftPreview(target, path, text, result.entry, module.ref, snippet.lines, worker.name, result.model,
-                        identity, result.warnings, before, old_status)
+                        identity, result.warnings, before, old_status, note, result.grounding)
 
 
 def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = None,
@@ -303,15 +332,25 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
             raise UsageError(f"{display}: an edited draft must keep canonical_id {preview.term_id} and status"
                              " draft")
     model = f" ({preview.model})" if preview.model else ""
+    grounding = ground(entry) if preview.grounding is not None else None
+    extras: dict[str, Any] = {"agent": preview.agent, "model": preview.model}
+    if grounding is not None:
+        extras["grounding"] = grounding.counts()
     event = ReviewEvent(term=preview.term_id, when=dt.datetime.now(dt.UTC), who=str(preview.author), role="agent",
                         action=Action.DRAFT, from_status=preview.old_status, to_status="draft",
-                        version=str(entry.get("version")), revision=content_revision(entry),
+                        version=str(entry.get("version")), revision=_revision(preview.path, display, final),
                         note=f"drafted by the {preview.agent} agent{model} from {preview.module} {preview.lines}"
-                             + (" (edited before saving)" if text is not None and text != preview.text else ""))
+                             + (" (edited before saving)" if text is not None and text != preview.text else "")
+                             + (f": {preview.note}" if preview.note else "")
+                             + (f"; grounding: {grounding.summary()}" if grounding is not None else ""),
+                        **extras)
     trailers = {"Term": preview.term_id, "Action": "draft", "Status": "draft", "Agent": preview.agent,
                 "Module": f"{preview.module} {preview.lines}"}
     if preview.model:
         trailers["Model"] = preview.model
+    if grounding is not None:
+        trailers["Grounding"] = f"{len(grounding.sentences) - len(grounding.unsupported)}/{len(grounding.sentences)}" \
+                                " sentences supported"
     requester = glossary.git.user()
     if requester is not None and requester.key != preview.author.key:
         trailers["Requested-by"] = str(requester)
@@ -325,13 +364,26 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
                         f" {preview.lines} by {preview.author.name} ({commit[:8]})",
                         {"path": display, "module": preview.module, "lines": preview.lines, "agent": preview.agent,
                          "model": preview.model, "author": str(preview.author), "warnings": preview.warnings,
-                         "review_event": glossary.display(events_file), "replaced": preview.before is not None})
+                         "review_event": glossary.display(events_file), "replaced": preview.before is not None,
+                         "grounding": grounding.to_json() if grounding is not None else None})
+
+
+def _revision(path: Path, display: str, text: str) -> str | None:
+    """The content revision of the draft's whole file (what later approvals refer to)."""
+    return term_revision(load_term(path, display, text.encode("utf-8"), fast=True))
 
 
 def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
           term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-          force: bool = False, progress: Progress | None = None) -> ActionResult:
+          force: bool = False, progress: Progress | None = None, note: str | None = None) -> ActionResult:
     """Draft a term from a module snippet and commit it with its `draft` review event."""
     preview = prepare_draft(glossary, module_ref, lines=lines, section=section, term=term, term_id=term_id,
-                            agent=agent, force=force, progress=progress)
+                            agent=agent, force=force, progress=progress, note=note)
     return save_draft(glossary, preview, progress=progress)
+
+
+def term_grounding(glossary: Glossary, term_id: str) -> Grounding | None:
+    """How far a term's own sources (cited snippets, context windows) support each sentence of its prose;
+    None when the entry does not parse."""
+    term = glossary.load(term_id)
+    return ground(term.entry) if term.entry is not None else None

@@ -196,13 +196,14 @@ class Git:
     # -- history -----------------------------------------------------------------------------------
 
     def log(self, paths: Sequence[str], follow: bool = False, renames: bool = False,
-            rev: str | None = None) -> list[LogCommit]:
+            rev: str | None = None, diff_filter: str | None = None) -> list[LogCommit]:
         """Every commit that touched `paths` (newest first), with the files it changed and their blob ids.
 
         One `git log` process: the header fields are separated by control characters and the changed
         files come as `--raw -z` records, so nothing in a message or a path can confuse the parse.
         `follow` follows one file across renames (Git allows it for a single path only); `renames`
         detects renames among the given paths (else a rename is a deletion and an addition).
+        `diff_filter` keeps only commits with changes of those kinds (`A`: the commits that added files).
         """
         if self.head() is None:
             return []
@@ -211,6 +212,8 @@ class Git:
             args.append("--follow")
         else:
             args.append("-M" if renames else "--no-renames")
+        if diff_filter:
+            args.append(f"--diff-filter={diff_filter}")
         if rev:
             args.append(rev)
         out = self._run(*args, "--", *paths)
@@ -268,6 +271,22 @@ class Git:
         except _gitpython().GitCommandError:
             return None
         return str(out).strip() or None
+
+    def signatures(self, commits: Sequence[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
+        """Git's verdict on each commit's signature against `allowed_signers`, in one process:
+        commit → (`%G?`: `G` good, `N` none, `B` bad, `U`/`E` unknown or unverifiable; the principal the
+        signature verified as, `%GS`, empty when none)."""
+        wanted = list(dict.fromkeys(commits))
+        if not wanted:
+            return {}
+        config = f"gpg.ssh.allowedSignersFile={allowed_signers}"
+        out = self._run("-c", config, "log", "--no-walk=unsorted", "--format=%H%x1f%G?%x1f%GS%x1e", *wanted)
+        found: dict[str, tuple[str, str]] = {}
+        for record in out.split("\x1e"):
+            fields = record.strip("\n").split("\x1f")
+            if len(fields) == 3:
+                found[fields[0]] = (fields[1] or "N", fields[2].strip())
+        return found
 
     def verify_commit(self, rev: str, allowed_signers: Path) -> tuple[str, str]:
         """Git's verdict on `rev`'s signature against `allowed_signers` (`%G?`: `G` good, `N` none, `B` bad,
@@ -426,7 +445,7 @@ class Git:
         return done.stdout.decode("utf-8", "surrogateescape")
 
     def _run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        what = next((a for a in args if not a.startswith("-")), "")
+        what = next((a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c")), "")
         checkpoint("spawn", what)
         try:
             out = self.repo.git.execute(["git", "-c", "core.quotepath=false", *args], env=env,
@@ -498,8 +517,9 @@ def repository_lock(git_dir: Path, wait_seconds: float = 10.0) -> Iterator[None]
         raise Conflict("another authoring process is working on this repository; try again") from None
 
 
-# Record separator before each commit, unit separator after each header field.
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
+# Record separator before each commit, unit separator after each header field. The trailers come as
+# Git itself parses them from the message (its last paragraph, by Git's rules), one per line.
+_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f%cn%x1f%ce%x1f%(trailers:only,unfold)%x1f"
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 NULL_OID = "0" * 40
 
@@ -537,6 +557,10 @@ class LogCommit:
     """The author date, ISO 8601 with the author's offset."""
     message: str
     changes: list[FileChange] = field(default_factory=list)
+    committer_name: str = ""
+    committer_email: str = ""
+    trailer_block: str = ""
+    """The message's trailers as Git parses them (`git log --format=%(trailers:only,unfold)`)."""
 
     @property
     def author(self) -> str:
@@ -550,16 +574,13 @@ class LogCommit:
 
     @property
     def trailers(self) -> dict[str, str]:
-        """`Key: value` lines of the message's last paragraph (the first value of each key)."""
-        paragraphs = [p for p in self.message.strip().split("\n\n") if p.strip()]
-        if len(paragraphs) < 2:
-            return {}
+        """The message's trailers, as Git's own trailer parser finds them (the first value of each key):
+        `Key: value` lines elsewhere in the message are prose, never trailers."""
         found: dict[str, str] = {}
-        for line in paragraphs[-1].splitlines():
+        for line in self.trailer_block.split("\n"):
             match = _TRAILER.match(line.strip())
-            if not match:
-                return {}  # not a trailer block: prose that happens to hold a colon
-            found.setdefault(match[1], match[2].strip())
+            if match:
+                found.setdefault(match[1], match[2].strip())
         return found
 
 
@@ -567,11 +588,12 @@ def _parse_log(out: str) -> list[LogCommit]:
     commits: list[LogCommit] = []
     for record in out.split("\x1e")[1:]:
         fields = record.split("\x1f")
-        if len(fields) < 7:
+        if len(fields) < 10:
             continue
-        sha, parents, name, email, date, message = fields[:6]
-        commit = LogCommit(sha, parents.split(), name, email, date, message)
-        tokens = fields[6].lstrip("\0\n").split("\0")
+        sha, parents, name, email, date, message, committer_name, committer_email, trailer_block = fields[:9]
+        commit = LogCommit(sha, parents.split(), name, email, date, message, committer_name=committer_name,
+                           committer_email=committer_email, trailer_block=trailer_block)
+        tokens = fields[9].lstrip("\0\n").split("\0")
         i = 0
         while i < len(tokens):
             meta = tokens[i].strip("\n")

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.errors import NotFound, UsageError
 from authoring.repo.git import FileChange, Git, LogCommit
-from authoring.repo.revisions import ABSENT, FieldChange, Revision, RevisionCache, field_changes
+from authoring.repo.revisions import ABSENT, FieldChange, Revision, RevisionCache, file_changes
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 STATUS_ORDER = {"draft": 0, "candidate": 1, "ratified": 2}
@@ -150,7 +150,7 @@ def _entries(steps: list[_Step], cache: RevisionCache) -> list[HistoryEntry]:
         error = after.error or before.error
         if step.event_errors:
             error = "; ".join(filter(None, [error, *step.event_errors]))
-        changes = field_changes(before.entry, after.entry) if before.error is None and after.error is None else []
+        changes = file_changes(before, after) if before.error is None and after.error is None else []
         trailer = commit.trailers.get("Action")
         action = trailer or infer_action(step.change, before, after, step.events)
         entries.append(HistoryEntry(
@@ -248,5 +248,5 @@ def make_diff(term_id: str, base: str, reason: str, target: str, before: Revisio
     return TermDiff(term=term_id, base=base, base_reason=reason, target=target,
                     status_before=before.status, status_after=after.status,
                     version_before=before.version, version_after=after.version,
-                    changes=field_changes(before.entry, after.entry, full_text=True) if error is None else [],
+                    changes=file_changes(before, after, full_text=True) if error is None else [],
                     error=error)

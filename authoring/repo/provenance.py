@@ -1,8 +1,8 @@
 """Where a term's cited snippets stand in their source modules now.
 
 Module references resolve through `core.module_refs` (stem, id up to the first `_`, or declared
-`id:`; only `*.md` directly in the modules directory). A snippet is looked for with whitespace
-normalised as `module_refs.normalise_space` does (a block scalar re-wraps lines), and its place is
+`id:`; only `*.md` directly in the modules directory). A snippet is looked for as `core.snippets`
+compares texts (whitespace, emphasis, code ticks, quote and dash variants ignored; `...` a gap), and its place is
 reported as lines `L<a>-L<b>` of the module file and the `§N` section those lines are in, so that
 a citation whose lines drifted can say where the text went.
 
@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from authoring.core.module_refs import ModuleIndex, normalise_space
+from authoring.core.module_refs import ModuleIndex
+from authoring.core.snippets import SnippetIndex
 from authoring.drafting.modules import Module, load_module
 from authoring.errors import NotFound, ParseError
 
@@ -76,27 +77,17 @@ def parse_citation(lines: object) -> Citation:
 
 @dataclass
 class ModuleText:
-    """A module's text, indexed for whitespace-normalised search and line/section lookup."""
+    """A module's text, indexed for snippet search (`core.snippets`) and line/section lookup."""
 
     path: Path
     text: str
     module: Module | None = None
     """The module as drafting reads it: the one notion of its `§` sections (None when unreadable)."""
-    normalised: str = ""
-    _word_starts: list[int] = field(default_factory=list)
-    _word_offsets: list[int] = field(default_factory=list)
+    index: SnippetIndex | None = None
     _line_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        words = list(re.finditer(r"\S+", self.text))
-        pieces: list[str] = []
-        position = 0
-        for word in words:
-            self._word_starts.append(position)
-            self._word_offsets.append(word.start())
-            pieces.append(word.group())
-            position += len(word.group()) + 1
-        self.normalised = " ".join(pieces)
+        self.index = SnippetIndex(self.text)
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     def line_of(self, offset: int) -> int:
@@ -109,28 +100,20 @@ class ModuleText:
         return section.number if section is not None else None
 
     def find(self, snippet: str) -> list[Place]:
-        """Every place the snippet stands, whitespace normalised."""
-        needle = normalise_space(snippet)
-        if not needle:
-            return []
+        """Every place the snippet stands, compared as `core.snippets` compares (ellipses are gaps)."""
+        assert self.index is not None
         places: list[Place] = []
-        start = self.normalised.find(needle)
-        while start >= 0:
-            end = start + len(needle) - 1
-            first_word = bisect.bisect_right(self._word_starts, start) - 1
-            last_word = bisect.bisect_right(self._word_starts, end) - 1
-            first = self.line_of(self._word_offsets[first_word] + (start - self._word_starts[first_word]))
-            last = self.line_of(self._word_offsets[last_word] + (end - self._word_starts[last_word]))
-            places.append(Place(first, last, self.section_of(first)))
-            start = self.normalised.find(needle, start + 1)
+        for first_offset, last_offset in self.index.find(snippet):
+            first = self.line_of(first_offset)
+            places.append(Place(first, self.line_of(last_offset), self.section_of(first)))
         return places
 
 
 class Modules:
     """The modules directory: references resolved through the core's `ModuleIndex`, texts read once."""
 
-    def __init__(self, modules_dir: Path) -> None:
-        self.index = ModuleIndex.scan(modules_dir)
+    def __init__(self, modules_dir: Path, root: Path | None = None) -> None:
+        self.index = ModuleIndex.scan(modules_dir, root)
         self._texts: dict[Path, ModuleText | None] = {}
 
     def resolve(self, reference: str) -> Path | None:
@@ -140,8 +123,11 @@ class Modules:
     def text(self, path: Path) -> ModuleText | None:
         """A module's indexed text (None when it cannot be read)."""
         if path not in self._texts:
+            if self.index.outside(path):  # a symbolic link out of the repository: never read
+                self._texts[path] = None
+                return None
             try:
-                module = load_module(path)
+                module = load_module(path, root=self.index.root or self.index.directory)
                 self._texts[path] = ModuleText(path, module.text, module)
             except (ParseError, NotFound):  # not UTF-8, too large or unreadable: search what can be read
                 try:

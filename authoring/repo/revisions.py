@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,9 @@ from authoring.core.paths import format_path
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Problem
 from authoring.repo.git import Git, blob_id
-from authoring.workflow.review_log import content_revision
+from authoring.workflow.review_log import content_revision, term_revision
+
+_STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?([A-Za-z_]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 # Text up to this long, on one line, is shown in full; anything longer is shown as changed.
 SHORT_TEXT = 80
@@ -50,6 +53,20 @@ class Revision:
         return _text(self.entry.get("status")) if self.entry else None
 
     @property
+    def lenient_status(self) -> str | None:
+        """The status even when the front matter does not parse: the entry's, else a `status:` line read
+        as text from the last block that has one (an audit must see a status laundered through a
+        revision that does not parse)."""
+        if self.entry is not None:
+            return self.status
+        split = self.term.split if self.term is not None else None
+        for block in reversed(split.blocks if split is not None else ()):
+            found = _STATUS_LINE.search(split.content(block)) if split is not None else None
+            if found:
+                return found[1]
+        return None
+
+    @property
     def version(self) -> str | None:
         """The entry's version, as text."""
         return _text(self.entry.get("version")) if self.entry else None
@@ -60,7 +77,7 @@ class Revision:
         if self.entry is None:
             return None
         if self._revision is None:
-            self._revision = content_revision(self.entry)
+            self._revision = term_revision(self.term) if self.term is not None else content_revision(self.entry)
         return self._revision
 
 
@@ -207,6 +224,43 @@ def field_changes(old: dict[str, Any] | None, new: dict[str, Any] | None, full_t
                 changes.append(_change((key, *level.path(output_format="list")), level.t1, level.t2, full_text))
     changes.sort(key=lambda c: _order_key(c.path, after or before))
     return changes
+
+
+def file_changes(before: Revision, after: Revision, full_text: bool = False) -> list[FieldChange]:
+    """`field_changes` of the entries, then those of each legacy header (`(header 1).term`) and of the
+    Markdown body (`(body)`): everything a content revision covers, so no change goes unseen."""
+    changes = field_changes(before.entry, after.entry, full_text)
+    if before.term is None or after.term is None:
+        return changes  # a creation or a deletion: the entry's fields say it
+    old_headers, new_headers = _headers(before), _headers(after)
+    for index in range(max(len(old_headers), len(new_headers))):
+        old = old_headers[index] if index < len(old_headers) else None
+        new = new_headers[index] if index < len(new_headers) else None
+        if old == new:
+            continue
+        if isinstance(old, dict | None) and isinstance(new, dict | None):
+            for change in field_changes(old, new, full_text):
+                changes.append(change.model_copy(update={"path": f"(header {index + 1}).{change.path}"}))
+        else:
+            changes.append(_change((f"(header {index + 1})",), old, new, full_text))
+    old_body, new_body = _body(before), _body(after)
+    if old_body != new_body:
+        changes.append(_change(("(body)",), notpresent if old_body is None else old_body,
+                               notpresent if new_body is None else new_body, full_text))
+    return changes
+
+
+def _headers(revision: Revision) -> list[Any]:
+    term = revision.term
+    if term is None or term.split is None:
+        return []
+    return [parsed.plain if parsed is not None else term.split.content(block)
+            for parsed, block in zip(term.headers, term.split.blocks[:-1], strict=False)]
+
+
+def _body(revision: Revision) -> str | None:
+    term = revision.term
+    return term.split.body if term is not None and term.split is not None else None
 
 
 def _change(parts: tuple[Any, ...], old: Any, new: Any, full_text: bool) -> FieldChange:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
-from authoring.errors import Conflict, EditError, NotFound, Problem, Severity, UsageError
+from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.transaction import Transaction as Transaction  # re-exported: actions import it from here
 from authoring.workflow.identity import Identity, parse_identity
@@ -30,13 +30,14 @@ if TYPE_CHECKING:
     # pydantic's models, GitPython or deepdiff (see docs/DEVELOPING.md, "Speed").
     from authoring.config import Config
     from authoring.core.model import Status
-    from authoring.core.repair import RepairPlan
     from authoring.core.termfile import TermFile
     from authoring.repo.actions import GateReport
     from authoring.repo.audit import AuditProgressCallback, AuditReport
+    from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
+    from authoring.repo.repair_service import RepairResult, RepairRun
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -165,11 +166,12 @@ class Glossary:
             return []
         return sorted(p.stem for p in self.terms_dir.iterdir() if p.suffix == ".md" and p.is_file())
 
-    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None) -> list[str]:
+    def term_ids_for(self, names: Sequence[str], cwd: Path | None = None, strict: bool = False) -> list[str]:
         """Term ids for command-line arguments that are ids or paths to files (as pre-commit passes them).
 
         A path to a `.md` file in the terms directory names that term; any other path (a module, the
-        README) names none, so a hook given only such files checks nothing.
+        README) names none, so a hook given only such files checks nothing — unless `strict`: then such
+        a path is a `UsageError` saying it is not a term file.
         """
         found: list[str] = []
         terms_dir = self.terms_dir.resolve()
@@ -184,6 +186,9 @@ class Glossary:
             path = path.resolve()
             if path.suffix == ".md" and path.parent == terms_dir:
                 found.append(path.stem)
+            elif strict:
+                raise UsageError(f"{name} is not a term file: terms are the .md files directly in"
+                                 f" {self.display(self.terms_dir)}/")
         return list(dict.fromkeys(found))
 
     def load(self, term_id: str) -> TermFile:
@@ -438,36 +443,51 @@ class Glossary:
             target, after = "working tree", cache.at_path(path, self.display(path))
         return make_diff(term_id, base_commit, reason, target, before, after)
 
-    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None) -> AuditReport:
-        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history.
+    def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+              trusted_base: str | None = None) -> AuditReport:
+        """Provenance, workflow, integrity (and optionally signatures) over the repository and its history,
+        judged by the policy, people and signers of `trusted_base` (default: `[audit] trusted_base`).
         `progress(AuditProgress)` is called in the calling thread for every term or commit of each stage."""
         from authoring.repo.audit import Auditor
 
-        return Auditor(self, require_signed=require_signed, progress=progress).run()
+        return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
-    def repair(self, term_id: str, write: bool = False) -> RepairResult:
-        """The repairs proposed for one term's front matter; with `write`, apply them and commit the file as
-        `ID: repair front matter`, or raise `EditError` when they cannot be applied. The logic is `core.repair`'s."""
+    def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+               confirmed: bytes | None = None) -> RepairResult:
+        """The repairs proposed for one term's front matter (only the `kinds` of repair named, when given);
+        with `write`, apply them and commit the file as `ID: repair front matter`, or raise `EditError` when
+        they cannot be applied; `confirmed` (the bytes a person was shown) refuses a write of anything else
+        (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
+        from authoring.repo import repair_service
+
         if write:
             self.recover()  # before the plan is made: a repair that died mid-way is undone first
-        result = _repair_term(self, term_id, write, self.actor() if write else None)
-        if write and result.commit is None:
-            plan = result.plan
-            if not plan.needed:
-                raise UsageError(f"{term_id}: nothing to repair")
-            reason = plan.refused or "; ".join(p.format() for p in plan.remaining[:1]) or "no repair found"
-            raise EditError(f"{term_id}: cannot be repaired automatically ({reason}); nothing was written",
-                            plan.remaining)
-        return result
+        return repair_service.repair(self, term_id, write, kinds, confirmed)
 
-    def repair_all(self, write: bool = False) -> list[RepairResult]:
-        """`repair` for every term, in id order; with `write`, each applicable repair is its own commit and the
-        rest are reported, not raised."""
-        actor = self.actor() if write else None
+    def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> RepairRun:
+        """`repair` for every term that needs one (read from the index), in id order; with `write`, each
+        applicable repair is its own commit and the rest are reported, not raised. `progress(done, total)`
+        is called in the calling thread for every file planned."""
+        from authoring.repo import repair_service
+
         if write:
             self.recover()
-        return [_repair_term(self, term_id, write, actor) for term_id in self.term_ids()]
+        return repair_service.repair_all(self, write, kinds, progress)
 
+    def wanted(self) -> list[Wanted]:
+        """The link targets no term answers to (not by id, declared id, name, nor a near miss), most cited
+        first: a drafting to-do list (see `repo.crosslinks`)."""
+        from authoring.repo.crosslinks import wanted
+
+        return wanted(self)
+
+    def relocate(self, term_ids: Sequence[str] | None = None) -> list[ActionResult]:
+        """Point `provenance.sources[].lines` of moved snippets at where the text stands now: one reviewed
+        commit per term (see `repo.relocate`). `None` means every term with a moved snippet."""
+        from authoring.repo.relocate import relocate
+
+        return relocate(self, term_ids)
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
@@ -512,23 +532,26 @@ class Glossary:
 
     def draft(self, module: str, *, lines: str | None = None, section: str | None = None, term: str | None = None,
               term_id: str | None = None, agent: str | DraftAgent | None = None, force: bool = False,
-              progress: Callable[[str], None] | None = None) -> ActionResult:
-        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent."""
+              progress: Callable[[str], None] | None = None, note: str | None = None) -> ActionResult:
+        """Draft a term from a snippet (`lines` "47-52" or `section` "4") and commit it as its agent; `note`
+        says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
         self.recover()  # a draft that died mid-way must not read as "already exists"
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
-                                      agent=agent, force=force, progress=progress)
+                                      agent=agent, force=force, progress=progress, note=note)
 
     def preview_draft(self, module: str, *, lines: str | None = None, section: str | None = None,
                       term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
-                      force: bool = False, progress: Callable[[str], None] | None = None) -> DraftPreview:
+                      force: bool = False, progress: Callable[[str], None] | None = None,
+                      note: str | None = None) -> DraftPreview:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
         self.recover()
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
-                                              term_id=term_id, agent=agent, force=force, progress=progress)
+                                              term_id=term_id, agent=agent, force=force, progress=progress,
+                                              note=note)
 
     def save_draft(self, preview: DraftPreview, text: str | None = None,
                    progress: Callable[[str], None] | None = None) -> ActionResult:
@@ -544,50 +567,6 @@ class Glossary:
         return Exchange(self)
 
 
-@dataclass
-class RepairResult:
-    """One file's repair plan and, when it was written, the commit that holds it."""
-
-    term_id: str
-    plan: RepairPlan
-    commit: str | None = None
-
-    @property
-    def message(self) -> str:
-        """One line for a notification."""
-        if self.commit:
-            return f"{self.term_id}: repaired front matter ({self.commit[:8]})"
-        if self.plan.applicable:
-            return f"{self.term_id}: {len(self.plan.repairs)} repair(s) proposed"
-        return f"{self.term_id}: nothing to repair" if not self.plan.needed else f"{self.term_id}: needs a person"
-
-    def describe(self) -> str:
-        """The proposed change as text (see `RepairPlan.describe`)."""
-        return self.plan.describe()
-
-    def to_json(self) -> dict[str, Any]:
-        """Stable keys for `--json`."""
-        return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
-
-
-def _repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None) -> RepairResult:
-    from authoring.core.repair import propose
-
-    plan = propose(glossary.load(term_id))
-    if not (write and plan.applicable):
-        return RepairResult(term_id, plan)
-    assert actor is not None
-    with glossary.transaction() as tx:
-        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
-        plan = propose(term)
-        if not plan.applicable or plan.after is None:
-            return RepairResult(term_id, plan)
-        tx.write(term.path, plan.after, based_on=term.data)
-        commit = tx.commit(commit_message(term_id, "repair front matter", {"Term": term_id, "Action": "repair"}),
-                           actor)
-    return RepairResult(term_id, plan, commit)
-
-
 def _status(value: Status | str | None) -> Status | None:
     from authoring.core.model import Status
 
@@ -601,9 +580,16 @@ def _status(value: Status | str | None) -> Status | None:
 
 def commit_message(term_id: str, summary: str,
                    trailers: Mapping[str, str] | Sequence[tuple[str, str]]) -> str:
-    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`)."""
+    """`ID: summary`, a blank line, then `Key: value` trailers (pairs may repeat a key: `Reviewed-by`).
+
+    No part may hold a line break or a control character (`UsageError`): it would forge trailers."""
+    from authoring.core.safetext import require_plain
+
     lines = [f"{term_id}: {summary}", ""]
     pairs = list(trailers.items()) if isinstance(trailers, Mapping) else list(trailers)
+    require_plain(lines[0], "the commit subject")
+    for key, value in pairs:
+        require_plain(f"{key}: {value}", f"the {key} trailer")
     lines.extend(f"{key}: {value}" for key, value in pairs)
     return "\n".join(lines) + "\n"
 

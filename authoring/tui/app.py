@@ -16,7 +16,9 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
+from authoring.core.safetext import visible
 from authoring.errors import AuthoringError, GateRefused
 from authoring.repo.service import Glossary
 from authoring.tui.commands import GlossaryCommands
@@ -41,15 +43,23 @@ class AuthoringApp(App[None]):
         Binding("f1", "help", "Help", show=False),
     ]
 
-    def __init__(self, glossary: Glossary) -> None:
+    def __init__(self, glossary: Glossary, demo: bool = False) -> None:
         super().__init__()
         self.glossary = glossary
+        self.demo = demo
         self.service_lock = threading.RLock()
         self.ready_marker = os.environ.get(READY_MARKER_ENV)
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.glossary.root.name} · acting as {self.acting_identity()}"
+        where = f"demo glossary at {self.glossary.root}" if self.demo else self.glossary.root.name
+        self.sub_title = visible(f"{where} · acting as {self.acting_identity()}")
         self.push_screen(BrowserScreen())
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification of every screen: its text made inert (`visible`) and, unless asked, read
+        as plain text, not markup (messages quote term fields, file names and errors)."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
 
     def acting_identity(self) -> str:
         """Who the actions will be recorded as (or why there is nobody)."""
@@ -101,10 +111,10 @@ def start_process_helpers() -> None:
         multiprocessing.forkserver.ensure_running()
 
 
-def run_app(glossary: Glossary) -> None:
+def run_app(glossary: Glossary, demo: bool = False) -> None:
     """Run the UI until the user quits; the terminal is restored by Textual on the way out."""
     start_process_helpers()
     try:
-        AuthoringApp(glossary).run()
+        AuthoringApp(glossary, demo).run()
     finally:
         glossary.close()

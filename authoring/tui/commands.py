@@ -21,7 +21,7 @@ BROWSER_COMMANDS = [
     ("History", "the selected term's history (h)", "history"),
     ("Audit", "audit the whole glossary (a)", "audit"),
     ("Draft from module", "draft a new term from a module snippet (n)", "draft"),
-    ("Repair", "apply the proposed repair to a malformed term (r)", "repair"),
+    ("Repair", "show the proposed repair of a malformed term and apply it on confirmation (r)", "repair"),
     ("Deprecate term", "retire the selected ratified term, naming its successor (opens its review)", "deprecate"),
     ("Fold legacy headers", "fold the selected term's legacy headers into its entry (opens its review)",
      "fold_headers"),

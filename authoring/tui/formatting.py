@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from authoring.core.safetext import visible
 from authoring.errors import Problem, Severity
 
 if TYPE_CHECKING:  # revisions brings deepdiff (and numpy when installed): not on the start-up path
@@ -44,6 +45,25 @@ SECTION_TITLES = {
 }
 HEADLINE_FIELDS = ("term", "canonical_id", "symbol", "aliases", "status", "version", "last_updated",
                    "superseded_by", "parents", "children", "license")
+
+
+def inert_renderable(renderable: RenderableType) -> RenderableType:
+    """`renderable` with every control character in its text shown as one visible character (`visible`):
+    term fields, notes, module titles, commit authors and file names can never reach the terminal as
+    escapes. Rich objects are changed in place (same lengths, so styles stay put); the screens pass
+    whatever they show from the service through here."""
+    if isinstance(renderable, str):
+        return visible(renderable)
+    if isinstance(renderable, Text):
+        renderable.plain = visible(renderable.plain)
+    elif isinstance(renderable, Group):
+        renderable.renderables[:] = [inert_renderable(r) for r in renderable.renderables]
+    elif isinstance(renderable, Table):
+        for column in renderable.columns:
+            column._cells[:] = [inert_renderable(cell) for cell in column._cells]
+    elif isinstance(getattr(renderable, "renderable", None), str | Text | Group | Table):  # Panel, Padding
+        inert_renderable(renderable.renderable)  # type: ignore[union-attr]
+    return renderable
 
 
 def status_badge(status: str | None, parses: bool = True) -> Text:
@@ -82,6 +102,20 @@ def problems_text(problems: Iterable[Problem]) -> Text:
         if problem.fix:
             text.append(f"    fix: {problem.fix}\n", style="green")
     return text
+
+
+def plural(count: int, word: str) -> str:
+    """`1 error`, `2 errors`."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def problem_tally(problems: Iterable[Problem]) -> str:
+    """`1 error, 2 warnings` (only the severities present; info findings as `notes`)."""
+    found = [p.severity for p in problems]
+    words = [plural(found.count(severity), word) for severity, word in
+             ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "note"))
+             if severity in found]
+    return ", ".join(words) or "none"
 
 
 def heading(title: str) -> Text:
@@ -240,8 +274,7 @@ def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, prob
     entry = entry or {}
     parts.append(headline(entry, term_id, parses))
     if problems:
-        errors = sum(1 for p in problems if p.severity == Severity.ERROR)
-        parts.append(heading(f"Problems ({errors} errors, {len(problems) - errors} others)"))
+        parts.append(heading(f"Problems ({problem_tally(problems)})"))
         parts.append(problems_text(problems))
         if any(p.code == "header-disagrees" for p in problems):
             parts.append(Text("Here: enter opens the review, where f folds the legacy headers.", style="green"))

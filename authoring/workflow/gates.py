@@ -62,6 +62,8 @@ class GateInput:
     sources: list[SourceCheck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable_events: list[Problem] = field(default_factory=list)
+    revision: str | None = None
+    """The whole file's content revision (body and legacy headers included)."""
 
 
 @dataclass
@@ -114,10 +116,12 @@ def role_of_who(who: str, people: People) -> Role:
         return Role.NONE
 
 
-def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People) -> ApprovalTally:
-    """Sort the approvals on the current content, and find the open requests for changes."""
+def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People,
+          revision: str | None = None) -> ApprovalTally:
+    """Sort the approvals on the current content, and find the open requests for changes. `revision` is
+    the whole file's content revision (`review_log.term_revision`); without it, the entry's alone."""
     result = ApprovalTally()
-    current = content_revision(entry)
+    current = revision or content_revision(entry)
     history = content_history(events)
     after = -1 if history.last_change is None else history.last_change
     seen: set[str] = set()
@@ -210,7 +214,7 @@ def ratification_gaps(gi: GateInput) -> list[str]:
     if gi.unreadable_events:
         gaps.append("review log: unreadable event file(s) could hide a review: "
                     + "; ".join(p.format() for p in gi.unreadable_events[:3]))
-    result = tally(gi.entry, gi.events, gi.people)
+    result = tally(gi.entry, gi.events, gi.people, gi.revision)
     needed = gi.policy.approvals_to_ratify
     if len(result.valid) < needed:
         said = [f"{len(result.valid)} valid" + (f" ({', '.join(result.valid)})" if result.valid else "")]
@@ -261,6 +265,25 @@ def review_gaps(gi: GateInput, action: Action, current: Status, note: str | None
         authors = content_history(gi.events).authors
         if gi.actor.key in authors:
             gaps.append(f"self-approval: {gi.actor} authored or edited this content; another editor must approve")
+    return gaps
+
+
+def draft_over_gaps(old_status: str | None, requester: Identity | None, requester_role: Role,
+                    note: str | None) -> list[str]:
+    """What drafting over an existing term needs when that term is past `draft` (a draft replaces it
+    as a draft 0.1, which moves it back): an editor asking for it, and a note saying why. An agent's
+    checkout never may; the draft's author is the agent either way."""
+    if old_status in (None, Status.DRAFT.value):
+        return []
+    gaps: list[str] = []
+    if requester is None or requester_role is not Role.EDITOR:
+        who = f"{requester}" if requester is not None else "no Git identity"
+        kind = "an agent" if requester_role is Role.AGENT else "not an editor"
+        gaps.append(f"permission: drafting over a {old_status} term moves it back to draft; only an editor may ask"
+                    f" for that, and {who} is {kind}")
+    if not _filled(note):
+        gaps.append(f"note: drafting over a {old_status} term moves it back to draft and needs a note saying why"
+                    " (--note TEXT)")
     return gaps
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from authoring.core.safetext import require_plain
 from authoring.errors import UsageError
 
 _IDENTITY = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>\s*$")
@@ -31,7 +32,9 @@ class Identity:
 
 
 def parse_identity(text: str) -> Identity:
-    """`"Alice Editor <alice@example.org>"` → Identity; a clear `UsageError` otherwise."""
+    """`"Alice Editor <alice@example.org>"` → Identity; a clear `UsageError` otherwise (also for a line
+    break or a control character, which would forge lines of the commit message it is written into)."""
+    require_plain(text, "identity")
     match = _IDENTITY.match(text)
     if not match:
         raise UsageError(f"{text!r} is not an identity; write it as \"Name <email>\"")

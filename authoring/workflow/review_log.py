@@ -15,15 +15,20 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from authoring.errors import Problem, Severity
+from authoring.core.yamlio import load_small_document
+from authoring.errors import ParseError, Problem, Severity
 from authoring.workflow.identity import email_of
+
+if TYPE_CHECKING:
+    from authoring.core.termfile import TermFile
 
 
 class Action(StrEnum):
@@ -92,6 +97,7 @@ class ReviewEvent(BaseModel):
             "version": self.version,
             "revision": self.revision,
             "note": self.note,
+            **(self.model_extra or {}),  # fields a newer writer added (a draft's agent, model, grounding)
         }
         text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         return text
@@ -106,16 +112,40 @@ class ReviewEvent(BaseModel):
 WORKFLOW_FIELDS = ("status", "version", "last_updated")
 
 
-def content_revision(entry: dict[str, Any]) -> str:
-    """A short hash of the entry's content: every field except the workflow's own bookkeeping
-    (`status`, `version`, `last_updated`, `provenance.review_log`). Equal content, equal revision."""
-    content = {k: v for k, v in entry.items() if k not in WORKFLOW_FIELDS}
-    provenance = content.get("provenance")
-    if isinstance(provenance, dict):
-        content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
+def content_revision(entry: dict[str, Any], headers: Sequence[Any] = (), body: str = "") -> str:
+    """A short hash of a term file's content: the entry, the legacy headers and the Markdown body, minus
+    the workflow's own bookkeeping (`status`, `version`, `last_updated` in every block, and
+    `provenance.review_log`). Equal content, equal revision; a rewritten body or header is new content
+    that earlier approvals did not see. (An entry alone, with no headers and no body, hashes as it
+    always did.)"""
+    content: Any = _without_bookkeeping(entry)
+    if headers or body:
+        content = {"entry": content, "headers": [_without_bookkeeping(h) for h in headers], "body": body}
     canonical = json.dumps(_text_keys(content), sort_keys=True, ensure_ascii=False, default=str,
                            separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def term_revision(term: TermFile) -> str | None:
+    """The content revision of a whole term file (see `content_revision`); None when its entry does not
+    parse. A header that does not parse counts as its raw text."""
+    entry = term.entry
+    if entry is None:
+        return None
+    headers: list[Any] = []
+    for parsed, block in zip(term.headers, term.split.blocks[:-1] if term.split else (), strict=False):
+        headers.append(parsed.plain if parsed is not None else term.split.content(block) if term.split else None)
+    return content_revision(entry, headers, term.split.body if term.split else "")
+
+
+def _without_bookkeeping(block: Any) -> Any:
+    if not isinstance(block, dict):
+        return block
+    content = {k: v for k, v in block.items() if k not in WORKFLOW_FIELDS}
+    provenance = content.get("provenance")
+    if isinstance(provenance, dict):
+        content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
+    return content
 
 
 def _text_keys(value: Any) -> Any:
@@ -133,12 +163,25 @@ def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:
     return review_logs_dir / event.term / event.file_name()
 
 
+# An event file is a few hundred bytes; a note of a few pages is still far below this.
+MAX_EVENT_BYTES = 64 * 1024
+
+
 def parse_event(text: str, display: str) -> ReviewEvent:
-    """An event from its file's text; a located `Problem` (raised as ValueError) when it is malformed."""
+    """An event from its file's text; a located `Problem` (raised as ValueError) when it is malformed.
+
+    The YAML is read with the same bounds as a term block (size, depth, alias expansion: see
+    `core.yamlio.load_small_document`), so one hostile file is one finding, never a crash or a hang.
+    """
     try:
-        data = yaml.safe_load(text)
+        data = load_small_document(text, display, MAX_EVENT_BYTES)
         return ReviewEvent.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except ParseError as exc:
+        first = exc.problems[0] if exc.problems else None
+        raise MalformedEvent(Problem(display, first.line if first else 1, first.col if first else 1,
+                                     Severity.ERROR, "bad-review-event",
+                                     (f"{first.code}: {first.message}" if first else exc.message)[:300])) from None
+    except (ValidationError, RecursionError) as exc:
         raise MalformedEvent(Problem(display, 1, 1, Severity.ERROR, "bad-review-event",
                                      " ".join(str(exc).split())[:300])) from None
 

@@ -51,6 +51,15 @@ def next_up(status: Status) -> Status | None:
     return None
 
 
+def end_of_line(status: Status) -> str:
+    """What to say of a status `promote` cannot move on from: an answer, not a refusal."""
+    if status is Status.RATIFIED:
+        return "nothing follows; `deprecate` retires it"
+    if status is Status.REJECTED:
+        return "nothing follows; `demote --to draft` revives it"
+    return "nothing follows; it is an end state"
+
+
 def move_problems(move: Move, current: Status, target: Status) -> list[str]:
     """Why `move` from `current` to `target` does not exist ([] when it does)."""
     if move is Move.PROMOTE:

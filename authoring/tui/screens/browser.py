@@ -22,14 +22,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
-from authoring.core.summary import TermSummary
+from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
 from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
 from authoring.tui.widgets.term_detail import TermDetail
-from authoring.tui.widgets.term_table import FILTERS, SORTS, TermTable, View
+from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
 # While indexing, the list is refreshed at most this often (each refresh redraws the whole table).
 REPOST_SECONDS = 0.5
@@ -396,12 +396,41 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     def action_repair(self) -> None:
         term_id = self.selected_id()
         if term_id:
-            self.run_repair(term_id)
+            self.plan_repair(term_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="action")
-    def run_repair(self, term_id: str) -> None:
+    def plan_repair(self, term_id: str) -> None:
+        """Plan the repair (nothing written), then show it and ask before anything is committed."""
         with self.service() as glossary:
-            result = glossary.repair(term_id, write=True)
+            result = glossary.repair(term_id)
+        self.app.call_from_thread(self.confirm_repair, term_id, result.plan.applicable, result.plan.needed,
+                                  result.describe(), result.plan.after)
+
+    def confirm_repair(self, term_id: str, applicable: bool, needed: bool, change: str, after: bytes | None) -> None:
+        """Show the proposed change; commit it only on `y`."""
+        from rich.text import Text
+
+        from authoring.tui.screens.dialogs import ConfirmDialog, MessageDialog
+
+        if not needed:
+            self.notify(f"{term_id}: nothing to repair")
+            return
+        if not applicable:
+            self.app.push_screen(MessageDialog(f"{term_id} cannot be repaired automatically", Text(change)))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_repair(term_id, after)
+            else:
+                self.notify(f"{term_id}: repair not applied; nothing was written")
+
+        self.app.push_screen(ConfirmDialog(f"Apply this repair to {term_id} and commit it?", Text(change)), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="action")
+    def run_repair(self, term_id: str, confirmed: bytes | None = None) -> None:
+        with self.service() as glossary:
+            result = glossary.repair(term_id, write=True, confirmed=confirmed)
         self.app.call_from_thread(self.action_done, result.message, term_id)
 
     def action_done(self, message: str, term_id: str) -> None:
@@ -415,9 +444,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
 def entry_links(entry: dict[str, Any] | None) -> list[tuple[str, str]]:
     """(kind, target id) for every crosslink of an entry, in file order, then its successor if deprecated."""
-    crosslinks = (entry or {}).get("crosslinks")
-    links = [(str(kind), str(target)) for kind, items in crosslinks.items() if isinstance(items, list)
-             for target in items if isinstance(target, str | int)] if isinstance(crosslinks, dict) else []
+    from authoring.core.crosslinks import links as read_links
+
+    links = [(link.kind, link.target) for link in read_links(entry, associations=False)]
     successor = (entry or {}).get("superseded_by")
     if isinstance(successor, str) and successor:
         links.append(("superseded by", successor))

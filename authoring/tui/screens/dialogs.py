@@ -18,6 +18,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from authoring.core.safetext import visible
+from authoring.tui.formatting import inert_renderable
+
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note (a review comment, the reason for a move back); empty is refused when required."""
@@ -159,8 +162,8 @@ class MessageDialog(ModalScreen[None]):
 
     def __init__(self, title: str, body: RenderableType, *, error: bool = False) -> None:
         super().__init__()
-        self.title_text = title
-        self.body = body
+        self.title_text = visible(title)
+        self.body = inert_renderable(body)
         self.error = error
 
     def compose(self) -> ComposeResult:

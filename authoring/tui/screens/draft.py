@@ -21,10 +21,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from authoring.core.safetext import visible
+from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
 
 if TYPE_CHECKING:
     from authoring.drafting.candidates import Candidate
+    from authoring.drafting.grounding import Grounding
     from authoring.drafting.modules import Module, Section
     from authoring.repo.drafting_service import DraftPreview
 
@@ -44,6 +47,15 @@ class Choice:
         """One line for the status bar."""
         where = f"lines {self.lines}" if self.lines else f"§{self.section}" if self.section else "no snippet yet"
         return f"{self.module or 'no module'} · {where} · term: {self.term or '(the agent picks)'}"
+
+
+def grounding_text(grounding: Grounding) -> Text:
+    """The grounding line and every unsupported sentence, marked, for the editor to check."""
+    text = Text(f"grounding: {grounding.summary()}", style="bold")
+    for item in grounding.unsupported:
+        text.append(f"\n✗ unsupported ({item.score:.2f}) {item.path}: ", style="red")
+        text.append(item.sentence)
+    return text
 
 
 def candidate_label(candidate: Candidate) -> Text:
@@ -152,7 +164,7 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         words = query.casefold().split()
         options = self.query_one("#modules", OptionList)
         options.clear_options()
-        options.add_options([Option(f"{ref}  {title}" if title else ref, id=ref) for ref, title in self.modules
+        options.add_options([Option(visible(f"{ref}  {title}" if title else ref), id=ref) for ref, title in self.modules
                              if all(word in f"{ref} {title}".casefold() for word in words)])
         if options.option_count:
             options.highlighted = 0
@@ -190,15 +202,16 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
         self.module = message.module
         self.candidates = message.candidates
         text = self.query_one("#module-text", TextArea)
-        text.load_text(message.module.text)
+        text.load_text(visible(message.module.text))  # one character for one: lines and selections still map
         sections = self.query_one("#sections", OptionList)
         sections.clear_options()
         # by position: a module may number two sections alike (the corpus has such modules)
-        sections.add_options([Option(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})", id=str(index))
+        sections.add_options([Option(visible(f"{s.label} {s.title} (L{s.heading_line}-L{s.end_line})"), id=str(index))
                               for index, s in enumerate(message.module.sections)])
         candidates = self.query_one("#candidates", OptionList)
         candidates.clear_options()
-        candidates.add_options([Option(candidate_label(c), id=str(i)) for i, c in enumerate(message.candidates)])
+        candidates.add_options([Option(inert_renderable(candidate_label(c)), id=str(i))
+                                for i, c in enumerate(message.candidates)])
         text.focus()
         self._status("Select lines in the text and press ctrl+l, or pick a section; pick a candidate; ctrl+d drafts.")
 
@@ -320,6 +333,8 @@ class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
                          "Adjust the text, then ctrl+s to save, esc to discard.", id="draft-preview-title")
             if preview.warnings:
                 yield Static(Text("\n".join(f"! {w}" for w in preview.warnings), style="yellow"), id="draft-warnings")
+            if preview.grounding is not None and preview.grounding.sentences:
+                yield Static(grounding_text(preview.grounding), id="draft-grounding")
             yield TextArea(preview.text, id="draft-text", show_line_numbers=True,
                            tab_behavior="indent")
             yield Static("", id="draft-save-status")

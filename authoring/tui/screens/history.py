@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
-from authoring.tui.formatting import changes_text
+from authoring.tui.formatting import changes_text, inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -96,7 +96,7 @@ class HistoryScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        self.query_one("#history-body", Static).update(message.body)
+        self.query_one("#history-body", Static).update(inert_renderable(message.body))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -213,7 +213,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             width = max([len(label), *(row[column].cell_len for row in rows)])
             table.add_column(label, width=min(width, TERM_WIDTH) if label == "Term" else width)
         for index, row in enumerate(rows):
-            table.add_row(*row, key=str(index))
+            table.add_row(*(inert_renderable(cell) for cell in row), key=str(index))
         plural = {"error": "errors", "warning": "warnings", "info": "info"}
         summary = ", ".join(f"{counts[s]} {s if counts[s] == 1 else plural[s]}" for s in plural if s in counts)
         summary = summary or "no findings"
@@ -232,7 +232,8 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     @on(DataTable.RowHighlighted, "#findings")
     def show_finding(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.findings):
-            self.query_one("#finding-detail", Static).update(finding_text(self.findings[event.cursor_row]))
+            self.query_one("#finding-detail", Static).update(
+                inert_renderable(finding_text(self.findings[event.cursor_row])))
 
     @on(DataTable.RowSelected, "#findings")
     def open_finding(self, event: DataTable.RowSelected) -> None:

@@ -27,13 +27,15 @@ from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
 from authoring.errors import Conflict, GateRefused, NotFound, Problem
+from authoring.repo.drafting_service import term_grounding
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
-from authoring.tui.formatting import changes_text, heading, headline, problems_text
+from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
+from authoring.tui.screens.draft import grounding_text
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
-from authoring.workflow.review_log import ReviewEvent, content_revision
+from authoring.workflow.review_log import ReviewEvent, term_revision
 from authoring.workflow.statuses import Move, move_problems, status_of
 
 NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
@@ -170,6 +172,10 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
                 parts += [heading("Legacy headers"), headers_text(len(term.headers), list(term.problems))]
             parts.append(heading("Changes since the last approval or status change"))
             parts.append(self._diff(glossary))
+            grounding = term_grounding(glossary, self.term_id) if term.parses else None
+            if grounding is not None and grounding.sentences:
+                parts += [heading("Grounding: support of each sentence by the term's own sources"),
+                          grounding_text(grounding)]
             if term.parses:
                 checklist = glossary.gate_checklist(self.term_id)
                 if checklist.target:
@@ -181,7 +187,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             parts.append(events_text(glossary.review_events(self.term_id)))
             known_ids = glossary.term_ids()
         shown = Shown(status, status_of(entry) if term.parses else None, len(term.headers), known_ids, term.parses,
-                      content_revision(entry) if term.parses else None)
+                      term_revision(term) if term.parses else None)
         self.post_message(self.Loaded(Group(*parts), shown))
 
     def _diff(self, glossary: Glossary) -> RenderableType:
@@ -196,7 +202,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.shown = message.shown
         shown_status = self.status or ("malformed" if not self.shown.parses else "no status: a draft")
         self.sub_title = f"review {self.term_id} ({shown_status})"
-        self.query_one("#review-body", Static).update(message.body)
+        self.query_one("#review-body", Static).update(inert_renderable(message.body))
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
         if self.then:
             then, self.then = self.then, None

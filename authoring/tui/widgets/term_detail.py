@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from authoring.tui.formatting import inert_renderable
+
 
 class TermDetail(VerticalScroll):
     """Shows whatever renderable the screen gives it (see `formatting.term_sections`)."""
@@ -19,5 +21,5 @@ class TermDetail(VerticalScroll):
 
     def show(self, renderable: RenderableType) -> None:
         """Replace the content and scroll back to the top."""
-        self.query_one("#detail-body", Static).update(renderable)
+        self.query_one("#detail-body", Static).update(inert_renderable(renderable))
         self.scroll_home(animate=False)

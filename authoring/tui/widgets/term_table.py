@@ -26,11 +26,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from authoring.core.safetext import visible
 from authoring.core.summary import TermSummary
+from authoring.core.summary import keeps as _keep
 from authoring.tui.formatting import problem_count, status_badge
 
-# Status filter values: a status, or one of these views.
-FILTERS = ("all", "draft", "candidate", "ratified", "rejected", "deprecated", "problems", "malformed")
 SORTS = ("id", "term", "status", "version", "updated", "problems")
 _STATUS_ORDER = {"draft": 0, "candidate": 1, "ratified": 2, "rejected": 3, "deprecated": 4}
 
@@ -43,16 +43,6 @@ class View:
     status: str = "all"
     sort: str = "id"
     reverse: bool = False
-
-
-def _keep(summary: TermSummary, status: str) -> bool:
-    if status == "all":
-        return True
-    if status == "problems":
-        return summary.errors + summary.warnings > 0
-    if status == "malformed":
-        return not summary.parses
-    return summary.status == status
 
 
 def _sort_key(summary: TermSummary, sort: str) -> tuple[object, ...]:
@@ -383,10 +373,10 @@ class TermTable(ScrollView, can_focus=True):
         return Strip(Segment.apply_style(drawn, self.rich_style + style), self._row_width)
 
     def _cells(self, summary: TermSummary) -> list[Text | str]:
-        term_id = Text(summary.id, overflow="ellipsis", no_wrap=True)
+        term_id = Text(visible(summary.id), overflow="ellipsis", no_wrap=True)
         if summary.id in self.pending:
             return [term_id, Text("…", style="dim"), Text("indexing", style="dim italic"), "", "", ""]
-        return [term_id, Text(summary.term or "", overflow="ellipsis", no_wrap=True),
-                status_badge(summary.status, summary.parses),
-                summary.version or "", summary.last_updated or "",
+        return [term_id, Text(visible(summary.term or ""), overflow="ellipsis", no_wrap=True),
+                status_badge(visible(summary.status) if summary.status else None, summary.parses),
+                Text(visible(summary.version or "")), Text(visible(summary.last_updated or "")),
                 problem_count(summary.errors, summary.warnings)]

@@ -1,0 +1,140 @@
+"""`Glossary.repair` and `Glossary.repair_all`: plans from `core.repair`, written and committed one file at a
+time, each as its own `ID: repair front matter` commit.
+
+Which files need a plan is read from the term index (`Glossary.summaries`): a file that parses and has
+no structural fault (`unfenced-entry`, `unterminated-block`) has nothing to repair, so a whole-corpus
+run plans only the few hundred malformed files instead of reloading 1,691 (that reload was most of the
+26 s `repair --all` took). `progress(done, total)` is called in the calling thread once per planned file.
+
+Must never: write a file whose plan is not `applicable` (parses, verified), or touch another file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from authoring.errors import Conflict, EditError, UsageError
+
+if TYPE_CHECKING:
+    from authoring.core.repair import RepairPlan
+    from authoring.repo.service import Glossary
+    from authoring.workflow.identity import Identity
+
+# Problems a structural rule repairs in a file that otherwise parses.
+STRUCTURAL = frozenset({"unfenced-entry", "unterminated-block"})
+
+RepairProgress = Callable[[int, int], None]
+
+
+@dataclass
+class RepairResult:
+    """One file's repair plan and, when it was written, the commit that holds it."""
+
+    term_id: str
+    plan: RepairPlan
+    commit: str | None = None
+
+    @property
+    def message(self) -> str:
+        """One line for a notification."""
+        if self.commit:
+            return f"{self.term_id}: repaired front matter ({self.commit[:8]})"
+        if self.plan.applicable:
+            return f"{self.term_id}: {len(self.plan.repairs)} repair(s) proposed"
+        return f"{self.term_id}: nothing to repair" if not self.plan.needed else f"{self.term_id}: needs a person"
+
+    def describe(self) -> str:
+        """The proposed change as text (see `RepairPlan.describe`)."""
+        return self.plan.describe()
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `--json`."""
+        return {"term": self.term_id, "commit": self.commit, **self.plan.to_json()}
+
+
+@dataclass
+class RepairRun:
+    """What `repair_all` did: how many files it looked at, and a result for each file that needed a plan."""
+
+    checked: int
+    results: list[RepairResult] = field(default_factory=list)
+
+    def by_kind(self) -> dict[str, dict[str, int]]:
+        """Per repair code: in how many files it was proposed, in how many of those the file is repairable,
+        and how many were written."""
+        table: dict[str, Counter[str]] = {}
+        for result in self.results:
+            for kind in result.plan.kinds:
+                counts = table.setdefault(kind, Counter())
+                counts["files"] += 1
+                counts["repairable"] += result.plan.applicable
+                counts["written"] += result.commit is not None
+        columns = ("files", "repairable", "written")
+        return {kind: {k: counts[k] for k in columns} for kind, counts in sorted(table.items())}
+
+
+def needs_plan(glossary: Glossary, term_ids: Collection[str] | None = None) -> list[str]:
+    """The terms whose files do not parse or have a structural fault, from the index, in id order."""
+    return [s.id for s in glossary.summaries(list(term_ids) if term_ids is not None else None)
+            if not s.parses or any(p.code in STRUCTURAL for p in s.problems)]
+
+
+def repair(glossary: Glossary, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+           confirmed: bytes | None = None) -> RepairResult:
+    """One term's plan; with `write`, applied and committed, or `EditError` when it cannot be. With
+    `confirmed` (the repaired bytes a person saw and accepted), any other result is refused (`Conflict`)."""
+    result = repair_term(glossary, term_id, write, glossary.actor() if write else None, kinds, confirmed)
+    if write and result.commit is None:
+        plan = result.plan
+        if not plan.needed:
+            raise UsageError(f"{term_id}: nothing to repair")
+        reason = (plan.refused or "; ".join(p.format() for p in plan.remaining[:1]) or "; ".join(plan.doubts[:1])
+                  or "no repair found")
+        raise EditError(f"{term_id}: cannot be repaired automatically ({reason}); nothing was written",
+                        plan.remaining)
+    return result
+
+
+def repair_all(glossary: Glossary, write: bool = False, kinds: Collection[str] | None = None,
+               progress: RepairProgress | None = None) -> RepairRun:
+    """Plans for every term that needs one; with `write`, each applicable plan is its own commit and the
+    rest are reported, not raised."""
+    actor = glossary.actor() if write else None
+    checked = len(glossary.term_ids())
+    wanted = needs_plan(glossary)
+    run = RepairRun(checked)
+    if progress is not None:
+        progress(0, len(wanted))
+    for done, term_id in enumerate(wanted, 1):
+        result = repair_term(glossary, term_id, write, actor, kinds)
+        if result.plan.needed:
+            run.results.append(result)
+        if progress is not None:
+            progress(done, len(wanted))
+    return run
+
+
+def repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None,
+                kinds: Collection[str] | None = None, confirmed: bytes | None = None) -> RepairResult:
+    """Plan one term; with `write` and an applicable plan, plan again under the lock and commit it."""
+    from authoring.core.repair import propose
+    from authoring.repo.actions import commit_message
+
+    plan = propose(glossary.load(term_id), kinds)
+    if not (write and plan.applicable):
+        return RepairResult(term_id, plan)
+    assert actor is not None
+    with glossary.transaction() as tx:
+        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
+        plan = propose(term, kinds)
+        if not plan.applicable or plan.after is None:
+            return RepairResult(term_id, plan)
+        if confirmed is not None and plan.after != confirmed:
+            raise Conflict(f"{term_id}: the file changed since the repair was shown; nothing was written")
+        tx.write(term.path, plan.after, based_on=term.data)
+        trailers = {"Term": term_id, "Action": "repair", "Repairs": ", ".join(plan.kinds)}
+        commit = tx.commit(commit_message(term_id, "repair front matter", list(trailers.items())), actor)
+    return RepairResult(term_id, plan, commit)
