@@ -1,9 +1,9 @@
 """The repository service: the one façade that the CLI and the TUI both call.
 
 A `Glossary` is a Git work tree holding term files. It resolves who is acting, loads and checks
-terms, and carries out every action as a transaction: under the repository lock, check that the
-files are as the action saw them (no uncommitted outside edits), write them atomically, commit
-exactly them, and on any failure put files and index back as they were.
+terms, and carries out every action as a transaction: under the repository lock, settle any action
+whose process died, check that the files are as the action saw them (no uncommitted outside edits),
+then land them as one commit (`repo.landing`: all or nothing, whatever gets in the way).
 
 Must never: import a UI; parse YAML except through the core; run Git except through `repo.git`.
 """
@@ -20,10 +20,9 @@ from typing import TYPE_CHECKING, Any
 from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
-from authoring.core.textfile import atomic_write
-from authoring.errors import AuthoringError, Conflict, NotFound, Problem, Severity, UsageError
+from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
-from authoring.repo.journal import Journal, remove_empty_parents
+from authoring.repo.transaction import Transaction as Transaction  # re-exported: actions import it from here
 from authoring.workflow.identity import Identity, parse_identity
 
 if TYPE_CHECKING:
@@ -63,90 +62,6 @@ class ActionResult:
         """Stable keys for `--json`."""
         return {"term": self.term_id, "action": self.action, "commit": self.commit, "message": self.message,
                 **self.details}
-
-
-@dataclass
-class _Write:
-    path: Path
-    before: bytes | None
-    after: bytes | None
-
-
-class Transaction:
-    """One action's file writes and its commit; undone entirely if anything fails before the commit lands.
-
-    Every write is recorded in the action journal (`repo.journal`) before it happens, so a process
-    that dies mid-action is undone by the next action as well.
-    """
-
-    def __init__(self, glossary: Glossary) -> None:
-        self.glossary = glossary
-        self.writes: list[_Write] = []
-        self.commit_id: str | None = None
-        self.journal = Journal(glossary.git)
-        self.clean: set[Path] = set()
-        self.head_before = glossary.git.head()
-
-    def require_clean(self, paths: Sequence[Path]) -> None:
-        """`Glossary.require_clean`, remembered: a path checked once in this action is not checked again."""
-        unchecked = [p for p in paths if p not in self.clean]
-        if unchecked:
-            self.glossary.require_clean(unchecked)
-            self.clean.update(unchecked)
-
-    def write(self, path: Path, data: bytes | None, based_on: bytes | None, unique: bool = False) -> None:
-        """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read
-        or if it has uncommitted outside changes. `unique`: a new file with a fresh random name (an
-        event file), which no one can have touched, so Git's status need not be asked."""
-        self.write_many([(path, data, based_on, unique)])
-
-    def write_many(self, writes: Sequence[tuple[Path, bytes | None, bytes | None, bool]]) -> None:
-        """`write` for several files: every check first, one journal record, then the writes."""
-        befores: list[bytes | None] = []
-        for path, _, based_on, _ in writes:
-            current = path.read_bytes() if path.exists() else None
-            if current != based_on:
-                raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing"
-                               " was written, try again")
-            befores.append(current)
-        self.require_clean([path for (path, _, _, unique), before in zip(writes, befores, strict=True)
-                            if not (unique and before is None)])
-        self.journal.add([(path, before, data) for (path, data, _, _), before in zip(writes, befores, strict=True)])
-        for (path, data, _, _), before in zip(writes, befores, strict=True):
-            self.writes.append(_Write(path, before, data))
-            if data is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, data)
-
-    def commit(self, message: str, author: Identity) -> str:
-        """Commit exactly the written paths."""
-        self.commit_id = self.glossary.git.commit_paths([w.path for w in self.writes], message, author)
-        self.journal.clear()
-        return self.commit_id
-
-    def rollback(self) -> None:
-        """Put every written file and its index entry back as it was before the action, unless the
-        commit landed after all (an interrupt between Git's commit and our bookkeeping): then keep it."""
-        git = self.glossary.git
-        head = git.head()
-        if self.writes and head is not None and head != self.head_before and all(
-                git.show_file(head, git.relative(w.path)) == w.after for w in self.writes):
-            self.commit_id = head
-            self.journal.clear()
-            return
-        for write in reversed(self.writes):
-            if write.before is None:
-                with contextlib.suppress(FileNotFoundError):
-                    write.path.unlink()
-                remove_empty_parents(write.path.parent, self.glossary.root)
-            else:
-                atomic_write(write.path, write.before)
-        if self.writes:
-            with contextlib.suppress(AuthoringError):
-                self.glossary.git.restore_index([w.path for w in self.writes])
-        self.journal.clear()
 
 
 class Glossary:
@@ -358,16 +273,40 @@ class Glossary:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Run one action under the repository lock; undo its writes if it fails."""
-        with repository_lock(self.git.git_dir):
-            tx = Transaction(self)
-            tx.journal.recover()  # undo an action whose process died mid-way, if any
-            try:
-                yield tx
-            except BaseException:
-                if tx.commit_id is None:
-                    tx.rollback()
-                raise
+        """Run one action under the repository lock, after settling any action whose process died;
+        an operating-system failure becomes one line naming the path (never a traceback)."""
+        try:
+            with repository_lock(self.git.git_dir):
+                self._recover_locked()
+                tx = Transaction(self)
+                try:
+                    yield tx
+                except BaseException:
+                    if tx.commit_id is None:
+                        tx.rollback()
+                    raise
+        except OSError as exc:
+            from authoring.repo.landing import os_error
+
+            raise os_error(exc, self.display) from None
+
+    def recover(self) -> list[str]:
+        """Settle an action whose process died mid-way (under the repository lock); the paths it had
+        changed. Every command that writes runs this before its checks."""
+        from authoring.repo.landing import os_error
+
+        try:
+            with repository_lock(self.git.git_dir):
+                return self._recover_locked()
+        except OSError as exc:
+            raise os_error(exc, self.display) from None
+
+    def _recover_locked(self) -> list[str]:
+        from authoring.repo.index import remove_stale_temporaries
+        from authoring.repo.landing import recover
+
+        remove_stale_temporaries(self.git.git_dir)
+        return recover(self.git)
 
     def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
         """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
@@ -528,6 +467,8 @@ class Glossary:
         (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
         from authoring.repo import repair_service
 
+        if write:
+            self.recover()  # before the plan is made: a repair that died mid-way is undone first
         return repair_service.repair(self, term_id, write, kinds, confirmed)
 
     def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
@@ -537,6 +478,8 @@ class Glossary:
         is called in the calling thread for every file planned."""
         from authoring.repo import repair_service
 
+        if write:
+            self.recover()
         return repair_service.repair_all(self, write, kinds, progress)
 
     def wanted(self) -> list[Wanted]:
@@ -601,6 +544,7 @@ class Glossary:
         says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
+        self.recover()  # a draft that died mid-way must not read as "already exists"
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
                                       agent=agent, force=force, progress=progress, note=note)
 
@@ -611,6 +555,7 @@ class Glossary:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
+        self.recover()
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
                                               term_id=term_id, agent=agent, force=force, progress=progress,
                                               note=note)
