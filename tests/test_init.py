@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.conftest import EDITOR, git, make_repo, run_cli
 
-DRIVER_SUFFIX = "-m authoring merge-driver %O %A %B %P"
+DRIVER_SUFFIX = "-m authoring.repo.merge_driver %O %A %B %P"
 
 
 def _driver(repo: Path) -> str:

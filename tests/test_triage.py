@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
+from authoring.repo.audit_cache import AuditCache
 from authoring.tui.screens.history import AuditScreen
 from authoring.tui.screens.review import ReviewScreen
 from authoring.tui.widgets.term_table import TermTable
@@ -80,13 +81,14 @@ async def test_audit_view_filters_keeps_its_place_and_reuses_the_result(demo_rep
         assert data_table_column(table, 1) == ["snippet-found"]
         assert "showing code snippet-found; term TIDAL_LOOM" in shown(screen.query_one("#audit-summary", Static))
         await press(pilot, "escape")
-        runs = app.glossary._audit_cache.runs if app.glossary._audit_cache else 0
+        store = AuditCache(app.glossary).path  # the persistent store: rewritten only when an audit runs
+        stored = store.stat().st_mtime_ns
         await press(pilot, "a")  # back again: the same filter and finding, no new audit run
         again = app.screen
         assert isinstance(again, AuditScreen) and again is not screen
         table = again.query_one("#findings", DataTable)
         assert data_table_column(table, 1) == ["snippet-found"] and data_table_column(table, 2) == ["TIDAL_LOOM"]
-        assert app.glossary._audit_cache is not None and app.glossary._audit_cache.runs == runs == 1
+        assert store.stat().st_mtime_ns == stored  # served from the store: no new audit run
 
 
 async def test_review_of_a_candidate_shows_its_own_audit_findings(demo_repo: Path) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from authoring.errors import Conflict, GateRefused
-from authoring.repo import transaction as transaction_module
 from authoring.repo.service import Glossary
 from tests.conftest import EDITOR, EDITOR_2, git, run_cli, run_cli_process
 
@@ -138,44 +137,31 @@ def _promote_weft(repo: Path) -> None:
         glossary.review("WEFT_PRESSURE", "approve")
 
 
-@pytest.mark.parametrize("fail_at", [1, 2])
-def test_a_failure_after_any_file_write_leaves_everything_as_it_was(demo_repo: Path, fail_at: int,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_full_disk_at_a_write_leaves_everything_as_it_was(demo_repo: Path, fail_at: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     _promote_weft(demo_repo)
     before = snapshot(demo_repo)
-    real = transaction_module.atomic_write
-    calls = {"n": 0}
-
-    def failing(path: Path, data: bytes) -> None:
-        real(path, data)
-        if path.name.endswith(".json"):
-            return  # the journal
-        calls["n"] += 1
-        if calls["n"] == fail_at:
-            raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(transaction_module, "atomic_write", failing)
-    with Glossary.open(demo_repo, EDITOR) as glossary, pytest.raises(OSError):
-        glossary.promote("WEFT_PRESSURE")
-    monkeypatch.undo()
+    monkeypatch.setenv("AUTHORING_TEST_MODE", "1")
+    monkeypatch.setenv("AUTHORING_FAULT", f"write:{fail_at}:enospc")  # the disk is full at the n-th write
+    result = run_cli("promote", "WEFT_PRESSURE", "--repo", demo_repo, "--as", EDITOR)
+    monkeypatch.delenv("AUTHORING_FAULT")
+    assert result.code == 1 and "no space left on the device" in result.err and "nothing was changed" in result.err
+    assert "Traceback" not in result.err
     assert snapshot(demo_repo) == before
     assert not (demo_repo / ".git" / "authoring-journal.json").exists()
 
 
-def test_a_failure_inside_the_commit_leaves_everything_as_it_was(demo_repo: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_inside_the_commit_leaves_everything_as_it_was(demo_repo: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _promote_weft(demo_repo)
     before = snapshot(demo_repo)
     from authoring.repo.git import Git
 
-    real = Git._run
+    def interrupted(self: Git, *args: Any, **kwargs: Any) -> str:
+        raise KeyboardInterrupt  # the user pressed Ctrl-C while Git was committing
 
-    def failing(self: Git, *args: str, env: dict[str, str] | None = None) -> str:
-        if args and args[0] == "commit":
-            raise KeyboardInterrupt  # the user pressed Ctrl-C while Git was committing
-        return real(self, *args, env=env)
-
-    monkeypatch.setattr(Git, "_run", failing)
+    monkeypatch.setattr(Git, "commit_tree", interrupted)
     with Glossary.open(demo_repo, EDITOR) as glossary, pytest.raises(KeyboardInterrupt):
         glossary.promote("WEFT_PRESSURE")
     monkeypatch.undo()
@@ -188,18 +174,18 @@ def test_an_interrupt_just_after_the_commit_landed_keeps_the_commit(demo_repo: P
     head = git(demo_repo, "rev-parse", "HEAD")
     from authoring.repo.git import Git
 
-    real = Git.commit_paths
+    real = Git.update_ref
 
-    def landed_then_interrupted(self: Git, *args: Any, **kwargs: Any) -> str:
+    def landed_then_interrupted(self: Git, *args: Any, **kwargs: Any) -> None:
         real(self, *args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Git, "commit_paths", landed_then_interrupted)
+    monkeypatch.setattr(Git, "update_ref", landed_then_interrupted)
     with Glossary.open(demo_repo, EDITOR) as glossary, pytest.raises(KeyboardInterrupt):
         glossary.promote("WEFT_PRESSURE")
     monkeypatch.undo()
     assert git(demo_repo, "rev-parse", "HEAD~1") == head  # the commit stands…
-    assert git(demo_repo, "status", "--porcelain") == ""  # …and the files agree with it
+    assert git(demo_repo, "status", "--porcelain") == ""  # …and the files and the index agree with it
     assert "status: ratified" in (demo_repo / TERM).read_text(encoding="utf-8")
 
 

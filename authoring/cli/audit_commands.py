@@ -126,6 +126,8 @@ def audit(
     trusted: Annotated[str | None, typer.Option(
         "--trusted-base", metavar="REV", help="Take policy, people and allowed signers from REV (default: \\[audit]"
                                               " trusted_base); later changes to them are judged.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Audit afresh even when nothing changed since the"
+                                           " last audit (whose report is otherwise reused).")] = False,
 ) -> None:
     """Provenance, workflow and integrity over the repository and its history, with a per-code summary;
     exit 1 when an error-level finding among those shown stands."""
@@ -140,8 +142,9 @@ def audit(
             if changed is not None:
                 wanted = [t for t in changed if t in named] if named else changed
             triage = Triage.of(severity, codes or [], wanted)
-            report = glossary.audit(require_signed=require_signed, trusted_base=trusted,
-                                    progress=lambda step: shown.update(step.done, step.total, step.stage))
+            run_audit = glossary.audit if no_cache else glossary.audit_cached
+            report = run_audit(require_signed=require_signed, trusted_base=trusted,
+                               progress=lambda step: shown.update(step.done, step.total, step.stage))
         kept = [f for f in report.findings if triage.keeps(f.severity, f.code, f.term)]
         counts = by_code((f.severity, f.code) for f in kept)
         data = report.model_dump(mode="json")

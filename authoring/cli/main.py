@@ -2,7 +2,9 @@
 
 With no command the terminal UI opens straight away, without loading Typer and the command
 modules (Typer alone brings pydantic): the UI's start is measured against a one-second target
-(`benchmarks/bench_ui_start.py`). Anything else goes to the Typer app in `cli.app`.
+(`benchmarks/bench_ui_start.py`). Git's call of the merge driver (`merge-driver %O %A %B %P`) goes
+straight to `repo.merge_driver`, which Git runs once per file. Anything else goes to the Typer app
+in `cli.app`.
 
 Must never: import Typer or Textual at module level.
 """
@@ -26,6 +28,13 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         open_ui()
         return
+    if args[0] == "merge-driver" and not GLOBALS.json and 4 <= len(args) <= 5 and not any(
+            a.startswith("-") for a in args[1:]):
+        # Git runs the driver once per file (clones set up before `merge_driver` was installed by module
+        # still call it this way): straight to the lean driver, without Typer
+        from authoring.repo.merge_driver import main as merge_driver
+
+        raise SystemExit(merge_driver(args[1:]))
     from authoring.cli.app import invoke
 
     invoke(args)

@@ -121,6 +121,13 @@ def run(action: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         print("authoring: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    except OSError as exc:  # a file the service did not expect to fail on: one line naming it, no traceback
+        if GLOBALS.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        words = "no space left on the device" if exc.errno == 28 else (exc.strerror or str(exc)).lower()
+        print(f"authoring: error: {where}{words}", file=sys.stderr)
+        raise SystemExit(ExitCode.PROBLEMS) from None
 
 
 _LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ")

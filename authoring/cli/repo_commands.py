@@ -56,13 +56,12 @@ def merge_driver(
     """Git's merge driver for term files (installed by `init`; Git runs it, you need not)."""
 
     def body() -> None:
-        from authoring.repo.merge import conflict_style, run_driver
+        from authoring.repo.merge_driver import merge
 
-        outcome = run_driver(base, ours, theirs, name or str(ours), conflict_style(Path.cwd()))
+        outcome = merge(base, ours, theirs, name or str(ours))
         for line in outcome.report():
             say(line, err=True)
-        emit({"path": outcome.path, "method": outcome.method, "conflicts": outcome.conflicts,
-              "notes": outcome.notes}, "")
+        emit(outcome.to_json(), "")
         if outcome.exit_code:
             raise SystemExit(outcome.exit_code)
 

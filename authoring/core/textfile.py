@@ -4,16 +4,19 @@ A file is read as bytes and decoded strictly as UTF-8 with any byte-order mark k
 `encode(decode(b)) == b` for every file we accept. Newlines are kept as they are (no universal
 newline translation). Writes go to a temporary file in the same directory, are fsynced and renamed
 over the target, so a crash leaves the old file or the new one, never a mix.
+
+Must never: leave a temporary file behind when a write fails; create files the umask forbids.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from authoring.errors import ParseError, Problem, Severity
+from authoring.faults import checkpoint, fsync_wanted
 
 BOM = "\ufeff"
 # A term file is a few kilobytes; the corpus's largest is 16 KiB. Anything far past this is not a
@@ -97,38 +100,68 @@ def read_text(path: Path, display: str | None = None) -> Text:
     return decode(data, shown)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
     """Replace `path` with `data`: temporary file in the same directory, fsync, rename, fsync dir.
 
-    The file's permission bits are kept when it already exists.
+    The file's permission bits are kept when it already exists; a new file gets the umask's
+    (0644 under the usual 022). The temporary file never outlives a failure of this call.
+    `sync=False` skips the fsyncs (for caches, which may be lost but never torn).
     """
     directory = path.parent
     mode = None
     with _suppress_oserror():
         mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    tmp = temporary_name(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        write_new_file(tmp, data, mode, sync)
+        checkpoint("rename", path.name)
         os.replace(tmp, path)
     except BaseException:
         with _suppress_oserror():
             os.unlink(tmp)
         raise
-    _fsync_directory(directory)
+    if sync:
+        fsync_directory(directory)
 
 
-def _fsync_directory(directory: Path) -> None:
+def temporary_name(path: Path, token: str | None = None) -> Path:
+    """`.NAME.TOKEN.tmp` beside `path`: hidden, and recognisable as ours by whoever cleans up."""
+    return path.parent / f".{path.name}.{token or secrets.token_hex(4)}.tmp"
+
+
+def write_new_file(path: Path, data: bytes, mode: int | None = None, sync: bool = True) -> None:
+    """Create `path` (which must not exist) holding `data`, fsynced unless `sync` is False.
+
+    The mode is `mode` when given, else what the umask leaves of 0666: a file created with
+    `open(..., 0o666)` follows the umask, unlike `tempfile.mkstemp`'s 0600.
+    """
+    checkpoint("write", path.name)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666 if mode is None else 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        if mode is not None:
+            os.fchmod(fd, mode)
+        if sync:
+            checkpoint("fsync", path.name)
+            if fsync_wanted():
+                os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable (where the file system can)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
         return
     try:
-        os.fsync(fd)
+        checkpoint("fsync", directory.name)
+        if fsync_wanted():
+            os.fsync(fd)
     except OSError:
         pass  # some file systems cannot fsync a directory; the rename is still atomic
     finally:

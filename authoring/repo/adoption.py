@@ -286,9 +286,9 @@ def adopt(root: Path, actor: Identity | None, terms_dir: str | None = None, note
                 tx.include(found.path)  # the configuration the user wrote first, not yet committed
             summary = f"adopt {len(statuses)} term{'' if len(statuses) == 1 else 's'} as found"
             trailers = {"Action": "adopt", "Terms": str(len(statuses))}
-            tx.commit(commit_message("glossary", summary, trailers), who)
-            result.commit = tx.commit_id
-            result.written = [glossary.display(w.path) for w in tx.writes]
+            written = [glossary.display(w.path) for w in tx.writes]  # the commit forgets its changes
+            result.commit = tx.commit(commit_message("glossary", summary, trailers), who)
+            result.written = written
         for status in statuses.values():
             result.statuses[status] = result.statuses.get(status, 0) + 1
         return result

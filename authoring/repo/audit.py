@@ -165,7 +165,7 @@ class Auditor:
         # called once per term or commit in every stage: the caller throttles what it shows
         self.progress = progress or _quiet
         self.git = glossary.git
-        self.cache = RevisionCache(glossary.git)
+        self.cache = RevisionCache(glossary.git, slim=True)  # every term is held at once: keep them small
         self.require_signed = require_signed or glossary.config.audit.require_signed
         self.trusted_rev = trusted_rev
         self.findings: list[Finding] = []

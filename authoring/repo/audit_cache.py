@@ -1,59 +1,178 @@
-"""An audit result kept in memory for one service instance, reused while nothing it read has changed.
+"""Audit reports kept between runs, keyed by everything an audit reads: an unchanged repository is
+audited once.
 
-The key is HEAD, the configuration file's bytes, and the work tree's state: every path Git reports as
-changed or untracked, with its size and modification time (a file edited twice keeps its status code,
-not its stat). The UI's audit view and review screen ask for `cached_audit`; a command line audit runs
-once and needs no cache. A persistent cache (across processes) may replace this later.
+An audit reads the term, review-log and module files, the configuration (and, with
+`--require-signed`, the allowed-signers file), and the history from HEAD. Its key is a digest of:
+HEAD; Git's index entries for those paths (blob ids: content ids Git keeps current through its own
+stat cache); the bytes of every such file that differs from the index or that Git does not track
+(untracked or ignored: the audit reads them all the same); the configuration files' bytes; whether
+signatures are required; and the code that audits (our packages, and the YAML and schema library
+versions). Any change to any of these is a different key, so a stale report is never served.
 
-Must never: run Git except through `repo.git`; write files.
+The store is `<git dir>/authoring/audit-v1.json` (beside the term index; the user's cache
+directory when the Git directory is not writable), holding the last report for each
+`require_signed` value. A store that is damaged, of another format or written by other code is
+ignored. Writing it is best effort: a store that cannot be written only costs time next run.
+
+This layer wraps `Glossary.audit` and knows nothing of the checks themselves.
+Must never: serve a report whose key differs; fail an audit because the store cannot be read or
+written; run Git except through `repo.git`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import threading
-from typing import TYPE_CHECKING
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from authoring.config_file import CONFIG_FILE
+from authoring.repo.index import index_dir
 
 if TYPE_CHECKING:
     from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.service import Glossary
 
+FORMAT = 1
+STORE = f"audit-v{FORMAT}.json"
+# The code an audit's result depends on: every package below the faces.
+_CODE = ("core", "workflow", "repo", "errors.py", "config.py", "config_file.py")
+_code_digest: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the code that audits (our packages below the faces, the YAML and schema libraries)."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(f"format {FORMAT}; python {sys.version_info[:2]}".encode())
+        package = Path(__file__).resolve().parent.parent
+        for name in _CODE:
+            target = package / name
+            for source in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+                digest.update(source.relative_to(package).as_posix().encode())
+                digest.update(source.read_bytes())
+        from importlib.metadata import PackageNotFoundError, version
+
+        for dist in ("ruamel.yaml", "PyYAML", "pydantic", "pydantic-core", "deepdiff"):
+            try:
+                digest.update(f"{dist} {version(dist)}".encode())
+            except PackageNotFoundError:
+                digest.update(f"{dist} absent".encode())
+        _code_digest = digest.hexdigest()
+    return _code_digest
+
+
+def audit_key(glossary: Glossary, require_signed: bool, trusted_base: str | None = None) -> str:
+    """The digest of everything `glossary.audit(require_signed, trusted_base)` reads (see the module's doc);
+    the trusted base counts by the commit it names now (a fetch that moves `origin/main` is a change)."""
+    root = glossary.root
+    base_name = trusted_base or glossary.config.audit.trusted_base
+    base = f"trusted={base_name}@{glossary.git.resolve(base_name) if base_name else None}"
+    relative = sorted({glossary.git.relative(p) for p in (glossary.terms_dir, glossary.review_logs_dir,
+                                                           glossary.modules_dir)})
+    config_files = [root / CONFIG_FILE, root / "pyproject.toml"]
+    signers = glossary.config.audit.allowed_signers if require_signed else None
+    if signers:
+        config_files.append(root / signers)
+    head, staged, dirty = glossary.git.tree_state(relative)
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (code_digest(), f"signed={require_signed}", base, head, staged):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    for name in dirty:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_content_id(root / name))
+    for path in config_files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(_content_id(path))
+    return digest.hexdigest()
+
+
+def _content_id(path: Path) -> bytes:
+    """The file's content digest (a fixed marker when it is absent or unreadable, or is a folder)."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "blake2b").digest()
+    except IsADirectoryError:
+        return b"<folder>"
+    except FileNotFoundError:
+        return b"<absent>"
+    except OSError as exc:
+        return f"<unreadable {exc.errno}>".encode()
+
 
 class AuditCache:
-    """The last audit of one glossary and the state it was made in."""
+    """The store of audit reports of one repository."""
 
-    def __init__(self) -> None:
-        self._key: str | None = None
-        self._report: AuditReport | None = None
-        self._lock = threading.Lock()
-        self.runs = 0
-        """How many audits actually ran (the rest were served from the cache)."""
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.path = index_dir(glossary.git.git_dir, glossary.root) / STORE
 
-    @staticmethod
-    def state(glossary: Glossary, require_signed: bool) -> str:
-        """A digest of everything the audit's result depends on that can change under a running UI."""
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"{glossary.git.head()}\0{require_signed}\0".encode())
-        config = glossary.config_file.path
-        digest.update(config.read_bytes() if config.is_file() else b"-")
-        for name, code in sorted(glossary.git.status_of([glossary.root]).items()):
-            path = glossary.root / name
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        reports = data.get("reports") if isinstance(data, dict) and data.get("format") == FORMAT else None
+        return reports if isinstance(reports, dict) else {}
+
+    def get(self, require_signed: bool, key: str | None = None) -> AuditReport | None:
+        """The stored report, when its key is the repository's key now (None otherwise)."""
+        from pydantic import ValidationError
+
+        from authoring.repo.audit import AuditReport
+
+        stored = self._read().get(str(require_signed))
+        if not isinstance(stored, dict):
+            return None
+        if stored.get("key") != (key or audit_key(self.glossary, require_signed)):
+            return None
+        try:
+            return AuditReport.model_validate(stored.get("report"))
+        except ValidationError:
+            return None
+
+    def put(self, require_signed: bool, key: str, report: AuditReport) -> None:
+        """Keep `report` as the one for `key` (best effort, atomic)."""
+        with contextlib.suppress(OSError):
+            reports = self._read()
+            reports[str(require_signed)] = {"key": key, "report": report.model_dump(mode="json")}
+            payload = json.dumps({"format": FORMAT, "reports": reports}, ensure_ascii=False,
+                                 separators=(",", ":")).encode("utf-8")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".audit.", suffix=".tmp", dir=self.path.parent)
             try:
-                stat = path.stat()
-                digest.update(f"\0{name}\0{code}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-            except OSError:
-                digest.update(f"\0{name}\0{code}\0gone".encode())
-        return digest.hexdigest()
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                os.replace(tmp, self.path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
 
-    def get(self, glossary: Glossary, require_signed: bool = False,
-            progress: AuditProgressCallback | None = None) -> AuditReport:
-        """The audit for the repository as it stands now: the cached one when nothing changed."""
-        key = self.state(glossary, require_signed)
-        with self._lock:
-            if self._report is not None and self._key == key:
-                return self._report
-        report = glossary.audit(require_signed=require_signed, progress=progress)
-        with self._lock:
-            self._key, self._report = key, report
-            self.runs += 1
-        return report
+    def clear(self) -> None:
+        """Forget every stored report."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+
+def cached_audit(glossary: Glossary, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+                 trusted_base: str | None = None) -> tuple[AuditReport, bool]:
+    """The audit of the repository as it stands: the stored report when nothing it reads has changed,
+    else a fresh audit (then stored). Returns the report and whether it came from the store.
+
+    The key is taken before the audit runs: a change made while it runs gives a new key next time.
+    """
+    cache = AuditCache(glossary)
+    key = audit_key(glossary, require_signed, trusted_base)
+    stored = cache.get(require_signed, key)
+    if stored is not None:
+        return stored, True
+    report = glossary.audit(require_signed=require_signed, trusted_base=trusted_base, progress=progress)
+    cache.put(require_signed, key, report)
+    return report, False

@@ -6,7 +6,9 @@ Every clone — new or cloned from a remote — also needs the driver's definiti
 `.git/config` (Git never takes merge drivers from the repository itself, so a clone cannot run
 code it was sent): `[merge "authoring-term"]` with the command line of the interpreter running
 `authoring` now, by absolute path, so it works without `authoring` on PATH (a virtual
-environment that is not activated, a Git GUI).
+environment that is not activated, a Git GUI), running the lean driver module
+(`python -m authoring.repo.merge_driver`): Git starts it once per file. A definition installed by an
+older `init` (`python -m authoring merge-driver ...`) keeps working; running `init` again updates it.
 
 On an existing repository `init` writes no file: it installs that configuration and says what the
 repository lacks; `--adopt` writes the missing files (never overwriting one) and commits them.
@@ -32,7 +34,7 @@ from authoring.config import CONFIG_FILE, Config, load_config
 from authoring.core.textfile import atomic_write
 from authoring.errors import UsageError
 from authoring.repo.git import Git, find_root, init_repository
-from authoring.repo.merge import DRIVER_NAME
+from authoring.repo.merge_rules import DRIVER_NAME
 from authoring.repo.service import commit_message
 from authoring.workflow.identity import Identity
 
@@ -116,13 +118,13 @@ def attributes_plan(root: Path, line: str) -> tuple[Path, bytes, bytes | None, b
 
 
 def driver_command() -> str:
-    """The driver's command line: this interpreter by absolute path, `-m authoring merge-driver`.
+    """The driver's command line: this interpreter by absolute path, `-m authoring.repo.merge_driver`.
 
     When that interpreter cannot import this copy of `authoring` on its own (running from a source
     checkout through PYTHONPATH), the line pins PYTHONPATH to the checkout, so Git's merges run the
     same code as the `init` that installed it.
     """
-    command = f"{shlex.quote(sys.executable)} -m authoring merge-driver %O %A %B %P"
+    command = f"{shlex.quote(sys.executable)} -m authoring.repo.merge_driver %O %A %B %P"
     package_parent = Path(authoring.__file__).resolve().parent.parent
     if not _importable_as_installed(sys.executable, str(Path(authoring.__file__).resolve())):
         command = f"PYTHONPATH={shlex.quote(str(package_parent))} {command}"

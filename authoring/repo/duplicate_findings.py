@@ -20,17 +20,21 @@ if TYPE_CHECKING:
     from authoring.core.termfile import TermFile
     from authoring.repo.audit import Finding
     from authoring.repo.revisions import Revision
+    from authoring.repo.slim_term import SlimTerm
 
 DUPLICATE_CODES = ("label-collision", "id-variant", "similar-definition")
 """The audit codes this module reports."""
 
 
-def labelled(term_id: str, term: TermFile | None, entry: dict[str, object] | None) -> Labelled:
+def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, object] | None) -> Labelled:
     """What duplicate detection needs of one term; a file whose entry does not parse is read from its
     legacy header, as `list` shows it, so its name still counts."""
     from authoring.core.summary import summarise
+    from authoring.repo.slim_term import SlimTerm
 
-    if term is not None:
+    if isinstance(term, SlimTerm):  # what the audit holds: the label was taken when the file was read
+        name, aliases = term.label
+    elif term is not None:
         summary = summarise(term)
         name, aliases = summary.term, tuple(summary.aliases)
     else:

@@ -1,9 +1,10 @@
 """The one door to Git: every Git call the tool makes goes through this module.
 
-Commits are made with Git's own `git commit` (through GitPython's command wrapper), so hooks and
-`commit.gpgsign` are honoured; messages go through a file; arguments are lists, never a shell.
-Only the paths of an action are committed (`--only`), so whatever else the user has staged or
-modified is left exactly as it was. A stale `index.lock` or a concurrent commit is a `Conflict`.
+An action's commit is made by `repo.landing` from the plumbing here: objects written without
+staging (`repo.gitfiles`), hooks through `git hook run`, `git commit-tree` (signed when
+`commit.gpgsign` says so), `git update-ref` as a compare-and-swap. `commit_paths` (for `init` and
+the demo) commits files already in the work tree with `git commit --only`. Arguments are lists,
+never a shell. A stale `index.lock` or a moved branch is a `Conflict`; a full disk says so.
 
 GitPython is imported on first use, not with this module: finding the repository and its Git
 directory is one `git rev-parse`, so the UI's start and the index's checks do not pay GitPython's
@@ -15,7 +16,6 @@ Must never: parse YAML, import a UI.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import subprocess
@@ -27,7 +27,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from authoring.errors import AuthoringError, Conflict, ExitCode, UsageError
+from authoring.faults import checkpoint
+from authoring.repo import gitfiles
 from authoring.repo.filelock import exclusive_lock
+from authoring.repo.gitfiles import TreeEntry
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
@@ -48,6 +51,15 @@ class GitError(AuthoringError):
         super().__init__(message, [], ExitCode.PROBLEMS)
 
 
+class NoSpace(GitError):
+    """The disk is full (ENOSPC): said in those words, never as a lock or a traceback."""
+
+
+# `commit-tree` does not read `commit.gpgsign` (Git 2.39): the commit path reads it, with the hooks' place
+_COMMIT_SETTINGS = r"^(commit\.gpgsign|core\.hookspath|core\.autocrlf)$"
+_TRUE = ("true", "yes", "on", "1")
+
+
 def find_root(start: Path) -> Path:
     """The top of the Git work tree containing `start` (Git's own discovery: `git rev-parse`)."""
     return Path(_rev_parse(start, "--show-toplevel"))
@@ -55,6 +67,7 @@ def find_root(start: Path) -> Path:
 
 def _plain_git(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """A quick Git question asked without GitPython (whose import the UI's start cannot afford)."""
+    checkpoint("spawn", args[0])
     return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, check=False)
 
 
@@ -80,11 +93,14 @@ class Git:
         self._user_read = False
         self._repo: git.Repo | None = None
         self._git_dir = Path(_rev_parse(root, "--absolute-git-dir"))
+        self._settings: dict[str, str] | None = None
+        self._hooks_dir: Path | None = None
 
     @property
     def repo(self) -> git.Repo:
         """GitPython's repository object, made on first use."""
         if self._repo is None:
+            checkpoint("spawn", "cat-file")
             self._repo = _gitpython().Repo(self.root)
         return self._repo
 
@@ -146,7 +162,7 @@ class Git:
         """Porcelain status codes (`XY`) of the paths that differ from HEAD; clean paths are absent."""
         if not paths:
             return {}
-        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+        out = self._run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
                         *[self.relative(p) for p in paths])
         result: dict[str, str] = {}
         entries = out.split("\0")
@@ -160,6 +176,17 @@ class Git:
                     i += 1  # the rename's source follows
             i += 1
         return result
+
+    def tree_state(self, paths: Sequence[str]) -> tuple[str, str, list[str]]:
+        """What the files under `paths` (relative) hold, as Git knows it cheaply: HEAD, the index's entries
+        (`ls-files -s`: mode, blob id, path) and the paths whose work-tree bytes differ from the index or
+        that Git does not track (untracked or ignored), whose content the caller must read itself."""
+        head = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}") if self.head() else ""
+        staged = self._run("ls-files", "-s", "-z", "--", *paths)
+        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
+                        "--no-renames", "--", *paths)
+        dirty = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
+        return head.strip(), staged, dirty
 
     def head(self) -> str | None:
         """The commit HEAD points at, or None in an empty repository."""
@@ -304,40 +331,153 @@ class Git:
         if self.user() is None:
             who = committer or author
             env = {"GIT_COMMITTER_NAME": who.name, "GIT_COMMITTER_EMAIL": who.email}
-        fd, message_file = tempfile.mkstemp(prefix="authoring-msg-", suffix=".txt")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(message)
-            args = ["commit", "--only", "--quiet", "--no-edit", f"--author={author}", "-F", message_file]
-            if self.head() is None:
-                args = ["commit", "--quiet", f"--author={author}", "-F", message_file]
-            self._run(*args, "--", *rels, env=env)
-        finally:
-            os.unlink(message_file)
+        # the message through stdin: no temporary file to outlive a killed command
+        args = ["commit", "--only", "--quiet", "--no-edit", f"--author={author}", "-F", "-"]
+        if self.head() is None:
+            args = ["commit", "--quiet", f"--author={author}", "-F", "-"]
+        self._call([*args, "--", *rels], env=env, data=message.encode("utf-8"))
         head = self.head()
         assert head is not None
         return head
 
-    def restore_index(self, paths: Sequence[Path]) -> None:
-        """Put the index entries of `paths` back to HEAD's (used to undo a failed action)."""
-        rels = [self.relative(p) for p in paths]
-        if self.head() is None:
-            with contextlib.suppress(GitError):
-                self._run("rm", "--cached", "--quiet", "--ignore-unmatch", "--", *rels)
-            return
-        self._run("reset", "--quiet", "HEAD", "--", *rels)
+    # -- the action commit path (see `repo.landing`) ------------------------------------------------
+
+    def branch_for_commit(self) -> str:
+        """The branch an action commits to (`refs/heads/...`), or a `Conflict` saying how to get onto one."""
+        return gitfiles.branch_for_commit(self.git_dir)
+
+    def ref_commit(self, ref: str) -> str | None:
+        """The commit `ref` points at (None: the branch has no commit yet); read without starting Git."""
+        try:
+            return str(self.repo.rev_parse(ref).hexsha)
+        except (ValueError, _gitpython().BadName):
+            return None
+
+    def tree_of(self, commit: str | None) -> str | None:
+        """The tree of a commit (None for no commit)."""
+        return None if commit is None else str(self.repo.commit(commit).tree.hexsha)
+
+    def read_tree(self, tree: str) -> list[TreeEntry]:
+        """A tree's entries (binary id, mode, name), through GitPython's persistent `cat-file`."""
+        return gitfiles.parse_tree(self.repo.odb.stream(bytes.fromhex(tree)).read())
+
+    @property
+    def objects_dir(self) -> Path:
+        """The object store (shared by linked worktrees)."""
+        return Path(self.repo.odb.root_path())
+
+    def write_blob(self, rel: str, data: bytes, token: str) -> str:
+        """Store `data` as the blob of `rel`. Git's clean filters apply when attributes or `core.autocrlf`
+        may ask for them (then `git hash-object --path`, as `git add` would); else it is written here."""
+        if not self._filters_may_apply(rel):
+            return gitfiles.write_object(self.objects_dir, b"blob", data, token)
+        return self._call(["hash-object", "-w", f"--path={rel}", "--stdin"], data=data).strip()
+
+    def _filters_may_apply(self, rel: str) -> bool:
+        autocrlf = self._commit_settings().get("core.autocrlf", "false").lower()
+        return autocrlf in (*_TRUE, "input") or gitfiles.attributes_may_filter(self.root, self.git_dir, rel)
+
+    def _commit_settings(self) -> dict[str, str]:
+        """The settings the commit path needs, read once with one `git config` (includes honoured)."""
+        if self._settings is None:
+            done = _plain_git(self.root, "config", "-z", "--get-regexp", _COMMIT_SETTINGS)
+            pairs = (item.partition("\n") for item in done.stdout.split("\0") if item)
+            self._settings = {key.lower(): value for key, _, value in pairs}
+        return self._settings
+
+    def commit_tree(self, tree: str, parent: str | None, message: str, author: Identity,
+                    committer: Identity | None = None) -> str:
+        """`git commit-tree` (which signs when `commit.gpgsign` says so): the new commit's id. The
+        committer is `committer` when given, else Git's own identity, else the author."""
+        env = {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email}
+        who = committer or (author if self.user() is None else None)
+        if who is not None:
+            env.update(GIT_COMMITTER_NAME=who.name, GIT_COMMITTER_EMAIL=who.email)
+        sign = self._commit_settings().get("commit.gpgsign", "false").lower() in (*_TRUE, "")
+        args = ["commit-tree", tree, *(["-p", parent] if parent else []), *(["-S"] if sign else [])]
+        return self._call(args, env=env, data=message.encode("utf-8"), what="commit").strip()
+
+    def update_ref(self, ref: str, new: str, old: str | None, reason: str) -> None:
+        """Move `ref` to `new` only if it still points at `old` (None: only if it does not exist)."""
+        self._call(["update-ref", "-m", reason, ref, new, old or NULL_OID], what="commit")
+
+    def is_ancestor(self, commit: str, of: str) -> bool:
+        """Whether `commit` is `of` or one of its ancestors."""
+        return _plain_git(self.root, "merge-base", "--is-ancestor", commit, of).returncode == 0
+
+    def update_index_file(self, index_file: Path, entries: Sequence[tuple[str, int, str | None]]) -> None:
+        """Set entries `(path, mode, blob id or None to remove)` in the index file `index_file`."""
+        lines = "".join(f"{mode:o} {oid}\t{rel}\n" if oid else f"0 {NULL_OID}\t{rel}\n" for rel, mode, oid in entries)
+        self._call(["update-index", "--index-info"], env={"GIT_INDEX_FILE": str(index_file)},
+                   data=lines.encode("utf-8"))
+
+    def read_tree_into(self, index_file: Path, tree: str | None) -> None:
+        """Make `index_file` an index holding exactly `tree`."""
+        self._call(["read-tree", tree or gitfiles.EMPTY_TREE], env={"GIT_INDEX_FILE": str(index_file)})
+
+    def hook(self, name: str) -> Path | None:
+        """The hook Git would run for `name` (honouring `core.hooksPath`), if there is an executable one."""
+        if self._hooks_dir is None:
+            configured = self._commit_settings().get("core.hookspath", "")
+            self._hooks_dir = (self.root / os.path.expanduser(str(configured))) if configured else \
+                Path(self.repo.common_dir) / "hooks"
+        path = self._hooks_dir / name
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+
+    def run_hook(self, name: str, args: Sequence[str], index_file: Path, author: Identity) -> None:
+        """Run a commit hook as `git commit` would (its index is `index_file`); a failure is a `GitError`."""
+        env = {"GIT_INDEX_FILE": str(index_file), "GIT_EDITOR": ":", "GIT_AUTHOR_NAME": author.name,
+               "GIT_AUTHOR_EMAIL": author.email}
+        self._call(["hook", "run", "--ignore-missing", name, "--", *args], env=env, what="commit")
+
+    def index_paths_differing(self, rels: Sequence[str]) -> list[str]:
+        """Which of `rels` have index entries other than HEAD's (staged changes)."""
+        args = ["diff-index", "--cached", "--name-only", "-z", "--no-renames", self.head() or gitfiles.EMPTY_TREE]
+        return [name for name in self._call([*args, "--", *rels]).split("\0") if name] if rels else []
+
+    def reset_index_entries(self, rels: Sequence[str]) -> None:
+        """Put the index entries of `rels` back to HEAD's (or remove them when HEAD has no commit)."""
+        if rels:
+            how = ["reset", "--quiet", "HEAD"] if self.head() else ["rm", "--cached", "--quiet", "--ignore-unmatch"]
+            self._call([*how, "--", *rels])
+
+    def _call(self, args: list[str], env: dict[str, str] | None = None, data: bytes | None = None,
+              what: str | None = None) -> str:
+        """Run `git ARGS` (without GitPython: stdin and the environment are ours to give); stdout."""
+        checkpoint("spawn", args[0] if args[0] != "hook" else f"hook {args[3]}")
+        full_env = {**os.environ, **(env or {})}
+        try:
+            done = subprocess.run(["git", "-c", "core.quotepath=false", *args], cwd=self.root, env=full_env,
+                                  input=data or b"", capture_output=True, check=False)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror}") from None
+        if done.returncode != 0:
+            raise _failure(what or args[0], done.stderr.decode("utf-8", "replace"), self.git_dir)
+        return done.stdout.decode("utf-8", "surrogateescape")
 
     def _run(self, *args: str, env: dict[str, str] | None = None) -> str:
+        what = next((a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c")), "")
+        checkpoint("spawn", what)
         try:
             out = self.repo.git.execute(["git", "-c", "core.quotepath=false", *args], env=env,
                                         strip_newline_in_stdout=False)
         except _gitpython().GitCommandError as exc:
-            stderr = str(exc.stderr or "").strip().replace("stderr: ", "").strip("'\" \n")
-            if "index.lock" in stderr:
-                raise Conflict(f"Git's index is locked by another process ({self.git_dir / 'index.lock'});"
-                               " if no Git command is running, remove that file and try again") from None
-            raise GitError(f"git {args[0]} failed: {stderr or exc}") from None
+            raise _failure(what, str(exc.stderr or exc), self.git_dir) from None
         return str(out)
+
+
+def _failure(what: str, stderr: str, git_dir: Path) -> AuthoringError:
+    """Git's failure as our error: a lock or a moved branch is a `Conflict`, a full disk says so."""
+    stderr = stderr.strip().replace("stderr: ", "").strip("'\" \n")
+    if "No space left on device" in stderr or "Out of diskspace" in stderr:
+        return NoSpace(f"no space left on the device (git {what} could not write); nothing was changed")
+    if "index.lock" in stderr and "File exists" in stderr:
+        return Conflict(f"Git's index is locked by another process ({git_dir / 'index.lock'});"
+                        " if no Git command is running, remove that file and try again")
+    if "cannot lock ref" in stderr or "but expected" in stderr:
+        return Conflict(f"the branch moved while the action was running (another commit landed); nothing was"
+                        f" changed, try again ({stderr.splitlines()[-1] if stderr else what})")
+    return GitError(f"git {what} failed: {stderr or 'exit status non-zero'}")
 
 
 def init_repository(path: Path) -> None:
@@ -360,18 +500,31 @@ def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, 
         for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
             target = Path(folder) / name
             target.write_bytes(data)
-            names.append(str(target))
-        args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
-        if style in ("diff3", "zdiff3"):
-            args.append(f"--{style}")
-        status, out, err = _gitpython().Git(folder).execute([*args, *names], with_extended_output=True,
-                                                   stdout_as_string=False, with_exceptions=False,
-                                                   strip_newline_in_stdout=False)
-    if status < 0 or status > 127:
-        message = err.decode("utf-8", "replace").strip() if isinstance(err, bytes) else str(err)
-        raise GitError(f"git merge-file failed: {message}")
-    merged: bytes = out if isinstance(out, bytes) else str(out).encode("utf-8")
-    return merged, int(status)
+            names.append(target)
+        return merge_file_paths(names[0], names[1], names[2], labels, style)
+
+
+def merge_file_paths(ours: Path, base: Path, theirs: Path,
+                     labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+                     style: str | None = None) -> tuple[bytes, int]:
+    """`merge_file` on three files already on disk (the merge driver's %A %O %B); none is written.
+
+    Plain `git merge-file` (no GitPython): the merge driver runs once per file and cannot afford its import.
+    """
+    args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
+    if style in ("diff3", "zdiff3"):
+        args.append(f"--{style}")
+    done = subprocess.run([*args, "--", str(ours), str(base), str(theirs)], capture_output=True, check=False)
+    # the exit status counts the conflicts (at most 127); a failure is negative, i.e. 255
+    if done.returncode < 0 or done.returncode > 127:
+        raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout, done.returncode
+
+
+def config_at(where: Path, key: str) -> str | None:
+    """A Git configuration value as Git sees it in `where` (the repository's, else the user's), or None."""
+    done = _plain_git(where, "config", "--get", key)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 @contextlib.contextmanager
@@ -397,9 +550,7 @@ NULL_OID = "0" * 40
 
 def blob_id(data: bytes) -> str:
     """The id Git gives a blob with these bytes (`git hash-object`), to match work-tree files with history."""
-    digest = hashlib.sha1(b"blob %d\0" % len(data), usedforsecurity=False)
-    digest.update(data)
-    return digest.hexdigest()
+    return gitfiles.object_id(b"blob", data)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from authoring.core.summary import TermSummary
+from authoring.core.textfile import atomic_write
+from authoring.faults import checkpoint
 from authoring.repo.filelock import exclusive_lock
 
 FORMAT = 1
@@ -303,15 +304,10 @@ class TermIndex:
                                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 header = json.dumps({"format": FORMAT, "code": fingerprint(),
                                      "digest": hashlib.blake2b(payload, digest_size=20).hexdigest()}).encode()
-                fd, tmp = tempfile.mkstemp(prefix=".term-index.", suffix=".tmp", dir=self.store_dir)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(header + b"\n" + payload)
-                    os.replace(tmp, self.path)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                    raise
+                for leftover in self.store_dir.glob(".term-index*.tmp"):  # a dead writer's (we hold the lock)
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+                atomic_write(self.path, header + b"\n" + payload, sync=False)  # a cache
         except (OSError, TimeoutError):
             return  # a cache we cannot write only costs time next run
 
@@ -358,7 +354,12 @@ def build_summaries(jobs: Sequence[tuple[str, str, bytes | None]]) -> list[dict[
 
 
 def _in_pool(jobs: list[tuple[str, str, bytes | None]], count: int) -> Iterator[list[dict[str, Any]]]:
-    """Batches of summaries built by `count` worker processes, in the order of `jobs`."""
+    """Batches of summaries built by `count` worker processes, in the order of `jobs`.
+
+    The pool is shut down on every way out (the last batch, an error, an interrupt, a caller that
+    stops early); the workers let go of the standard streams and exit by themselves when this process
+    dies (even by kill -9), so `out=$(authoring list)` never waits on an orphan.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -367,5 +368,40 @@ def _in_pool(jobs: list[tuple[str, str, bytes | None]], count: int) -> Iterator[
     method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    with ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=context) as pool:
-        yield from pool.map(build_summaries, chunks)
+    pool = ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=context,
+                               initializer=_worker_start)
+    try:
+        for number, batch in enumerate(pool.map(build_summaries, chunks)):
+            if number == 0:
+                checkpoint("pool", "first batch")  # the tests kill the parent here, workers running
+            yield batch
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start() -> None:
+    """In each worker: let go of stdout/stderr (a pipe a shell waits on) and exit when the parent is gone."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    boss = os.getppid()  # the parent, or the fork server under "forkserver": it dies with the parent
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.2)
+            if os.getppid() != boss:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="authoring-parent-watch", daemon=True).start()
+
+
+def remove_stale_temporaries(git_dir: Path) -> None:
+    """Remove temporary store files left by a writer that died (under the store lock: no writer is live)."""
+    store = git_dir / "authoring"
+    if not any(store.glob(".term-index*.tmp")):
+        return
+    with contextlib.suppress(OSError, TimeoutError), _store_lock(store / "term-index.lock", 1.0):
+        for leftover in store.glob(".term-index*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()

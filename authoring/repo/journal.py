@@ -1,13 +1,15 @@
-"""The action journal: what an unfinished action wrote, so that a crash leaves nothing behind.
+"""The action journal: what an unfinished action is doing, so that a crash leaves nothing behind.
 
-Before a transaction writes a file it records, in `.git/authoring-journal.json` (written atomically),
-the file's bytes before and after. A transaction that commits or rolls back deletes the journal. If
-the process dies in between (killed, power lost), the next action finds the journal under the
-repository lock and undoes the dead action: a file still holding exactly what the dead action wrote,
-and not committed with those bytes, gets its old bytes (or is removed) and its index entry back.
-A file someone changed since is left alone: the journal never overwrites work it did not write.
+Before an action touches anything it records its intent in `.git/authoring-journal.json` (written
+atomically): a token naming every temporary file it may create, and for each path the SHA-256 of
+the bytes it read and of the bytes it will write. Just before it moves the branch it adds the
+commit and the ref. The journal is deleted once the action is settled, committed or undone. If
+the process dies in between, the next action (under the repository lock) finds the journal and
+settles the dead one (`repo.landing.recover`): forward if the branch holds its commit, else back.
 
-Must never: parse YAML, import a UI, run Git except through the `Git` it is given.
+Journals of version 1 (earlier releases) recorded the old bytes themselves; they are still read.
+
+Must never: parse YAML, import a UI, run Git.
 """
 
 from __future__ import annotations
@@ -16,89 +18,93 @@ import base64
 import contextlib
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from authoring.core.textfile import atomic_write
-from authoring.repo.git import Git
 
 JOURNAL = "authoring-journal.json"
+VERSION = 2
 
 
-@dataclass
-class JournalEntry:
-    """One file an action is writing."""
-
-    path: str
-    before: bytes | None
-    after: bytes | None
-
-    def to_json(self) -> dict[str, Any]:
-        """The entry as stored."""
-        return {"path": self.path, "before": _b64(self.before), "after_sha256": _sha(self.after)}
-
-
-def _b64(data: bytes | None) -> str | None:
-    return None if data is None else base64.b64encode(data).decode("ascii")
-
-
-def _sha(data: bytes | None) -> str | None:
+def digest(data: bytes | None) -> str | None:
+    """The SHA-256 by which the journal knows a file's bytes (None: no file)."""
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class FileIntent:
+    """One path an action changes."""
+
+    path: str
+    """Relative to the work tree, with forward slashes."""
+    before: str | None
+    """`digest` of the bytes the action read (None: the file must not exist)."""
+    after: str | None
+    """`digest` of the bytes the action writes (None: it removes the file)."""
+    old_bytes: bytes | None = None
+    """The old bytes themselves (version-1 journals only)."""
+
+
+@dataclass
+class Intent:
+    """What one action is doing."""
+
+    token: str
+    """Names the action's temporary files (`.NAME.TOKEN.tmp`, `authoring-next-index-TOKEN`, …)."""
+    files: list[FileIntent] = field(default_factory=list)
+    ref: str | None = None
+    """The branch it moves (set with `commit`, just before the move)."""
+    commit: str | None = None
+    """The commit it moves the branch to."""
+    version: int = VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        """The journal as stored."""
+        return {"version": self.version, "token": self.token, "ref": self.ref, "commit": self.commit,
+                "files": [{"path": f.path, "before": f.before, "after": f.after} for f in self.files]}
+
+
 class Journal:
-    """The journal of one repository's current action."""
+    """The journal of one repository's (or linked worktree's) current action."""
 
-    def __init__(self, git: Git) -> None:
-        self.git = git
-        self.path = git.git_dir / JOURNAL
-        self.entries: list[JournalEntry] = []
+    def __init__(self, git_dir: Path) -> None:
+        self.git_dir = git_dir
+        self.path = git_dir / JOURNAL
 
-    def add(self, writes: list[tuple[Path, bytes | None, bytes | None]]) -> None:
-        """Record writes `(path, before, after)` before they happen (one durable journal write)."""
-        self.entries.extend(JournalEntry(self.git.relative(path), before, after) for path, before, after in writes)
-        payload = {"version": 1, "files": [e.to_json() for e in self.entries]}
-        atomic_write(self.path, json.dumps(payload).encode("utf-8"))
+    def write(self, intent: Intent) -> None:
+        """Record `intent` durably (replacing what was recorded)."""
+        atomic_write(self.path, json.dumps(intent.to_json()).encode("utf-8"))
 
-    def clear(self) -> None:
-        """The action finished (committed or rolled back): forget it."""
-        self.entries = []
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-
-    def recover(self) -> list[str]:
-        """Undo what a dead action left; return the paths put back (empty when there was nothing)."""
-        if not self.path.is_file():
-            return []
+    def read(self) -> Intent | None:
+        """The recorded intent; None when there is none, or it cannot be read (then nothing was done
+        under it: the journal is complete on disk before the action does anything)."""
         try:
             payload = json.loads(self.path.read_text(encoding="utf-8"))
-            files = payload["files"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.clear()  # a journal torn before its first write was complete: nothing was written yet
-            return []
-        restored: list[str] = []
-        for item in reversed(files):
-            rel, after_sha = item["path"], item.get("after_sha256")
-            target = self.git.root / rel
-            current = target.read_bytes() if target.is_file() else None
-            if _sha(current) != after_sha:
-                continue  # changed since the dead action wrote it: not ours to undo
-            committed = self.git.show_file("HEAD", rel) if self.git.head() else None
-            if current is not None and committed == current:
-                continue  # the dead action's commit landed
-            before = item.get("before")
-            if before is None:
-                with contextlib.suppress(FileNotFoundError):
-                    target.unlink()
-                remove_empty_parents(target.parent, self.git.root)
-            else:
-                atomic_write(target, base64.b64decode(before))
-            restored.append(rel)
-        if restored:
-            self.git.restore_index([self.git.root / r for r in restored])
-        self.clear()
-        return restored
+            if payload.get("version") == 1:
+                return Intent("", [FileIntent(f["path"], None, f.get("after_sha256"),
+                                              None if f.get("before") is None else base64.b64decode(f["before"]))
+                                   for f in payload["files"]], version=1)
+            return Intent(str(payload["token"]), [FileIntent(str(f["path"]), f["before"], f["after"])
+                                                  for f in payload["files"]],
+                          payload.get("ref"), payload.get("commit"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def exists(self) -> bool:
+        """Whether an action left a journal."""
+        return self.path.exists()
+
+    def clear(self) -> None:
+        """The action is settled: forget it (and any temporary file a dead journal write left)."""
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        for leftover in self.git_dir.glob(f".{JOURNAL}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def remove_empty_parents(directory: Path, root: Path) -> None:

@@ -1,18 +1,12 @@
-"""The semantic merge driver for term files: `authoring merge-driver %O %A %B %P`.
+"""The field merge of term files: what the merge driver falls back to when Git's text merge will not do.
 
-Git calls it (through `.gitattributes` and the `[merge "authoring-term"]` definition `authoring
-init` installs in each clone) when both sides of a merge changed one term file. It merges the
-front matter field by field (`core.threeway`) and writes the result through `Editor` on our
-version, so every line neither side changed stays byte for byte; the Markdown body gets Git's own
-three-way text merge. The repository's policy on top of the generic rules:
-
-- `version` changed on both sides: the higher wins (a ratification's `1.0` over an edit's `0.3`);
-- `last_updated` changed on both sides: the later date wins;
-- lists both sides appended to (`provenance.review_log`, `editors`, `aliases`, ...): both kept;
-- `status` changed differently on both sides: a conflict;
-- one side ratified while the other changed the content: a conflict on `status` and `version`,
-  because the approvals behind the ratification did not see that content (the audit would flag
-  the merged term as ratified on stale approvals).
+Git runs the driver (`repo.merge_driver`, installed by `authoring init` in each clone) when both
+sides of a merge changed one term file. Its fast path keeps Git's clean text merge when the field
+rules agree with it; everything else comes here. This merges the front matter field by field
+(`core.threeway`, with the repository's policy from `repo.merge_rules`: the higher `version`, the
+later `last_updated`, lists both sides appended to kept whole, a ratification beside a content
+change left as a conflict) and writes the result through `Editor` on our version, so every line
+neither side changed stays byte for byte; the Markdown body gets Git's own three-way text merge.
 
 A field both sides changed differently is a conflict: the driver exits 1 and leaves conflict
 markers around that field's lines only, everything else merged. Anything it cannot merge this way
@@ -25,52 +19,19 @@ Must never: lose a side's change silently; run Git except through `repo.git`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from authoring.core.conflicts import conflict_span, write_markers
-from authoring.core.model import Status
-from authoring.core.paths import FieldPath
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
 from authoring.core.textfile import Text, atomic_write
-from authoring.core.threeway import MISSING, MergeResult, Resolver, keep_higher_version, keep_later_date, merge_data
+from authoring.core.threeway import MergeResult
 from authoring.errors import AuthoringError, UsageError
-from authoring.repo.git import Git, find_root, merge_file
-from authoring.workflow.review_log import content_revision
+from authoring.repo.git import config_at, merge_file
+from authoring.repo.merge_rules import DRIVER_NAME, RESOLVERS, MergeOutcome, plan
 
-DRIVER_NAME = "authoring-term"
-"""The merge driver's name in `.gitattributes` (`merge=authoring-term`) and `.git/config`."""
-
-RESOLVERS: dict[FieldPath, Resolver] = {
-    ("version",): keep_higher_version,
-    ("last_updated",): keep_later_date,
-}
-
-
-@dataclass
-class MergeOutcome:
-    """What the driver did with one file."""
-
-    path: str
-    method: str
-    """`fields` (the semantic merge) or `text` (Git's text merge, when the fields could not be merged)."""
-    conflicts: list[str] = field(default_factory=list)
-    """One line per conflict left in the file."""
-    notes: list[str] = field(default_factory=list)
-    """How fields both sides changed were decided, and why a text merge was used."""
-
-    @property
-    def exit_code(self) -> int:
-        """What Git reads: 0 merged, 1 conflicts left for the editor."""
-        return 1 if self.conflicts else 0
-
-    def report(self) -> list[str]:
-        """Lines for stderr (Git shows them during the merge)."""
-        lines = [f"authoring: {self.path}: {note}" for note in self.notes]
-        lines.extend(f"authoring: {self.path}: CONFLICT in {conflict}" for conflict in self.conflicts)
-        return lines
+__all__ = ["DRIVER_NAME", "RESOLVERS", "MergeOutcome", "conflict_style", "merge_term_bytes", "run_driver"]
 
 
 class _TextFallback(Exception):
@@ -94,12 +55,8 @@ def merge_term_bytes(base: bytes, ours: bytes, theirs: bytes, display: str,
 
 
 def conflict_style(start: Path) -> str | None:
-    """`merge.conflictStyle` of the repository Git runs the driver in (None outside one)."""
-    try:
-        with Git(find_root(start)) as repo:
-            return repo.config_value("merge.conflictStyle")
-    except AuthoringError:
-        return None
+    """`merge.conflictStyle` as Git sees it where the driver runs (the repository's, else the user's)."""
+    return config_at(start, "merge.conflictStyle")
 
 
 def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, display: str,
@@ -123,9 +80,8 @@ def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, displa
             raise _TextFallback(f"{name} does not parse")
     if not len(base.blocks) == len(ours.blocks) == len(theirs.blocks):
         raise _TextFallback("the sides have different numbers of front-matter blocks")
-    results = [merge_data(_plain(base, i), _plain(ours, i), _plain(theirs, i), RESOLVERS)
-               for i in range(len(ours.blocks))]
-    _refuse_stale_ratification(results, base, ours, theirs)
+    blocks = [[_plain(term, i) for i in range(len(term.blocks))] for term in (base, ours, theirs)]
+    results = plan(*blocks)
     outcome = MergeOutcome(display, "fields")
     merged_term = _apply(ours, results)
     body, body_conflicts = _merge_body(base, ours, theirs, "diff3" if show_base else None)
@@ -149,29 +105,6 @@ def _plain(term: TermFile, index: int) -> Any:
     parsed = term.blocks[index]
     assert parsed is not None
     return parsed.plain
-
-
-def _refuse_stale_ratification(results: list[MergeResult], base: TermFile, ours: TermFile, theirs: TermFile) -> None:
-    """A ratification merged with a content change the approvals never saw is left to the editor."""
-    entry = results[-1]
-    if not isinstance(entry.merged, dict) or entry.merged.get("status") != Status.RATIFIED.value:
-        return
-    assert base.entry is not None and ours.entry is not None and theirs.entry is not None
-    sides = {"ours": ours.entry, "theirs": theirs.entry}
-    for name, data in sides.items():
-        other_name = "theirs" if name == "ours" else "ours"
-        other = sides[other_name]
-        ratified_here = data.get("status") == Status.RATIFIED.value != base.entry.get("status")
-        if ratified_here and content_revision(other) != content_revision(base.entry):
-            reason = (f"{name} ratified the term while {other_name} changed its content; the approvals did not"
-                      " see that content: keep the status you mean (re-review before ratifying)")
-            for index, result in enumerate(results):
-                for key in ("status", "version"):
-                    values = [_plain(t, index).get(key, MISSING) if isinstance(_plain(t, index), dict) else MISSING
-                              for t in (base, ours, theirs)]
-                    if values[1] != values[2]:
-                        result.force_conflict((key,), values[0], values[1], values[2], reason)
-            return
 
 
 def _apply(ours: TermFile, results: list[MergeResult]) -> TermFile:

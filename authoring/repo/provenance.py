@@ -115,10 +115,14 @@ class Modules:
     def __init__(self, where: Path | ModuleSources, root: Path | None = None) -> None:
         self.index = ModuleIndex.scan(where, root)
         self._texts: dict[Path, ModuleText | None] = {}
+        self._resolved: dict[str, Path | None] = {}
 
     def resolve(self, reference: str) -> Path | None:
-        """The module file a reference names, or None."""
-        return self.index.resolve(reference)
+        """The module file a reference names, or None (each reference resolved once: resolving scans every
+        module, and terms cite the same modules over and over)."""
+        if reference not in self._resolved:
+            self._resolved[reference] = self.index.resolve(reference)
+        return self._resolved[reference]
 
     def text(self, path: Path) -> ModuleText | None:
         """A module's indexed text (None when it cannot be read)."""

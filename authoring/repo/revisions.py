@@ -28,6 +28,7 @@ from authoring.core.paths import format_path
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Problem
 from authoring.repo.git import Git, blob_id
+from authoring.repo.slim_term import SlimTerm
 from authoring.workflow.review_log import content_revision, term_revision
 
 _STATUS_LINE = re.compile(r"^status:[ \t]*[\"']?([A-Za-z_]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -44,8 +45,11 @@ class Revision:
     entry: dict[str, Any] | None
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    term: TermFile | None = None
+    term: TermFile | SlimTerm | None = None
+    """The loaded file (a `SlimTerm` from a cache made with `slim=True`: enough to locate fields)."""
     _revision: str | None = None
+    _status_line: str | None = None
+    """A `status:` line read as text when the front matter does not parse (see `lenient_status`)."""
 
     @property
     def status(self) -> str | None:
@@ -59,12 +63,7 @@ class Revision:
         revision that does not parse)."""
         if self.entry is not None:
             return self.status
-        split = self.term.split if self.term is not None else None
-        for block in reversed(split.blocks if split is not None else ()):
-            found = _STATUS_LINE.search(split.content(block)) if split is not None else None
-            if found:
-                return found[1]
-        return None
+        return self._status_line
 
     @property
     def version(self) -> str | None:
@@ -77,8 +76,19 @@ class Revision:
         if self.entry is None:
             return None
         if self._revision is None:
-            self._revision = term_revision(self.term) if self.term is not None else content_revision(self.entry)
+            term = self.term if isinstance(self.term, TermFile) else None
+            self._revision = term_revision(term) if term is not None else content_revision(self.entry)
         return self._revision
+
+
+def _status_line_of(term: TermFile) -> str | None:
+    """The `status:` of the last block that has a line for it, read as text (the file does not parse)."""
+    split = term.split
+    for block in reversed(split.blocks if split is not None else ()):
+        found = _STATUS_LINE.search(split.content(block)) if split is not None else None
+        if found:
+            return found[1]
+    return None
 
 
 ABSENT = Revision(None, None)
@@ -92,8 +102,10 @@ def _text(value: Any) -> str | None:
 class RevisionCache:
     """Parses each distinct blob at most once per run; reads blobs through Git's one `cat-file` process."""
 
-    def __init__(self, git: Git) -> None:
+    def __init__(self, git: Git, slim: bool = False) -> None:
         self.git = git
+        # slim: keep each revision's `SlimTerm` rather than its whole `TermFile` (an audit holds every term)
+        self.slim = slim
         self._by_blob: dict[str, Revision] = {}
         self._bytes: dict[str, bytes] = {}
         self.parsed = 0
@@ -148,7 +160,11 @@ class RevisionCache:
         if term.entry is None:
             first = term.errors[0] if term.errors else None
             error = first.format() if first else f"{display}: the entry does not parse"
-        return Revision(oid, term.entry, error, list(term.problems), term)
+        # what a slim revision cannot answer later (it keeps no text) is read now
+        revision = term_revision(term) if term.entry is not None else None
+        status_line = None if term.entry is not None else _status_line_of(term)
+        return Revision(oid, term.entry, error, list(term.problems), SlimTerm.of(term) if self.slim else term,
+                        revision, status_line)
 
 
 class FieldChange(BaseModel):
@@ -251,8 +267,9 @@ def file_changes(before: Revision, after: Revision, full_text: bool = False) -> 
 
 
 def _headers(revision: Revision) -> list[Any]:
+    """A revision's legacy headers (none known for a slim revision: history and diff read whole ones)."""
     term = revision.term
-    if term is None or term.split is None:
+    if not isinstance(term, TermFile) or term.split is None:
         return []
     return [parsed.plain if parsed is not None else term.split.content(block)
             for parsed, block in zip(term.headers, term.split.blocks[:-1], strict=False)]
@@ -260,7 +277,7 @@ def _headers(revision: Revision) -> list[Any]:
 
 def _body(revision: Revision) -> str | None:
     term = revision.term
-    return term.split.body if term is not None and term.split is not None else None
+    return term.split.body if isinstance(term, TermFile) and term.split is not None else None
 
 
 def _change(parts: tuple[Any, ...], old: Any, new: Any, full_text: bool) -> FieldChange:

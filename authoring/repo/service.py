@@ -1,9 +1,9 @@
 """The repository service: the one façade that the CLI and the TUI both call.
 
 A `Glossary` is a Git work tree holding term files. It resolves who is acting, loads and checks
-terms, and carries out every action as a transaction: under the repository lock, check that the
-files are as the action saw them (no uncommitted outside edits), write them atomically, commit
-exactly them, and on any failure put files and index back as they were.
+terms, and carries out every action as a transaction: under the repository lock, settle any action
+whose process died, check that the files are as the action saw them (no uncommitted outside edits),
+then land them as one commit (`repo.landing`: all or nothing, whatever gets in the way).
 
 Must never: import a UI; parse YAML except through the core; run Git except through `repo.git`.
 """
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from authoring.core.module_refs import ModuleSources
     from authoring.core.termfile import TermFile
     from authoring.repo.audit import AuditProgressCallback, AuditReport
-    from authoring.repo.audit_cache import AuditCache
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
@@ -65,7 +64,6 @@ class Glossary:
         self._actor = actor
         self.git = Git(root)
         self._index: TermIndex | None = None
-        self._audit_cache: AuditCache | None = None
 
     @classmethod
     def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True) -> Glossary:
@@ -279,16 +277,40 @@ class Glossary:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Run one action under the repository lock; undo its writes if it fails."""
-        with repository_lock(self.git.git_dir):
-            tx = Transaction(self)
-            tx.journal.recover()  # undo an action whose process died mid-way, if any
-            try:
-                yield tx
-            except BaseException:
-                if tx.commit_id is None:
-                    tx.rollback()
-                raise
+        """Run one action under the repository lock, after settling any action whose process died;
+        an operating-system failure becomes one line naming the path (never a traceback)."""
+        try:
+            with repository_lock(self.git.git_dir):
+                self._recover_locked()
+                tx = Transaction(self)
+                try:
+                    yield tx
+                except BaseException:
+                    if tx.commit_id is None:
+                        tx.rollback()
+                    raise
+        except OSError as exc:
+            from authoring.repo.landing import os_error
+
+            raise os_error(exc, self.display) from None
+
+    def recover(self) -> list[str]:
+        """Settle an action whose process died mid-way (under the repository lock); the paths it had
+        changed. Every command that writes runs this before its checks."""
+        from authoring.repo.landing import os_error
+
+        try:
+            with repository_lock(self.git.git_dir):
+                return self._recover_locked()
+        except OSError as exc:
+            raise os_error(exc, self.display) from None
+
+    def _recover_locked(self) -> list[str]:
+        from authoring.repo.index import remove_stale_temporaries
+        from authoring.repo.landing import recover
+
+        remove_stale_temporaries(self.git.git_dir)
+        return recover(self.git)
 
     def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
         """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
@@ -440,15 +462,12 @@ class Glossary:
 
         return Auditor(self, require_signed=require_signed, progress=progress, trusted_rev=trusted_base).run()
 
-    def cached_audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None
-                     ) -> AuditReport:
-        """`audit`, reused while HEAD, the configuration and the work tree are as they were (in memory,
-        for this service instance: the UI's audit view and review screen)."""
-        from authoring.repo.audit_cache import AuditCache
+    def audit_cached(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
+                     trusted_base: str | None = None) -> AuditReport:
+        """`audit`, served from the store when nothing it reads has changed since it last ran (`repo.audit_cache`)."""
+        from authoring.repo.audit_cache import cached_audit
 
-        if self._audit_cache is None:
-            self._audit_cache = AuditCache()
-        return self._audit_cache.get(self, require_signed, progress)
+        return cached_audit(self, require_signed, progress, trusted_base)[0]
 
     def repair(self, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
                confirmed: bytes | None = None) -> RepairResult:
@@ -458,6 +477,8 @@ class Glossary:
         (`Conflict`). The logic is `core.repair`'s; the service part is `repo.repair_service`."""
         from authoring.repo import repair_service
 
+        if write:
+            self.recover()  # before the plan is made: a repair that died mid-way is undone first
         return repair_service.repair(self, term_id, write, kinds, confirmed)
 
     def repair_all(self, write: bool = False, kinds: Collection[str] | None = None,
@@ -467,6 +488,8 @@ class Glossary:
         is called in the calling thread for every file planned."""
         from authoring.repo import repair_service
 
+        if write:
+            self.recover()
         return repair_service.repair_all(self, write, kinds, progress)
 
     def wanted(self) -> list[Wanted]:
@@ -531,6 +554,7 @@ class Glossary:
         says why when the draft replaces a term past `draft`."""
         from authoring.repo import drafting_service
 
+        self.recover()  # a draft that died mid-way must not read as "already exists"
         return drafting_service.draft(self, module, lines=lines, section=section, term=term, term_id=term_id,
                                       agent=agent, force=force, progress=progress, note=note)
 
@@ -541,6 +565,7 @@ class Glossary:
         """Make and check a draft as `draft` would, writing nothing (for a UI to show and let the user edit)."""
         from authoring.repo import drafting_service
 
+        self.recover()
         return drafting_service.prepare_draft(self, module, lines=lines, section=section, term=term,
                                               term_id=term_id, agent=agent, force=force, progress=progress,
                                               note=note)

@@ -1,23 +1,19 @@
-"""An action's transaction and its result: atomic writes recorded in the journal, one commit of
-exactly the written paths, and a rollback that puts files and index back (see `repo.service`, which
+"""One action's changes and their commit: the `Transaction` that `Glossary.transaction()` hands out,
+the `ActionResult` an action returns, and the commit message it lands with (`repo.service`
 re-exports these names).
 
-Must never: write a file without journaling it first; commit a path it did not write or include;
-run Git except through `repo.git`.
+Must never: touch the disk before `commit` (the landing does, all or nothing); import a UI.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from authoring.core.textfile import atomic_write
-from authoring.errors import AuthoringError, Conflict
-from authoring.repo.journal import Journal, remove_empty_parents
+from authoring.errors import Conflict
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
@@ -48,19 +44,17 @@ class _Write:
 
 
 class Transaction:
-    """One action's file writes and its commit; undone entirely if anything fails before the commit lands.
+    """One action's file changes and its commit: all of them, or none (see `repo.landing`).
 
-    Every write is recorded in the action journal (`repo.journal`) before it happens, so a process
-    that dies mid-action is undone by the next action as well.
+    `write`/`write_many` check each file and record the change; nothing touches the disk until
+    `commit`, which lands every change as one commit or leaves everything as it was.
     """
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
         self.writes: list[_Write] = []
         self.commit_id: str | None = None
-        self.journal = Journal(glossary.git)
         self.clean: set[Path] = set()
-        self.head_before = glossary.git.head()
 
     def require_clean(self, paths: Sequence[Path]) -> None:
         """`Glossary.require_clean`, remembered: a path checked once in this action is not checked again."""
@@ -70,64 +64,41 @@ class Transaction:
             self.clean.update(unchecked)
 
     def write(self, path: Path, data: bytes | None, based_on: bytes | None, unique: bool = False) -> None:
-        """Replace `path` (or delete it when `data` is None), refusing if it is not what the action read
-        or if it has uncommitted outside changes. `unique`: a new file with a fresh random name (an
-        event file), which no one can have touched, so Git's status need not be asked."""
+        """Replace `path` (or delete it when `data` is None) at commit, refusing if it is not what the
+        action read or if it has uncommitted outside changes. `unique`: a new file with a fresh random
+        name (an event file), which no one can have touched, so Git's status need not be asked."""
         self.write_many([(path, data, based_on, unique)])
 
     def write_many(self, writes: Sequence[tuple[Path, bytes | None, bytes | None, bool]]) -> None:
-        """`write` for several files: every check first, one journal record, then the writes."""
-        befores: list[bytes | None] = []
+        """`write` for several files: every check first (one `git status`), then the changes are recorded.
+        The files are checked again, byte for byte, at the moment they are replaced."""
         for path, _, based_on, _ in writes:
             current = path.read_bytes() if path.exists() else None
             if current != based_on:
                 raise Conflict(f"{self.glossary.display(path)} changed while the action was running; nothing"
                                " was written, try again")
-            befores.append(current)
-        self.require_clean([path for (path, _, _, unique), before in zip(writes, befores, strict=True)
-                            if not (unique and before is None)])
-        self.journal.add([(path, before, data) for (path, data, _, _), before in zip(writes, befores, strict=True)])
-        for (path, data, _, _), before in zip(writes, befores, strict=True):
-            self.writes.append(_Write(path, before, data))
-            if data is None:
-                path.unlink()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(path, data)
+        self.require_clean([path for path, _, based_on, unique in writes if not (unique and based_on is None)])
+        self.writes.extend(_Write(path, based_on, data) for path, data, based_on, _ in writes)
 
     def include(self, path: Path) -> None:
         """Commit `path` with this action as it stands in the work tree, unwritten (a file the user made
-        for this action, such as a configuration written before `adopt`); a rollback unstages it."""
+        for this action, such as a configuration written before `adopt`); nothing is written to it."""
         data = path.read_bytes()
         self.writes.append(_Write(path, data, data))
 
-    def commit(self, message: str, author: Identity) -> str:
-        """Commit exactly the written paths."""
-        self.commit_id = self.glossary.git.commit_paths([w.path for w in self.writes], message, author)
-        self.journal.clear()
+    def commit(self, message: str, author: Identity, committer: Identity | None = None) -> str:
+        """Commit exactly the recorded changes as `author` (the committer: `committer`, else Git's
+        identity), and bring the index and work tree to the new commit; on failure nothing changed."""
+        from authoring.repo.landing import land
+
+        self.commit_id = land(self.glossary.git, [(w.path, w.before, w.after) for w in self.writes], message,
+                              author, committer, self.glossary.display)
+        self.writes = []
         return self.commit_id
 
     def rollback(self) -> None:
-        """Put every written file and its index entry back as it was before the action, unless the
-        commit landed after all (an interrupt between Git's commit and our bookkeeping): then keep it."""
-        git = self.glossary.git
-        head = git.head()
-        if self.writes and head is not None and head != self.head_before and all(
-                git.show_file(head, git.relative(w.path)) == w.after for w in self.writes):
-            self.commit_id = head
-            self.journal.clear()
-            return
-        for write in reversed(self.writes):
-            if write.before is None:
-                with contextlib.suppress(FileNotFoundError):
-                    write.path.unlink()
-                remove_empty_parents(write.path.parent, self.glossary.root)
-            else:
-                atomic_write(write.path, write.before)
-        if self.writes:
-            with contextlib.suppress(AuthoringError):
-                self.glossary.git.restore_index([w.path for w in self.writes])
-        self.journal.clear()
+        """Forget the recorded changes (nothing was written: `commit` undoes its own steps)."""
+        self.writes = []
 
 
 def commit_message(term_id: str, summary: str,

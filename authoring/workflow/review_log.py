@@ -12,10 +12,7 @@ Must never: touch Git or a UI. Reading and writing event files is done by the re
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import secrets
-from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from authoring.core.yamlio import load_small_document
 from authoring.errors import ParseError, Problem, Severity
+
+# defined apart so the merge driver can use it without pydantic; re-exported here, where callers look
+from authoring.workflow.content_revision import WORKFLOW_FIELDS as WORKFLOW_FIELDS
+from authoring.workflow.content_revision import content_revision as content_revision
 from authoring.workflow.identity import email_of
 
 if TYPE_CHECKING:
@@ -109,23 +110,6 @@ class ReviewEvent(BaseModel):
         return data
 
 
-WORKFLOW_FIELDS = ("status", "version", "last_updated")
-
-
-def content_revision(entry: dict[str, Any], headers: Sequence[Any] = (), body: str = "") -> str:
-    """A short hash of a term file's content: the entry, the legacy headers and the Markdown body, minus
-    the workflow's own bookkeeping (`status`, `version`, `last_updated` in every block, and
-    `provenance.review_log`). Equal content, equal revision; a rewritten body or header is new content
-    that earlier approvals did not see. (An entry alone, with no headers and no body, hashes as it
-    always did.)"""
-    content: Any = _without_bookkeeping(entry)
-    if headers or body:
-        content = {"entry": content, "headers": [_without_bookkeeping(h) for h in headers], "body": body}
-    canonical = json.dumps(_text_keys(content), sort_keys=True, ensure_ascii=False, default=str,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
-
-
 def term_revision(term: TermFile) -> str | None:
     """The content revision of a whole term file (see `content_revision`); None when its entry does not
     parse. A header that does not parse counts as its raw text."""
@@ -136,26 +120,6 @@ def term_revision(term: TermFile) -> str | None:
     for parsed, block in zip(term.headers, term.split.blocks[:-1] if term.split else (), strict=False):
         headers.append(parsed.plain if parsed is not None else term.split.content(block) if term.split else None)
     return content_revision(entry, headers, term.split.body if term.split else "")
-
-
-def _without_bookkeeping(block: Any) -> Any:
-    if not isinstance(block, dict):
-        return block
-    content = {k: v for k, v in block.items() if k not in WORKFLOW_FIELDS}
-    provenance = content.get("provenance")
-    if isinstance(provenance, dict):
-        content["provenance"] = {k: v for k, v in provenance.items() if k != "review_log"}
-    return content
-
-
-def _text_keys(value: Any) -> Any:
-    """`value` with every mapping key as text: YAML allows `1:` beside `name:`, and sorting mixed keys
-    fails (JSON would turn them into text anyway)."""
-    if isinstance(value, dict):
-        return {str(k): _text_keys(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_text_keys(v) for v in value]
-    return value
 
 
 def event_path(review_logs_dir: Path, event: ReviewEvent) -> Path:

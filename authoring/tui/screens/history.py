@@ -209,7 +209,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
 
         try:
             with self.service() as glossary:
-                report = glossary.cached_audit(progress=step)
+                report = glossary.audit_cached(progress=step)  # reused while nothing it reads changes
         except _Abandoned:
             return  # the audit only reads: stopping half-way leaves nothing behind
         self.post_message(self.Loaded(report.findings))

@@ -248,7 +248,7 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-audit")
     def load_audit(self) -> None:
         with self.service() as glossary:
-            report = glossary.cached_audit()
+            report = glossary.audit_cached()
         self.post_message(self.AuditLoaded(Group(heading("Audit findings for this term"),
                                                  audit_findings_text(self.term_id, report.findings))))
 
