@@ -40,10 +40,11 @@ def _root(ctx: typer.Context) -> None:
 HELP_PANELS: dict[str, tuple[str, ...]] = {
     "Glossary": ("list", "show", "check", "search", "duplicates", "schema"),
     "Workflow": ("gates", "review", "promote", "demote", "reject", "deprecate"),
-    "Drafting and editing": ("modules", "candidates", "draft", "set", "fold-headers", "repair"),
+    "Drafting and editing": ("modules", "candidates", "wanted", "draft", "agents", "set", "fold-headers", "repair",
+                             "relocate"),
     "History and audit": ("history", "diff", "audit"),
     "Exchange": ("export", "import", "site"),
-    "Repository": ("init", "demo", "merge-driver"),
+    "Repository": ("init", "adopt", "demo", "merge-driver"),
 }
 
 
