@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -31,10 +29,13 @@ from authoring.faults import checkpoint
 from authoring.repo import gitfiles
 from authoring.repo.filelock import exclusive_lock
 from authoring.repo.gitfiles import TreeEntry
+from authoring.repo.gitlog import _LOG_FORMAT, NULL_OID, FileChange, LogCommit, _parse_log, blob_id
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
     import git
+
+__all__ = ["NULL_OID", "FileChange", "Git", "LogCommit", "blob_id"]  # the log's names, re-exported from `gitlog`
 
 
 def _gitpython() -> ModuleType:
@@ -539,101 +540,3 @@ def repository_lock(git_dir: Path, wait_seconds: float = 10.0) -> Iterator[None]
             yield
     except TimeoutError:
         raise Conflict("another authoring process is working on this repository; try again") from None
-
-
-# Record separator before each commit, unit separator after each header field. The trailers come as
-# Git itself parses them from the message (its last paragraph, by Git's rules), one per line.
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f%cn%x1f%ce%x1f%(trailers:only,unfold)%x1f"
-_TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
-NULL_OID = "0" * 40
-
-
-def blob_id(data: bytes) -> str:
-    """The id Git gives a blob with these bytes (`git hash-object`), to match work-tree files with history."""
-    return gitfiles.object_id(b"blob", data)
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """One file a commit changed, from `git log --raw`: its status and the blob ids before and after."""
-
-    status: str
-    """`A` added, `M` modified, `D` deleted, `R` renamed, `C` copied, `T` type changed."""
-    path: str
-    """The path after the commit (for a deletion, the path that was deleted)."""
-    old_path: str
-    """The path before the commit (differs from `path` for renames and copies)."""
-    old_blob: str | None
-    """The blob before the commit, None when the file was added."""
-    new_blob: str | None
-    """The blob after the commit, None when the file was deleted."""
-
-
-@dataclass
-class LogCommit:
-    """One commit of a `git log` walk."""
-
-    commit: str
-    parents: list[str]
-    author_name: str
-    author_email: str
-    date: str
-    """The author date, ISO 8601 with the author's offset."""
-    message: str
-    changes: list[FileChange] = field(default_factory=list)
-    committer_name: str = ""
-    committer_email: str = ""
-    trailer_block: str = ""
-    """The message's trailers as Git parses them (`git log --format=%(trailers:only,unfold)`)."""
-
-    @property
-    def author(self) -> str:
-        """`Name <email>`."""
-        return f"{self.author_name} <{self.author_email}>"
-
-    @property
-    def subject(self) -> str:
-        """The message's first line."""
-        return self.message.split("\n", 1)[0].strip()
-
-    @property
-    def trailers(self) -> dict[str, str]:
-        """The message's trailers, as Git's own trailer parser finds them (the first value of each key):
-        `Key: value` lines elsewhere in the message are prose, never trailers."""
-        found: dict[str, str] = {}
-        for line in self.trailer_block.split("\n"):
-            match = _TRAILER.match(line.strip())
-            if match:
-                found.setdefault(match[1], match[2].strip())
-        return found
-
-
-def _parse_log(out: str) -> list[LogCommit]:
-    commits: list[LogCommit] = []
-    for record in out.split("\x1e")[1:]:
-        fields = record.split("\x1f")
-        if len(fields) < 10:
-            continue
-        sha, parents, name, email, date, message, committer_name, committer_email, trailer_block = fields[:9]
-        commit = LogCommit(sha, parents.split(), name, email, date, message, committer_name=committer_name,
-                           committer_email=committer_email, trailer_block=trailer_block)
-        tokens = fields[9].lstrip("\0\n").split("\0")
-        i = 0
-        while i < len(tokens):
-            meta = tokens[i].strip("\n")
-            if not meta.startswith(":") or meta.startswith("::"):
-                i += 1
-                continue
-            parts = meta[1:].split()
-            old_blob, new_blob, status = parts[2], parts[3], parts[4][:1]
-            if status in "RC":
-                old_path, path = tokens[i + 1], tokens[i + 2]
-                i += 3
-            else:
-                old_path = path = tokens[i + 1]
-                i += 2
-            commit.changes.append(FileChange(status, path, old_path,
-                                             None if old_blob == NULL_OID else old_blob,
-                                             None if new_blob == NULL_OID else new_blob))
-        commits.append(commit)
-    return commits

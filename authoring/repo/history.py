@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -250,3 +250,27 @@ def make_diff(term_id: str, base: str, reason: str, target: str, before: Revisio
                     version_before=before.version, version_after=after.version,
                     changes=file_changes(before, after, full_text=True) if error is None else [],
                     error=error)
+
+
+def term_diff(git: Git, term_id: str, path: Path, display: str, review_dir_rel: str, revs: Sequence[str]) -> TermDiff:
+    """`Glossary.diff`: field-level changes between two revisions of the term at `path`. No revisions:
+    from the last approval or status change to the working tree; one: from it to the working tree."""
+    if len(revs) > 2:
+        raise UsageError("diff takes at most two revisions")
+    cache = RevisionCache(git)
+    rel = git.relative(path)
+    history = term_history(git, cache, rel, review_dir_rel)
+    names = list(dict.fromkeys([rel, *(e.path for e in history if e.path)]))
+    if revs:
+        base, reason = revs[0], "given"
+    else:
+        found = default_base(history)
+        if found is None:
+            raise NotFound(f"{term_id} has no committed history to compare with")
+        base, reason = found
+    base_commit, before = revision_at(git, cache, base, names)
+    if len(revs) == 2:
+        target, after = revision_at(git, cache, revs[1], names)
+    else:
+        target, after = "working tree", cache.at_path(path, display)
+    return make_diff(term_id, base_commit, reason, target, before, after)

@@ -429,29 +429,11 @@ class Glossary:
         No revisions: from the last approval or status change to the working tree. One: from it to
         the working tree. Two: from the first to the second.
         """
-        from authoring.repo.history import default_base, make_diff, revision_at, term_history
-        from authoring.repo.revisions import RevisionCache
+        from authoring.repo.history import term_diff
 
-        if len(revs) > 2:
-            raise UsageError("diff takes at most two revisions")
-        cache = RevisionCache(self.git)
         path = self.term_path(term_id)
-        rel = self.git.relative(path)
-        history = term_history(self.git, cache, rel, self.git.relative(self.review_logs_dir / term_id))
-        names = list(dict.fromkeys([rel, *(e.path for e in history if e.path)]))
-        if revs:
-            base, reason = revs[0], "given"
-        else:
-            found = default_base(history)
-            if found is None:
-                raise NotFound(f"{term_id} has no committed history to compare with")
-            base, reason = found
-        base_commit, before = revision_at(self.git, cache, base, names)
-        if len(revs) == 2:
-            target, after = revision_at(self.git, cache, revs[1], names)
-        else:
-            target, after = "working tree", cache.at_path(path, self.display(path))
-        return make_diff(term_id, base_commit, reason, target, before, after)
+        return term_diff(self.git, term_id, path, self.display(path), self.git.relative(self.review_logs_dir / term_id),
+                         revs)
 
     def audit(self, require_signed: bool = False, progress: AuditProgressCallback | None = None,
               trusted_base: str | None = None) -> AuditReport:
