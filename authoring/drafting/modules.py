@@ -427,12 +427,6 @@ class ModuleLibrary:
             self.cite(module)
             yield module
 
-    def context_modules(self) -> Iterator[Module]:
-        """The modules drafts may quote as context windows (all but `exclude_from_context`)."""
-        for module in self.modules():
-            if self.sources.in_context(module.path):
-                yield module
-
     def matches(self, ref: str) -> list[Path]:
         """The files a reference names (see `ModuleIndex.matches`)."""
         return self.index.matches(ref)
