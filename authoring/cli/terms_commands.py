@@ -103,9 +103,15 @@ def check(
     only_terms: Annotated[bool, typer.Option(
         "--only-terms", help="Skip paths that are not term files instead of refusing them (for hooks that"
                              " pass every changed file).")] = False,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Say what the codes given as arguments mean and how to fix them (every code when"
+                          " none is given); checks nothing.")] = False,
 ) -> None:
     """Parse, validate and compare headers; problems as `path:line:col: severity: code: message`, then a
     per-code summary."""
+    if explain:
+        _explain(term_ids or [])
+        return
 
     def body() -> None:
         from authoring.core.triage import Triage, by_code, summary_table
@@ -165,3 +171,28 @@ def schema() -> None:
 
 
 _ = GLOBALS
+
+
+def _explain(names: list[str]) -> None:
+    """`check --explain [CODE…]`: the catalogue's entries (`authoring.codes`), every one when none is named."""
+    from authoring.codes import Code
+
+    known = {code.value: code for code in Code}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        from rapidfuzz import process
+
+        def close(name: str) -> list[str]:
+            return [str(match) for match, score, _ in process.extract(name, list(known), limit=3) if score >= 70]
+
+        hints = [f"{name} (did you mean {', '.join(near)}?)" if (near := close(name)) else name for name in unknown]
+        fail_usage(f"no such code: {'; '.join(hints)}; `authoring check --explain` lists them all")
+    chosen = [known[name] for name in names] or list(Code)
+    data = [{"code": code.value, "reporter": code.about.reporter, "severity": code.about.severity.value,
+             "meaning": code.about.meaning, "fix": code.about.fix} for code in chosen]
+
+    def text() -> str:
+        return "\n\n".join(f"{code.value} ({code.about.severity.value}, reported by {code.about.reporter})\n"
+                            f"  {code.about.meaning}\n  fix: {code.about.fix}" for code in chosen)
+
+    emit(data, text)
