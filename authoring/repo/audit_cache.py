@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,22 +47,10 @@ def code_digest() -> str:
     """A digest of the code that audits (our packages below the faces, the YAML and schema libraries)."""
     global _code_digest
     if _code_digest is None:
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"format {FORMAT}; python {sys.version_info[:2]}".encode())
-        package = Path(__file__).resolve().parent.parent
-        for name in _CODE:
-            target = package / name
-            for source in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-                digest.update(source.relative_to(package).as_posix().encode())
-                digest.update(source.read_bytes())
-        from importlib.metadata import PackageNotFoundError, version
+        from authoring.repo.code_fingerprint import code_fingerprint
 
-        for dist in ("ruamel.yaml", "PyYAML", "pydantic", "pydantic-core", "deepdiff"):
-            try:
-                digest.update(f"{dist} {version(dist)}".encode())
-            except PackageNotFoundError:
-                digest.update(f"{dist} absent".encode())
-        _code_digest = digest.hexdigest()
+        _code_digest = code_fingerprint(FORMAT, _CODE, ("ruamel.yaml", "PyYAML", "pydantic", "pydantic-core",
+                                                        "deepdiff"))
     return _code_digest
 
 

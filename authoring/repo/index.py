@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -71,24 +70,9 @@ def fingerprint() -> str:
     """
     global _fingerprint
     if _fingerprint is None:
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"format {FORMAT}; python {sys.version_info[:2]}".encode())
-        package = Path(__file__).resolve().parent.parent
-        sources: list[Path] = []
-        for name in _CODE_MODULES:
-            target = package / name
-            sources.extend(sorted(target.rglob("*.py")) if target.is_dir() else [target])
-        for source in sources:
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-        from importlib.metadata import PackageNotFoundError, version
+        from authoring.repo.code_fingerprint import code_fingerprint
 
-        for dist in ("ruamel.yaml", "PyYAML", "pydantic", "pydantic-core"):
-            try:
-                digest.update(f"{dist} {version(dist)}".encode())
-            except PackageNotFoundError:
-                digest.update(f"{dist} absent".encode())
-        _fingerprint = digest.hexdigest()
+        _fingerprint = code_fingerprint(FORMAT, _CODE_MODULES, ("ruamel.yaml", "PyYAML", "pydantic", "pydantic-core"))
     return _fingerprint
 
 
