@@ -19,6 +19,20 @@ def _sample(corpus: Path) -> list[TermFile]:
     return [t for t in terms if t.parses and isinstance(t.entry, dict) and isinstance(t.entry.get("term"), str)]
 
 
+def _a_key_removed(term: TermFile) -> bytes | None:
+    """The term with its first removable top-level key removed, or None when it has none on lines of its own."""
+    assert term.entry is not None
+    removable = [key for key in ("license", "naming_notes", "poetic_connections") if key in term.entry]
+    if not removable:
+        return None
+    editor = Editor(term)
+    try:
+        editor.remove((removable[0],))
+    except AuthoringError:
+        return None
+    return editor.render()
+
+
 def _ours(term: TermFile) -> bytes:
     """A workflow-style change: `last_updated` (or `status`) in every block that carries it."""
     editor = Editor(term)
@@ -75,16 +89,10 @@ def test_a_key_removed_on_their_side_merges_as_gits_text_merge_would_on_the_corp
     """Where Git's own text merge is clean, the field merge of a removal must give the very same bytes."""
     compared = 0
     for term in _sample(corpus):
-        assert term.entry is not None
-        removable = [key for key in ("license", "naming_notes", "poetic_connections") if key in term.entry]
-        if not removable:
-            continue
-        editor = Editor(term)
-        try:
-            editor.remove((removable[0],))
-        except AuthoringError:
-            continue  # not on lines of its own here: the driver hands such files to the text merge
-        theirs, ours = editor.render(), _ours(term)
+        theirs = _a_key_removed(term)
+        if theirs is None:
+            continue  # nothing removable on lines of its own: the driver hands such files to the text merge
+        ours = _ours(term)
         expected, conflicts = merge_file(ours, term.data, theirs)
         if conflicts:
             continue
