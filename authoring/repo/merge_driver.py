@@ -40,7 +40,7 @@ from authoring.core.frontmatter import Split, split
 from authoring.core.markers import find_markers
 from authoring.core.textfile import Text, atomic_write, decode
 from authoring.errors import AuthoringError, UsageError
-from authoring.repo.git import merge_file_paths
+from authoring.repo.gitplain import merge_file_paths
 from authoring.repo.merge_rules import MergeOutcome, plan
 
 USAGE = "usage: python -m authoring.repo.merge_driver BASE OURS THEIRS [PATH]   (Git's %O %A %B %P)"
