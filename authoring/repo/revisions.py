@@ -94,7 +94,7 @@ class Revision:
             return None
         if self._revision is None:
             term = self.term if isinstance(self.term, TermFile) else None
-            self._revision = term_revision(term) if term is not None else content_revision(self.entry)
+            self._revision = term_revision(term) if term is not None else content_revision(self.entry or {})
         return self._revision
 
 
