@@ -141,6 +141,39 @@ def test_control_characters_in_a_message_cannot_forge_a_commits_author(tmp_path:
     assert mallory_commit in json.dumps(history) and "f" * 40 not in json.dumps(history)
 
 
+def _merge_by_hand(repo: Path, change: dict[str, str], side: str) -> str:
+    """A side branch and a main-line commit, merged; `change` written into the merge commit itself."""
+    git(repo, "checkout", "-q", "-b", side)
+    plain_commit(repo, {f"notes/{side}.txt": "side\n"}, "side work")
+    git(repo, "checkout", "-q", "-")
+    plain_commit(repo, {f"notes/main-{side}.txt": "main\n"}, "main work")
+    git(repo, "merge", "--no-commit", "--no-ff", "-q", side)
+    for name, text in change.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+        git(repo, "add", name)
+    git(repo, "commit", "-q", "--no-edit")
+    return head(repo)
+
+
+def test_a_status_or_event_made_inside_a_merge_commit_is_reported(tmp_path: Path) -> None:
+    repo = candidate(tmp_path / "g")
+    user(repo, MALLORY)
+    clean = _merge_by_hand(repo, {}, "side")
+    assert "merge-status-change" not in codes(audit(repo)[1])  # an ordinary merge is not a finding
+    text = (repo / TERM_FILE).read_text()
+    forged = event(TERM, BOB, Action.APPROVE, text, "candidate", "candidate")
+    evil = _merge_by_hand(repo, {TERM_FILE: ratified_text(text),
+                                 f"review_logs/{TERM}/{forged.file_name()}": forged.render()}, "evil")
+    assert evil != clean and len(git(repo, "log", "-1", "--format=%P").split()) == 2
+    code, report = audit(repo)
+    found = codes(report)
+    [status] = found["merge-status-change"]
+    assert code == 1 and status["commit"] == evil and status["term"] == TERM
+    assert "candidate → ratified" in status["message"] and MALLORY in status["message"]
+    assert [f["commit"] for f in found["forged-event"]] == [evil]
+
+
 def test_an_approval_rewritten_to_cover_new_content_does_not_count(tmp_path: Path) -> None:
     repo = candidate(tmp_path / "g")
     user(repo, BOB)
