@@ -115,6 +115,16 @@ def test_forged_untracked_and_misfiled_events_do_not_count(tmp_path: Path) -> No
     messages = " ".join(f["message"] for f in found)
     assert "says term WEFT_PRESSURE" in messages and f"authored by {MALLORY}" in messages
 
+    # the history shows them, and says they do not count
+    history = json.loads(cli(repo, "history", TERM, "--json").out)
+    judged = {e["commit"]: review for e in history for review in e["reviews"]}
+    assert not judged[mallory_commit]["counts"] and MALLORY in judged[mallory_commit]["doubt"]
+    assert not judged[misfiled_commit]["counts"] and "WEFT_PRESSURE" in judged[misfiled_commit]["doubt"]
+    assert all(review["counts"] and review["doubt"] is None for commit, review in judged.items()
+               if commit not in (mallory_commit, misfiled_commit))
+    shown = cli(repo, "history", TERM).out
+    assert shown.count("[does not count: forged-event:") == 2
+
 
 @pytest.mark.parametrize("separator", ["\x1e", "\x1f"])
 def test_control_characters_in_a_message_cannot_forge_a_commits_author(tmp_path: Path, separator: str) -> None:
