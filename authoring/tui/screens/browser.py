@@ -27,7 +27,7 @@ from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
-from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
+from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
@@ -357,13 +357,13 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
             self.notify(f"{term_id} does not parse: repair it first (r), or fix the located error by hand",
                         severity="error")
             return
-        paths = entry_paths(self.detail.entry) if self.detail and self.detail.entry else []
+        entry = self.detail.entry if self.detail and self.detail.term_id == term_id else None
 
         def field_chosen(dotted: str | None) -> None:
             if dotted:
                 self.open_editor(term_id, dotted)
 
-        self.app.push_screen(FieldPrompt(term_id, paths), field_chosen)
+        self.app.push_screen(FieldPrompt(term_id, entry), field_chosen)
 
     def open_editor(self, term_id: str, dotted: str) -> None:
         """Open the field editor (the screen loads the field's current text itself)."""
