@@ -76,6 +76,7 @@ class Code(StrEnum):
     SNIPPET_CHANGED = "snippet-changed"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
+    DRAFT_SETTLED_FIELD = "draft-settled-field"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
     CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
@@ -207,6 +208,11 @@ CATALOGUE: dict[Code, About] = {
                                 " it, compared ignoring emphasis, code ticks, quote and dash variants (`...` a gap);"
                                 " a warning for a draft.",
                                 "Cite the text as the module has it, or correct the module reference."),
+    Code.DRAFT_SETTLED_FIELD: About("draft", ERROR, "An edited draft changes what its module settles (the cited"
+                                    " sources), or cites a snippet or context window that is not an exact excerpt"
+                                    " of its module (spec §4); the draft is not written.",
+                                    "Keep the citation as the agent took it from the module; draft again from other"
+                                    " lines to cite other text."),
     Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
                                 " in it now: the module changed since it was cited (the finding names the commit);"
                                 " a warning for a draft.",
