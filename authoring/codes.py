@@ -77,6 +77,7 @@ class Code(StrEnum):
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
     DRAFT_SETTLED_FIELD = "draft-settled-field"
+    EDIT_WORKFLOW_FIELD = "edit-workflow-field"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
     CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
@@ -213,6 +214,9 @@ CATALOGUE: dict[Code, About] = {
                                     " of its module (spec §4); the draft is not written.",
                                     "Keep the citation as the agent took it from the module; draft again from other"
                                     " lines to cite other text."),
+    Code.EDIT_WORKFLOW_FIELD: About("edit", ERROR, "An edit of the file's text changes a field the workflow keeps"
+                                    " (status, version, last_updated, provenance.review_log); it is not written.",
+                                    "Put the field back as it was; promote, demote, reject or review change it."),
     Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
                                 " in it now: the module changed since it was cited (the finding names the commit);"
                                 " a warning for a draft.",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.file_edit import TextEdits
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -418,6 +419,12 @@ class Glossary:
 
         loaded, after = actions.preview_edit(self, term_id, dotted, value_text, new_key=new_key, force=force)
         return preview_of(loaded.term, format_path(parse_path(dotted)), after)
+
+    def text_edits(self) -> TextEdits:
+        """Edit a term's body or whole file as text, checked, diffed, committed: `repo/file_edit.py`."""
+        from authoring.repo.file_edit import TextEdits
+
+        return TextEdits(self)
 
     # -- history and audit (spec §8) -------------------------------------------------------------
 
