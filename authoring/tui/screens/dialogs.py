@@ -142,7 +142,8 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
-            yield Static(self.detail)
+            with VerticalScroll(classes="dialog-body"):  # a long detail (a diff) scrolls, never cut off
+                yield Static(self.detail, id="confirm-detail")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="primary", id="yes")
                 yield Button("No (n)", id="no")
