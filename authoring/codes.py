@@ -78,6 +78,7 @@ class Code(StrEnum):
     SNIPPET_FOUND = "snippet-found"
     DRAFT_SETTLED_FIELD = "draft-settled-field"
     EDIT_WORKFLOW_FIELD = "edit-workflow-field"
+    EDIT_BODY_CHANGES_ENTRY = "edit-body-changes-entry"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
     CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
@@ -217,6 +218,11 @@ CATALOGUE: dict[Code, About] = {
     Code.EDIT_WORKFLOW_FIELD: About("edit", ERROR, "An edit of the file's text changes a field the workflow keeps"
                                     " (status, version, last_updated, provenance.review_log); it is not written.",
                                     "Put the field back as it was; promote, demote, reject or review change it."),
+    Code.EDIT_BODY_CHANGES_ENTRY: About("edit", ERROR, "An edit of the Markdown body changes the front matter's"
+                                        " fields (a `---` line in the body starts a new block, which becomes the"
+                                        " entry); it is not written.",
+                                        "Keep `---` lines out of the body; edit fields with `authoring set` (e)"
+                                        " or the whole file with `authoring edit`."),
     Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
                                 " in it now: the module changed since it was cited (the finding names the commit);"
                                 " a warning for a draft.",

@@ -134,3 +134,14 @@ def test_the_body_alone_and_one_section_through_the_service(demo_repo: Path) -> 
     body = edits.body("SLACK_WATER")
     untouched = edits.plan_body("SLACK_WATER", WHOLE_BODY, body)
     assert not untouched.changed and edits.commit(untouched).commit is None  # nothing to commit
+
+
+def test_a_body_edit_may_not_change_the_front_matter(demo_repo: Path) -> None:
+    edits = Glossary.open(demo_repo).text_edits()
+    body = edits.body("SLACK_WATER")
+    block = "---\nterm: Slack Water\ncanonical_id: SLACK_WATER\nstatus: draft\n---\n"
+    assert not edits.plan_body("SLACK_WATER", WHOLE_BODY, body + "\n" + block).errors  # a thematic break, body text
+    plan = edits.plan_body("SLACK_WATER", WHOLE_BODY, block + body)  # right after the entry: a block, the entry now
+    refusal = next(p for p in plan.errors if p.code == "edit-body-changes-entry")
+    assert refusal.line > 40  # where the body starts
+

@@ -216,7 +216,14 @@ def plan_body(glossary: Glossary, term_id: str, index: int, new_text: str, seen:
         raise Conflict(f"{term.display} changed since you started editing it; nothing was written")
     text, what = replace_body(term, index, new_text)
     bom = "\ufeff" if term.text is not None and term.text.bom else ""
-    return plan(glossary, term_id, bom + text, what, seen=term.data)
+    edit = plan(glossary, term_id, bom + text, what, seen=term.data)
+    if edit.changes:  # the body held a new block (`---` lines) that the entry now reads
+        line = term.split.text.count("\n", 0, term.split.body_start) + 1 if term.split is not None else 1
+        edit.problems.append(Problem(term.display, line, 1, Severity.ERROR, "edit-body-changes-entry",
+                                     "a body edit changed the front matter's fields (" + ", ".join(
+                                         c.path for c in edit.changes[:4]) + "): `---` lines start a block;"
+                                     " edit fields with e or the whole file"))
+    return edit
 
 
 def commit(glossary: Glossary, edit: FileEdit) -> ActionResult:
