@@ -62,6 +62,10 @@ def edit_copy(data: bytes, name: str, scratch: Scratch | None = None) -> Scratch
     try:
         completed = subprocess.run([*command, str(scratch.path)], check=False)
     except OSError as exc:
+        if scratch.read() == data:  # never edited: nothing of the person's to keep
+            scratch.discard()
+            raise UsageError(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}; set $EDITOR (EDITOR=vi);"
+                             " nothing was changed") from None
         raise UsageError(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}; set $EDITOR"
                          f" (your copy is {scratch.path})") from None
     if completed.returncode != 0:

@@ -25,7 +25,8 @@ def editor_script(tmp_path: Path, old: str, new: str) -> dict[str, str]:
                       f"old, new = {old!r}, {new!r}\n"
                       "if old not in t:\n    sys.exit(3)\n"
                       "p.write_bytes(t.replace(old, new, 1).encode('utf-8'))\n", encoding="utf-8")
-    return {"EDITOR": f"{sys.executable} {script}", "VISUAL": ""}
+    # TMPDIR: the copies a refused edit keeps stay in the test's own folder
+    return {"EDITOR": f"{sys.executable} {script}", "VISUAL": "", "TMPDIR": str(tmp_path)}
 
 
 def head(repo: Path) -> str:

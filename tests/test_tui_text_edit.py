@@ -5,6 +5,7 @@ editable"). Real app, real repositories, a real script as the editor."""
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def use_editor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *replacements: t
                       "    t = t.replace(old, new, 1)\n"
                       "p.write_bytes(t.encode('utf-8'))\n", encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a refused edit's kept copy stays in the test's folder
     monkeypatch.delenv("VISUAL", raising=False)
 
 

@@ -187,15 +187,21 @@ def edit_in_external_editor(screen: BrowserScreen, term_id: str) -> None:
         with screen.service() as glossary:
             edits = glossary.text_edits()
             seen, name = edits.term_bytes(term_id), edits.file_name(term_id)
+        failed: AuthoringError | None = None
         try:
-            with app.suspend():
-                scratch = edit_copy(seen, name)
+            with app.suspend():  # Textual resumes only when the block ends normally: nothing may escape it
+                try:
+                    scratch = edit_copy(seen, name)
+                except AuthoringError as exc:
+                    failed = exc
         except SuspendNotSupported:
             if not app.is_headless:
                 app.notify("this terminal cannot hand itself to an editor; use `authoring edit "
                            f"{term_id}`", severity="error")
                 return
             scratch = edit_copy(seen, name)  # no terminal to hand over (tests): run it as is
+        if failed is not None:
+            raise failed
         with screen.service() as glossary:
             plan = glossary.text_edits().plan(term_id, scratch.read(), seen=seen)
     except AuthoringError as exc:
