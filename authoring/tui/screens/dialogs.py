@@ -12,7 +12,6 @@ from typing import Any
 from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -20,13 +19,15 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
+from authoring.tui.actions import CONFIRM_ACTIONS, DIALOG_ACTIONS, FIELD_PROMPT_ACTIONS, MESSAGE_ACTIONS
 from authoring.tui.formatting import inert_renderable
 
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note (a review comment, the reason for a move back); empty is refused when required."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, *, required: bool = True, placeholder: str = "why?") -> None:
         super().__init__()
@@ -64,7 +65,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
     a typo is caught before anything is asked of the service (which would refuse it too).
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, term_id: str, known_ids: Sequence[str]) -> None:
         super().__init__()
@@ -132,7 +134,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no, with the consequence spelled out."""
 
-    BINDINGS = [Binding("escape", "no", "No"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+    ACTIONS = CONFIRM_ACTIONS
+    BINDINGS = CONFIRM_ACTIONS.bindings()
 
     def __init__(self, question: str, detail: RenderableType = "") -> None:
         super().__init__()
@@ -160,7 +163,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class MessageDialog(ModalScreen[None]):
     """A message the user must read (a refused move with every unmet gate, an error with its location)."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    ACTIONS = MESSAGE_ACTIONS
+    BINDINGS = MESSAGE_ACTIONS.bindings()
 
     def __init__(self, title: str, body: RenderableType, *, error: bool = False) -> None:
         super().__init__()
@@ -184,7 +188,8 @@ class MessageDialog(ModalScreen[None]):
 class ChoiceDialog(ModalScreen[str | None]):
     """Pick one of a few values (a crosslink to follow, a status to move to, an agent)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]]) -> None:
         """`choices` are (value, label) pairs."""
@@ -209,7 +214,8 @@ class FieldPrompt(ModalScreen[str | None]):
     """Ask which field to edit, as a dotted path: only paths the entry has or its schema names are taken
     (`core.field_paths`); tab completes (to the common part of several matches, listing them)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("tab", "complete", "Complete", priority=True)]
+    ACTIONS = FIELD_PROMPT_ACTIONS
+    BINDINGS = FIELD_PROMPT_ACTIONS.bindings()
 
     def __init__(self, term_id: str, entry: dict[str, Any] | None) -> None:
         from authoring.core.field_paths import known_paths

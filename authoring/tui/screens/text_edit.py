@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -25,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from authoring.core.safetext import visible
 from authoring.errors import AuthoringError
+from authoring.tui.actions import BODY_EDIT_ACTIONS
 from authoring.tui.formatting import changes_text, problems_text
 from authoring.tui.screens.dialogs import ConfirmDialog, MessageDialog
 from authoring.tui.service_calls import ServiceScreenMixin
@@ -55,10 +55,8 @@ def plan_text(plan: FileEdit) -> Text:
 class BodyEditScreen(ServiceScreenMixin, Screen[str | None]):
     """Edit the Markdown body of `term_id`; dismisses with the commit id, or None."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Preview / commit", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    ACTIONS = BODY_EDIT_ACTIONS
+    BINDINGS = BODY_EDIT_ACTIONS.bindings()
 
     class Loaded(Message):
         """The body's text and the file's bytes (the edit is checked against them) are ready."""
