@@ -13,7 +13,7 @@ from authoring.errors import ParseError
 from authoring.repo.service import Glossary
 from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.draft import DraftPreviewScreen, DraftScreen
-from tests.conftest import EDITOR, git, make_repo
+from tests.conftest import EDITOR, git, make_repo, run_cli
 from tests.tui_support import make_app, press, settle, shown
 
 MODULE = Path(__file__).parent.parent / "modules" / "DEMO-001_the_tidal_loom.md"
@@ -103,3 +103,12 @@ async def test_an_editor_acting_in_the_ui_requests_a_draft_the_agent_authors(tmp
     assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Drafting Bot <bot@example.org>"
     assert f"Requested-by: {EDITOR}" in git(repo, "log", "-1", "--format=%B")
     assert (repo / "terms" / "KNOT_DRIFT_ECHO.md").exists()
+
+
+def test_with_no_editors_listed_anyone_acting_requests_and_the_agent_authors(demo_repo: Path) -> None:
+    # the demo's configuration lists agents but no editors: every other identity is an editor
+    done = run_cli("--repo", demo_repo, "--as", EDITOR, "draft", "DEMO-001", "--section", "4", "--term",
+                   "Knot Drift Echo")
+    assert done.code == 0, done.err
+    assert git(demo_repo, "log", "-1", "--format=%an <%ae>").strip() == "Extractive Agent <agent@authoring.invalid>"
+    assert f"Requested-by: {EDITOR}" in git(demo_repo, "log", "-1", "--format=%B")

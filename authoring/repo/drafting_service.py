@@ -137,15 +137,14 @@ def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
     """
     people = glossary.config.people
     explicit = glossary.acting_as
-    editor_keys = {parse_identity(e).key for e in people.editors}
-    if explicit is None or explicit.key in editor_keys:
+    role = role_of(explicit, people.editors, people.agents) if explicit is not None else None
+    if explicit is None or role == Role.EDITOR:  # an editor requests: the configured agent authors
         for text in people.agents:
             if agent_name.casefold() in text.casefold():
                 return parse_identity(text)
         if people.agents:
             return parse_identity(people.agents[0])
         return parse_identity(DEFAULT_AGENTS.get(agent_name, DEFAULT_AGENTS["extractive"]))
-    role = role_of(explicit, people.editors, people.agents)
     if role == Role.AGENT:
         return explicit
     if people.agents:
