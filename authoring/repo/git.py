@@ -208,7 +208,7 @@ class Git:
     # -- history -----------------------------------------------------------------------------------
 
     def log(self, paths: Sequence[str], follow: bool = False, renames: bool = False,
-            rev: str | None = None, diff_filter: str | None = None) -> list[LogCommit]:
+            rev: str | None = None, diff_filter: str | None = None, merges: bool = False) -> list[LogCommit]:
         """Every commit that touched `paths` (newest first), with the files it changed and their blob ids.
 
         One `git log` process: the header fields are separated by control characters followed by a
@@ -217,6 +217,8 @@ class Git:
         `follow` follows one file across renames (Git allows it for a single path only); `renames`
         detects renames among the given paths (else a rename is a deletion and an addition).
         `diff_filter` keeps only commits with changes of those kinds (`A`: the commits that added files).
+        `merges` lists, for each merge, the files it changed itself (its result equals no parent's:
+        `--diff-merges=dense-combined`), each with `parent_blobs`; otherwise a merge lists no files.
         """
         if self.head() is None:
             return []
@@ -228,6 +230,8 @@ class Git:
             args.append("-M" if renames else "--no-renames")
         if diff_filter:
             args.append(f"--diff-filter={diff_filter}")
+        if merges:
+            args.append("--diff-merges=dense-combined")
         if rev:
             args.append(rev)
         out = self._run(*args, "--", *paths)
