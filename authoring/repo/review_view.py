@@ -58,6 +58,8 @@ class ReviewView:
     moves: list[MoveOption] = field(default_factory=list)
     refusal: AuthoringError | None = None
     """Why no gate could be evaluated (the file does not parse, the status is not a workflow status)."""
+    entry: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The entry as parsed, for a face's headline (not in `to_json`: `authoring show` prints terms)."""
 
     def option(self, move: Move) -> MoveOption:
         """The view's option for one move."""
@@ -105,6 +107,7 @@ def review_view(glossary: Glossary, term_id: str, to: Status | None = None) -> R
             view.status_note = "no `status:` in the file: the workflow counts it as a draft"
         elif current is None:
             view.status_note = f"status {raw!r} is not a workflow status"
+        view.entry = entry
         view.moves = allowed_moves(current, raw)
         view.revision = term_revision(term)
         try:
