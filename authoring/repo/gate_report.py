@@ -57,7 +57,7 @@ class GateReport:
                 "gaps": [gap.to_json() for gap in self.gaps],
                 "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
                               "by_non_editors": tally.by_non_editors, "before_demotion": tally.before_demotion},
-                "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
+                "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note, "action": e.action.value}
                                   for e in tally.open_requests]}
 
 

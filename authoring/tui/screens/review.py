@@ -4,10 +4,12 @@ loaded after the rest), and the review actions (approve, request changes, commen
 reject, deprecate) and folding legacy headers into the entry.
 
 Each action is one commit made by the service; the notification names the commit (or says why none
-was needed). A refused move comes back as `GateRefused` and the app shows every unmet gate; a move
-the workflow says cannot exist from the current status is refused the same way before any prompt.
+was needed). What it shows and the moves it offers are the service's review view
+(`Glossary.review_view`, the same that `authoring gates --json` prints): a move the view does not
+allow is refused with the workflow's reason before any prompt, and a refused move comes back as
+`GateRefused` with every unmet gate.
 
-Must never: parse YAML, run Git, or decide a gate itself (the workflow does).
+Must never: parse YAML, run Git, keep its own table of statuses, or decide a gate or a move itself.
 """
 
 from __future__ import annotations
