@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from authoring.core.model import Status
+from authoring.core.termfile import unparsed_reason
 from authoring.errors import AuthoringError, NotFound, ParseError, Problem, UsageError
 from authoring.workflow.checklist import Checklist, promotion_checklist
 from authoring.workflow.statuses import Move, MoveOption, allowed_moves, status_of
@@ -96,7 +97,8 @@ def review_view(glossary: Glossary, term_id: str, to: Status | None = None) -> R
         view = ReviewView(term_id, None, "malformed", None, parses=False)
         why = "the front matter does not parse: repair it before any move"
         view.moves = [MoveOption(move, (), why, move.value) for move in Move]
-        view.refusal = ParseError(f"{term.display}: {why}", term.errors or list(term.problems))
+        located = term.errors or list(term.problems)
+        view.refusal = ParseError(unparsed_reason(term.display, located), located)
     else:
         raw = entry.get("status")
         current = status_of(entry)
