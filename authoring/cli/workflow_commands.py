@@ -120,13 +120,17 @@ def gates(
     term_id: IdArg,
     to: Annotated[str | None, typer.Option("--to", metavar="STATUS", help="candidate or ratified.")] = None,
 ) -> None:
-    """What promoting a term would need, gate by gate (exit 3 when something is missing); writes nothing."""
+    """What promoting a term would need, gate by gate (exit 3 when something is missing); writes nothing.
+    With --json: the whole review view (the moves allowed, checklist, events, diff) beside the gates."""
 
     def body() -> None:
         with open_glossary() as glossary:
-            report = glossary.gate_report(term_id, to)
+            view = glossary.review_view(term_id, to)
+        if view.refusal is not None or view.gates is None:
+            raise view.refusal or SystemExit(ExitCode.REFUSED)
+        report = view.gates
         if report.end:  # nothing follows the status: an answer, exit 0
-            emit(report.to_json(), f"{term_id}: {report.status}: {report.end}")
+            emit(view.to_json(), f"{term_id}: {report.status}: {report.end}")
             return
 
         def text() -> str:
@@ -135,7 +139,7 @@ def gates(
                 return f"{head}: every gate is met"
             return "\n".join([f"{head}: {len(report.missing)} unmet gate(s)", *[f"  - {m}" for m in report.missing]])
 
-        emit(report.to_json(), text)
+        emit(view.to_json(), text)
         if not report.ready:
             raise SystemExit(ExitCode.REFUSED)
 

@@ -564,6 +564,9 @@ class Auditor:
         for who in tally.stale:
             invalid.append(("stale-approval", f"approval by {who} was given to content that changed before"
                             f" the ratification (content revision {change.after.content_revision})"))
+        for who in tally.before_demotion:
+            invalid.append(("stale-approval", f"approval by {who} was given before the term was moved back"
+                            " (a demotion reopens the review)"))
         needed = self.trusted.policy.approvals_to_ratify
         short = len(valid) < needed
         commit = change.commit.commit

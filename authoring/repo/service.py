@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.repo.repair_service import RepairResult, RepairRun
+    from authoring.repo.review_view import ReviewView
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -513,8 +514,15 @@ class Glossary:
         from authoring.workflow.checklist import promotion_checklist
 
         report = self.gate_report(term_id, target)
-        return promotion_checklist(term_id, report.status, report.target, report.missing, str(self.actor()),
+        return promotion_checklist(term_id, report.status, report.target, report.gaps, str(self.actor()),
                                    report.approvals.valid)
+
+    def review_view(self, term_id: str, to: Status | str | None = None) -> ReviewView:
+        """The review of one term as every face shows it: status, problems, diff, checklist, events,
+        revision and the moves the workflow allows (`repo.review_view`); writes nothing."""
+        from authoring.repo.review_view import review_view
+
+        return review_view(self, term_id, _status(to))
 
     def review_events(self, term_id: str) -> list[ReviewEvent]:
         """The term's review events, oldest first (unreadable event files are reported by `audit`)."""

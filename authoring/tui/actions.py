@@ -157,7 +157,7 @@ REVIEW_ACTIONS = ActionTable("Review", (
     _a("review.request_changes", "c", "Request changes", "request_changes", "request changes (with a note)"),
     _a("review.comment", "m", "Comment", "comment", "add a review comment"),
     _a("review.promote", "p", "Promote", "promote", "move to the next status through its gate (asks first)"),
-    _a("review.demote", "d", "Demote", "demote", "move back, with a note"),
+    _a("review.demote", "d", "Demote", "demote", "move back, or revive a rejected term as a draft, with a note"),
     _a("review.reject", "x", "Reject", "reject", "reject the term, with a note"),
     _a("review.deprecate", "D", "Deprecate", "deprecate",
        "deprecate a ratified term (a note, an optional successor)"),
