@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.repo.repair_service import RepairResult, RepairRun
+    from authoring.repo.search import SearchResults
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -256,6 +257,19 @@ class Glossary:
         wanted = list(term_ids) if term_ids is not None else self.term_ids()
         known = self.index.cached(wanted)
         return [known[term_id] for term_id in wanted if term_id in known]
+
+    def search(self, text: str, *, status: str = "all", limit: int | None = None, fresh: bool = True,
+               snippets: int = 50) -> SearchResults:
+        """The terms matching `text`, ranked, filtered, limited, the first `snippets` with an excerpt (`repo.search`)."""
+        from authoring.repo.search import searcher_of
+
+        return searcher_of(self).search(text, status=status, limit=limit, fresh=fresh, snippets=snippets)
+
+    def prepare_search(self) -> None:
+        """Bring the text index in step with the summary index now (the UI, before the first keystroke)."""
+        from authoring.repo.search import searcher_of
+
+        searcher_of(self).prepare()
 
     def check(self, term_ids: Sequence[str] | None = None,
               progress: ProgressCallback | None = None) -> list[Problem]:

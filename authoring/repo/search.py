@@ -1,0 +1,251 @@
+"""Search: which terms hold a text, ranked, with the field that matched and a snippet (`Glossary.search`).
+
+A query matches a term by its id and name (exact, prefix, contained), its aliases, and, word by word,
+its definition, triad, review-log notes, body and other prose (`core.search_text`). The ranks, best
+first, ties by id:
+
+0. `EXACT`: the id or the name is the query (case folded; `coherence flux` is `COHERENCE_FLUX`);
+1. `NAME_PREFIX`: the name starts with it;
+2. `CONTAINS`: the id or the name contains it;
+3. `ALIAS`: an alias contains it, or holds a word starting with each of its words;
+4. `DEFINITION`: the definition or the triad holds a word starting with each of its words;
+5. `TEXT`: so do the notes, the body or the other prose.
+
+Words of one letter are too common to search prose by: a query made only of them matches ids, names
+and aliases alone. The status filter (`core.summary.FILTERS`) applies after ranking; what it hides is
+counted by status (`SearchResults.hidden`), so a face can say "3 more matches hidden by the filter".
+
+Everything is answered from the indexes: the summaries (`repo.index`: id, name, aliases, status) and the
+text index (`repo.search_index`). `fresh=True` (the command line) first checks every file against the
+summary index, as `list` does; `fresh=False` (the UI, per keystroke) trusts what the summary index last
+stored — the UI refreshes it on start and after every action — so a keystroke costs no file access.
+
+Must never: parse YAML or read a term file to answer a query; run Git; import a UI.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from authoring.core.summary import TermSummary, keeps
+from authoring.repo.search_index import SearchIndex, words
+
+if TYPE_CHECKING:
+    from authoring.repo.service import Glossary
+
+EXACT, NAME_PREFIX, CONTAINS, ALIAS, DEFINITION, TEXT = range(6)
+RANKS = ("exact", "name prefix", "contains", "alias", "definition", "text")
+"""The name of each rank, for output."""
+# The text fields searched at each rank, in the order a match is attributed to them.
+_TEXT_RANKS = ((ALIAS, ("aliases",)), (DEFINITION, ("definition", "triad")), (TEXT, ("notes", "body", "other")))
+SNIPPET_WIDTH = 72
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One term that matched: where (`field`: id, name, aliases, definition, triad, notes, body, other), how
+    well (`rank`, see the module's docstring) and a short excerpt around the match (`snippet`, exact text
+    of the file: a face makes it inert before showing it; "" past the hits asked to carry one)."""
+
+    term_id: str
+    term: str | None
+    status: str | None
+    field: str
+    rank: int
+    snippet: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Stable keys for `search --json`."""
+        return {"id": self.term_id, "term": self.term, "status": self.status, "field": self.field,
+                "rank": self.rank, "match": RANKS[self.rank], "snippet": self.snippet}
+
+
+class SearchResults(list[SearchHit]):
+    """The hits shown, best first; `hidden` counts by status the matches the status filter left out, and
+    `more` the ones past the limit."""
+
+    def __init__(self, hits: list[SearchHit] | None = None, hidden: Counter[str] | None = None,
+                 more: int = 0) -> None:
+        super().__init__(hits or [])
+        self.hidden: Counter[str] = hidden or Counter()
+        self.more = more
+
+    @property
+    def hidden_count(self) -> int:
+        """How many matches the status filter hid."""
+        return sum(self.hidden.values())
+
+
+class _Table:
+    """The summaries in id order, with their ids, names and aliases case-folded once, as parallel lists
+    (a query scans them with comprehensions: a few milliseconds for 17,000 terms)."""
+
+    def __init__(self, summaries: dict[str, TermSummary]) -> None:
+        self.summaries = summaries
+        self.ids = sorted(summaries)
+        self.order = {term_id: number for number, term_id in enumerate(self.ids)}
+        self.folded_ids = [term_id.casefold() for term_id in self.ids]
+        self.names = [(summaries[term_id].term or "").casefold() for term_id in self.ids]
+        # every alias of a term on one line, so one `in` tests them all
+        self.aliases = ["\n".join(summaries[term_id].aliases).casefold() for term_id in self.ids]
+        self.by_rowid: list[int] = []
+        """The number (in `ids`) of each text-index row id; -1 for a row of no term here."""
+        self.generation = -1
+
+    def map_rows(self, rowids: dict[str, int], generation: int) -> None:
+        """Learn which text-index row is which term (`SearchIndex.rowids`)."""
+        by_rowid = [-1] * (max(rowids.values(), default=0) + 1)
+        for term_id, rowid in rowids.items():
+            number = self.order.get(term_id)
+            if number is not None:
+                by_rowid[rowid] = number
+        self.by_rowid, self.generation = by_rowid, generation
+
+
+class Searcher:
+    """One glossary's search: its summaries (case-folded once) and its text index, kept in step with the
+    summary index. Thread-safe (the UI searches from a worker)."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self.text_index = SearchIndex(glossary.index.store_dir, glossary.terms_dir)
+        self._lock = threading.Lock()
+        self._hashes: dict[str, str] = {}
+        self._table = _Table({})
+
+    def refresh(self, fresh: bool) -> None:
+        """Bring the summaries and the text index in step with the summary index (see the module's docstring)."""
+        glossary = self.glossary
+        if fresh:
+            glossary.summaries()  # every file checked against the index; changed ones summarised again
+        hashes = glossary.index.stored_hashes()
+        if hashes is self._hashes or hashes == self._hashes:
+            self._hashes = hashes
+            return
+        changed = [term_id for term_id, digest in hashes.items() if self._hashes.get(term_id) != digest]
+        summaries = {term_id: summary for term_id, summary in self._table.summaries.items() if term_id in hashes}
+        summaries.update(glossary.index.cached(changed))
+        self.text_index.sync({term_id: hashes[term_id] for term_id in summaries})
+        self._table = _Table(summaries)
+        self._hashes = hashes
+
+    def prepare(self) -> None:
+        """`refresh(fresh=False)` under the lock (see `Glossary.prepare_search`)."""
+        with self._lock:
+            self.refresh(False)
+
+    def search(self, text: str, *, status: str = "all", limit: int | None = None, fresh: bool = True,
+               snippets: int = 50) -> SearchResults:
+        """See `Glossary.search`."""
+        query = " ".join(text.split()).casefold()
+        if not query:
+            return SearchResults()
+        with self._lock:
+            self.refresh(fresh)
+            table = self._table
+            best = self._ranked(query, table)
+        kept: list[tuple[str, int, str]] = []
+        hidden: Counter[str] = Counter()
+        span = len(table.ids) + 1
+        for key in sorted([rank * span + number for number, (rank, _) in best.items()]):
+            number = key % span
+            term_id = table.ids[number]
+            rank, field = best[number]
+            summary = table.summaries[term_id]
+            if status == "all" or keeps(summary, status):
+                kept.append((term_id, rank, field))
+            else:
+                hidden[summary.status or "no status"] += 1
+        more = max(0, len(kept) - limit) if limit is not None else 0
+        shown = kept[:limit] if limit is not None else kept
+        query_words = words(query)
+        hits = []
+        for number, (term_id, rank, field) in enumerate(shown):
+            summary = table.summaries[term_id]
+            snippet = self._snippet(summary, rank, field, query, query_words) if number < snippets else ""
+            hits.append(SearchHit(term_id, summary.term, summary.status, field, rank, snippet))
+        return SearchResults(hits, hidden, more)
+
+    def _ranked(self, query: str, table: _Table) -> dict[int, tuple[int, str]]:
+        """Every matching term's best rank and the field it matched in, by its number in `table.ids`."""
+        as_id = query.replace(" ", "_")
+        best: dict[int, tuple[int, str]] = {}  # by number in `table.ids`
+
+        def take(numbers: list[int], rank: int, field: str) -> None:
+            for number in numbers:
+                best.setdefault(number, (rank, field))
+
+        take([n for n, folded in enumerate(table.folded_ids) if folded == query or folded == as_id], EXACT, "id")
+        take([n for n, name in enumerate(table.names) if name == query], EXACT, "name")
+        take([n for n, name in enumerate(table.names) if name.startswith(query)], NAME_PREFIX, "name")
+        take([n for n, folded in enumerate(table.folded_ids) if as_id in folded or query in folded], CONTAINS, "id")
+        take([n for n, name in enumerate(table.names) if query in name], CONTAINS, "name")
+        take([n for n, aliases in enumerate(table.aliases) if query in aliases], ALIAS, "aliases")
+        query_words = words(query)
+        if not any(len(word) > 1 for word in query_words):
+            return best
+        index = self.text_index
+        for rank, names in _TEXT_RANKS:
+            for field in names:
+                rows = index.matching(query_words, field)
+                if table.generation != index.generation:  # another process rewrote rows meanwhile
+                    table.map_rows(index.rowids(), index.generation)
+                by_rowid = table.by_rowid
+                try:
+                    found = dict.fromkeys([by_rowid[rowid] for rowid in rows], (rank, field))
+                except IndexError:  # a row added after the mapping was read (cannot happen under one generation)
+                    found = dict.fromkeys([by_rowid[r] for r in rows if r < len(by_rowid)], (rank, field))
+                found.pop(-1, None)
+                found.update(best)  # a better rank found earlier stays
+                best = found
+        return best
+
+    def _snippet(self, summary: TermSummary, rank: int, field: str, query: str, query_words: list[str]) -> str:
+        if field == "id":
+            return summary.id
+        if field == "name":
+            return summary.term or ""
+        if field == "aliases":
+            for alias in summary.aliases:
+                if query in alias.casefold():
+                    return alias
+        return excerpt(self.text_index.text(summary.id, field), query_words)
+
+
+def excerpt(text: str, query_words: list[str], width: int = SNIPPET_WIDTH) -> str:
+    """About `width` characters of `text` on one line around the first word starting with one of
+    `query_words` (the start of the text when none is found as written, e.g. an accent folded)."""
+    position = 0
+    for word in query_words:
+        found = re.search(rf"(?<![^\W_]){re.escape(word)}", text, re.IGNORECASE)
+        if found is not None:
+            position = found.start()
+            break
+    start = max(0, position - width // 3)
+    piece = text[start:start + width + 40]
+    flat = " ".join(piece.split())
+    # whole words at the cut ends, each marked by an ellipsis
+    if start > 0:
+        flat = "…" + flat.split(" ", 1)[-1] if " " in flat else "…" + flat
+    if start + width + 40 < len(text) or len(flat) > width:
+        cut = flat[:width].rsplit(" ", 1)[0] if len(flat) > width else flat
+        flat = cut + "…"
+    return flat
+
+
+_searchers: weakref.WeakKeyDictionary[Glossary, Searcher] = weakref.WeakKeyDictionary()
+_searchers_lock = threading.Lock()
+
+
+def searcher_of(glossary: Glossary) -> Searcher:
+    """The glossary's searcher, made on first use and kept as long as the glossary is."""
+    with _searchers_lock:
+        found = _searchers.get(glossary)
+        if found is None:
+            found = _searchers[glossary] = Searcher(glossary)
+        return found
