@@ -35,7 +35,8 @@ TEXT_FIELDS = (ALIASES, DEFINITION, TRIAD, NOTES, BODY, OTHER)
 _SKIPPED = frozenset({"term", "canonical_id", "status", "version", "last_updated", "license", "lines",
                       "date", "reviewer", "module", "confidence", "mapping_kind"})
 # `  - key: value` / `key: value` / `key:`; keys as YAML writes them plainly (quoted keys are rare).
-_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?P<key>[A-Za-z_][\w.-]*)[ ]*:(?:[ ]+(?P<rest>.*)|[ ]*)$")
+_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?P<key>[A-Za-z_][\w.-]*)[ ]*:"
+                       r"(?:[ ]+(?P<rest>.*)|[ ]*)$")
 _ITEM_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)+)(?P<rest>.*)$")
 _BLOCK_SCALAR = re.compile(r"^[|>][0-9+-]*[ ]*(?:#.*)?$")
 # The keys of a one-line flow mapping (`{date: 2025-10-18, notes: Initial draft}`): a word and a colon

@@ -9,7 +9,9 @@ first, ties by id:
 2. `CONTAINS`: the id or the name contains it;
 3. `ALIAS`: an alias contains it, or holds a word starting with each of its words;
 4. `DEFINITION`: the definition or the triad holds a word starting with each of its words;
-5. `TEXT`: so do the notes, the body or the other prose.
+5. `TEXT`: so do the notes, the body or the other prose;
+6. `ABBREVIATION`: the query's letters stand in the id in that order, each right after the one before or at
+   the start of a word (`wpre` and `wp` find `WEFT_PRESSURE`), for people used to the list's old fuzzy search.
 
 Words of one letter are too common to search prose by: a query made only of them matches ids, names
 and aliases alone. The status filter (`core.summary.FILTERS`) applies after ranking; what it hides is
@@ -25,6 +27,8 @@ Must never: parse YAML or read a term file to answer a query; run Git; import a 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import threading
 import weakref
@@ -38,8 +42,8 @@ from authoring.repo.search_index import SearchIndex, words
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
 
-EXACT, NAME_PREFIX, CONTAINS, ALIAS, DEFINITION, TEXT = range(6)
-RANKS = ("exact", "name prefix", "contains", "alias", "definition", "text")
+EXACT, NAME_PREFIX, CONTAINS, ALIAS, DEFINITION, TEXT, ABBREVIATION = range(7)
+RANKS = ("exact", "name prefix", "contains", "alias", "definition", "text", "abbreviation")
 """The name of each rank, for output."""
 # The text fields searched at each rank, in the order a match is attributed to them.
 _TEXT_RANKS = ((ALIAS, ("aliases",)), (DEFINITION, ("definition", "triad")), (TEXT, ("notes", "body", "other")))
@@ -93,6 +97,9 @@ class _Table:
         self.names = [(summaries[term_id].term or "").casefold() for term_id in self.ids]
         # every alias of a term on one line, so one `in` tests them all
         self.aliases = ["\n".join(summaries[term_id].aliases).casefold() for term_id in self.ids]
+        # every id on its own line, and where each line starts: one regular-expression scan finds abbreviations
+        self.id_lines = "\n".join(self.folded_ids)
+        self.line_starts = list(itertools.accumulate((len(folded) + 1 for folded in self.folded_ids[:-1]), initial=0))
         self.by_rowid: list[int] = []
         """The number (in `ids`) of each text-index row id; -1 for a row of no term here."""
         self.generation = -1
@@ -180,12 +187,24 @@ class Searcher:
             for number in numbers:
                 best.setdefault(number, (rank, field))
 
-        take([n for n, folded in enumerate(table.folded_ids) if folded == query or folded == as_id], EXACT, "id")
+        take([n for n, folded in enumerate(table.folded_ids) if folded in (query, as_id)], EXACT, "id")
         take([n for n, name in enumerate(table.names) if name == query], EXACT, "name")
         take([n for n, name in enumerate(table.names) if name.startswith(query)], NAME_PREFIX, "name")
         take([n for n, folded in enumerate(table.folded_ids) if as_id in folded or query in folded], CONTAINS, "id")
         take([n for n, name in enumerate(table.names) if query in name], CONTAINS, "name")
         take([n for n, aliases in enumerate(table.aliases) if query in aliases], ALIAS, "aliases")
+        best = self._in_text(query, table, best)
+        letters = "".join(query.split())
+        if len(letters) > 1 and table.ids:
+            # each letter follows the one before it, or starts a later word of the id
+            pattern = re.compile("(?m)(?:^|_)" + "(?:[^\n]*?_)?".join(re.escape(c) for c in letters))
+            starts = table.line_starts
+            take([bisect.bisect_right(starts, found.start()) - 1 for found in pattern.finditer(table.id_lines)],
+                 ABBREVIATION, "id")
+        return best
+
+    def _in_text(self, query: str, table: _Table, best: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+        """`best` with the terms whose text fields match (`_TEXT_RANKS`) added at their rank."""
         query_words = words(query)
         if not any(len(word) > 1 for word in query_words):
             return best

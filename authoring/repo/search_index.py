@@ -92,10 +92,12 @@ class SearchIndex:
             with contextlib.suppress(OSError):
                 for leftover in (self.path, Path(f"{self.path}-journal"), Path(f"{self.path}-wal")):
                     leftover.unlink(missing_ok=True)
-            try:
+            with contextlib.suppress(OSError, sqlite3.Error):
                 db = self._open(str(self.path))
-            except (OSError, sqlite3.Error):
-                db = self._open(":memory:")
+        if db is None:
+            db = self._open(":memory:")
+            if db is None:
+                raise OSError("SQLite cannot open a database, not even in memory")
         self._db = db
         return db
 

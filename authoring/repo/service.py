@@ -260,7 +260,8 @@ class Glossary:
 
     def search(self, text: str, *, status: str = "all", limit: int | None = None, fresh: bool = True,
                snippets: int = 50) -> SearchResults:
-        """The terms matching `text`, ranked, filtered, limited, the first `snippets` with an excerpt (`repo.search`)."""
+        """The terms matching `text`, ranked, filtered, limited, the first `snippets` with an excerpt (see
+        `repo.search`)."""
         from authoring.repo.search import searcher_of
 
         return searcher_of(self).search(text, status=status, limit=limit, fresh=fresh, snippets=snippets)
