@@ -144,8 +144,8 @@ def measure(size: int, repo: Path, figures: Figures) -> None:
                     extra=f"; ours = {ours / statistics.median(grep):.1%} of it")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "authoring", "search", "coherence flux", "--json", "--repo", str(repo)],
-                          capture_output=True, env=env, cwd=ROOT, check=False)
+    command = [sys.executable, "-m", "authoring", "search", "coherence flux", "--json", "--repo", str(repo)]
+    done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, check=False)
     figures.add("command line: authoring search 'coherence flux'", size, time.perf_counter() - start, unit="s",
                 extra=f", exit {done.returncode}")
 
