@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.corpus_repo import CORPUS, upstream_copy  # noqa: E402
 
 # Real names typed in full, and a word only term bodies hold (the corpus test checks it is body-only).
-TYPED = ("Coherence Flux", "Entropy Pump", "Lagrangian Health", "Adaptive Resilience", "profiler")
+TYPED = ("Coherence Flux", "Entropy Pump", "Lagrangian Health", "Adaptive Resilience", "multifaceted")
 SNIPPETS = 100  # as the UI asks (authoring/tui/screens/browser.py)
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import sqlite3
 import threading
 import weakref
 from collections import Counter
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from authoring.core.summary import TermSummary, keeps
+from authoring.errors import Conflict
 from authoring.repo.search_index import SearchIndex, words
 
 if TYPE_CHECKING:
@@ -48,6 +50,8 @@ RANKS = ("exact", "name prefix", "contains", "alias", "definition", "text", "abb
 # The text fields searched at each rank, in the order a match is attributed to them.
 _TEXT_RANKS = ((ALIAS, ("aliases",)), (DEFINITION, ("definition", "triad")), (TEXT, ("notes", "body", "other")))
 SNIPPET_WIDTH = 72
+ABBREVIATION_MAX = 8
+"""Longer queries are not tried as abbreviations (nobody abbreviates so; the pattern's cost grows with it)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,9 @@ class Searcher:
         if fresh:
             glossary.summaries()  # every file checked against the index; changed ones summarised again
         hashes = glossary.index.stored_hashes()
+        if not hashes and glossary.term_ids():
+            self._unstored()
+            return
         if hashes is self._hashes or hashes == self._hashes:
             self._hashes = hashes
             return
@@ -140,6 +147,21 @@ class Searcher:
         self.text_index.sync({term_id: hashes[term_id] for term_id in summaries})
         self._table = _Table(summaries)
         self._hashes = hashes
+
+    def _unstored(self) -> None:
+        """No stored summary index (it could not be written): summarise and hash the files here, every time."""
+        from authoring.repo.index import content_hash
+
+        summaries = {summary.id: summary for summary in self.glossary.summaries()}
+        hashes: dict[str, str] = {}
+        for term_id in summaries:
+            try:
+                hashes[term_id] = content_hash(self.glossary.term_path(term_id).read_bytes())
+            except OSError:
+                hashes[term_id] = ""
+        self.text_index.sync(hashes)
+        self._table = _Table(summaries)
+        self._hashes = {}
 
     def prepare(self) -> None:
         """`refresh(fresh=False)` under the lock (see `Glossary.prepare_search`)."""
@@ -153,9 +175,10 @@ class Searcher:
         if not query:
             return SearchResults()
         with self._lock:
-            self.refresh(fresh)
-            table = self._table
-            best = self._ranked(query, table)
+            try:
+                table, best = self._answer(query, fresh)
+            except sqlite3.OperationalError as exc:  # locked past BUSY_SECONDS, or the disk failed
+                raise Conflict(f"the search index is busy or unreadable ({exc}): try again") from None
         kept: list[tuple[str, int, str]] = []
         hidden: Counter[str] = Counter()
         span = len(table.ids) + 1
@@ -178,6 +201,19 @@ class Searcher:
             hits.append(SearchHit(term_id, summary.term, summary.status, field, rank, snippet))
         return SearchResults(hits, hidden, more)
 
+    def _answer(self, query: str, fresh: bool) -> tuple[_Table, dict[int, tuple[int, str]]]:
+        try:
+            self.refresh(fresh)
+            return self._table, self._ranked(query, self._table)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise
+            # the store was damaged while open: start it afresh, once
+            self.text_index.close()
+            self._hashes, self._table = {}, _Table({})
+            self.refresh(fresh)
+            return self._table, self._ranked(query, self._table)
+
     def _ranked(self, query: str, table: _Table) -> dict[int, tuple[int, str]]:
         """Every matching term's best rank and the field it matched in, by its number in `table.ids`."""
         as_id = query.replace(" ", "_")
@@ -195,7 +231,7 @@ class Searcher:
         take([n for n, aliases in enumerate(table.aliases) if query in aliases], ALIAS, "aliases")
         best = self._in_text(query, table, best)
         letters = "".join(query.split())
-        if len(letters) > 1 and table.ids:
+        if 1 < len(letters) <= ABBREVIATION_MAX and table.ids:
             # each letter follows the one before it, or starts a later word of the id
             pattern = re.compile("(?m)(?:^|_)" + "(?:[^\n]*?_)?".join(re.escape(c) for c in letters))
             starts = table.line_starts

@@ -31,6 +31,9 @@ from pathlib import Path
 from authoring.core.search_text import TEXT_FIELDS, fields
 
 FORMAT = 1
+BATCH = 500
+BUSY_SECONDS = 30.0
+"""How long a write waits for another process's batch before the search is refused as busy."""
 _fingerprint: str | None = None
 # `unicode61` folds case and (with 2) accents; `detail=column` keeps which field a word is in but not
 # its positions (the queries are word prefixes joined by AND, never phrases): a third of the size.
@@ -103,7 +106,7 @@ class SearchIndex:
 
     def _open(self, where: str) -> sqlite3.Connection | None:
         """A connection to a store of this format and code, created if empty; None when it is not one."""
-        db = sqlite3.connect(where, timeout=10.0, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(where, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=DELETE")
             db.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is detected and rebuilt
@@ -154,9 +157,11 @@ class SearchIndex:
     def sync(self, hashes: Mapping[str, str], read: Callable[[str], bytes | None] | None = None) -> int:
         """Make the rows those of the files whose content hashes are `hashes` (term id → hash); return how
         many files were read. `read(term_id)` gives a file's bytes (default: from the terms folder); a
-        file that cannot be read, or that is not UTF-8, gets no row."""
-        from authoring.repo.index import content_hash
+        file that cannot be read, or that is not UTF-8, gets an empty row (its hash says which bytes).
 
+        Written in batches of `BATCH` files, each its own transaction, so that another process searching
+        meanwhile waits for one batch, not for a whole build; each batch replaces its rows whole.
+        """
         reader = read or self._read
         with self._lock:
             db = self._connect()
@@ -165,32 +170,33 @@ class SearchIndex:
             gone = [term_id for term_id in self._hashes if term_id not in hashes]
             if not stale and not gone:
                 return 0
-            rows: list[tuple[str, str, dict[str, str] | None]] = []
-            for term_id in stale:
-                data = reader(term_id)
-                text = _decode(data)
-                rows.append((term_id, content_hash(data) if data is not None else "", fields(text) if text else None))
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for term_id in [*gone, *(r[0] for r in rows)]:
-                    found = db.execute("SELECT rowid FROM files WHERE id=?", (term_id,)).fetchone()
-                    if found is not None:
-                        db.execute("DELETE FROM docs WHERE rowid=?", found)
-                        db.execute("DELETE FROM files WHERE rowid=?", found)
-                for term_id, digest, parts in rows:
-                    if parts is None:
-                        continue
-                    cursor = db.execute("INSERT INTO files (id, hash) VALUES (?, ?)", (term_id, digest))
-                    db.execute(f"INSERT INTO docs (rowid, {', '.join(TEXT_FIELDS)}, term_id) VALUES"
-                               f" (?, {', '.join('?' for _ in TEXT_FIELDS)}, ?)",
-                               (cursor.lastrowid, *(parts[name] for name in TEXT_FIELDS), term_id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            self._replace(db, gone, [])
+            for start in range(0, len(stale), BATCH):
+                self._replace(db, [], [_row(term_id, reader(term_id)) for term_id in stale[start:start + BATCH]])
             self._seen_version = None
             self._reload_if_changed(db)
-            return len(rows)
+            return len(stale)
+
+    def _replace(self, db: sqlite3.Connection, gone: list[str], rows: list[tuple[str, str, dict[str, str]]]) -> None:
+        """Delete the rows of `gone` and of the files in `rows`, then insert `rows`: one transaction."""
+        if not gone and not rows:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for term_id in [*gone, *(row[0] for row in rows)]:
+                found = db.execute("SELECT rowid FROM files WHERE id=?", (term_id,)).fetchone()
+                if found is not None:
+                    db.execute("DELETE FROM docs WHERE rowid=?", found)
+                    db.execute("DELETE FROM files WHERE rowid=?", found)
+            for term_id, digest, parts in rows:
+                cursor = db.execute("INSERT INTO files (id, hash) VALUES (?, ?)", (term_id, digest))
+                db.execute(f"INSERT INTO docs (rowid, {', '.join(TEXT_FIELDS)}, term_id) VALUES"
+                           f" (?, {', '.join('?' for _ in TEXT_FIELDS)}, ?)",
+                           (cursor.lastrowid, *(parts[name] for name in TEXT_FIELDS), term_id))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _read(self, term_id: str) -> bytes | None:
         try:
@@ -231,10 +237,14 @@ class SearchIndex:
             return str(row[0]) if row and row[0] is not None else ""
 
 
-def _decode(data: bytes | None) -> str | None:
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+def _row(term_id: str, data: bytes | None) -> tuple[str, str, dict[str, str]]:
+    """A file's row: its id, the hash of its bytes, its text by field (empty when unreadable or not UTF-8)."""
+    from authoring.repo.index import content_hash
+
+    text = ""
+    if data is not None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = ""
+    return term_id, content_hash(data) if data is not None else "", fields(text)

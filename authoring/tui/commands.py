@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 # (name, help, action on the browser screen)
 BROWSER_COMMANDS = [
-    ("Search terms", "fuzzy search by id, term or alias (/)", "search"),
+    ("Search terms", "search ids, names, aliases, definitions, bodies, notes (/)", "search"),
     ("Filter by status", "cycle the status filter (f)", "cycle_filter"),
     ("Sort", "cycle the sort column (s)", "cycle_sort"),
     ("Review term", "diff, gates, approve, request changes, comment, promote, demote (enter)", "review"),

@@ -77,9 +77,6 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         Binding("r", "repair", "Repair", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("escape", "clear_search", "Clear", show=False),
-        # Enter in the search box moves the focus to the list when the key arrives, so that an Enter typed
-        # right after it reaches the list (and waits there for the results of what was typed).
-        Binding("enter", "submit_search", "Go to the results", show=False, priority=True),
     ]
 
     class TermsLoaded(Message):
@@ -277,10 +274,15 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     def search_changed(self, event: Input.Changed) -> None:
         self._search(event.value, self.query_one(TermTable).view.status)
 
-    def action_submit_search(self) -> None:
-        if self.focused is not self.query_one("#search", Input):
-            raise SkipAction()  # Enter anywhere else is that widget's
-        self.set_focus(self.query_one(TermTable))
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        table = self.query_one(TermTable)
+        if self.focused is table:
+            # a second Enter, typed before the first had moved the focus (both reached the box): it was
+            # meant for the list, and acts there on the results of what was typed
+            self.row_selected(TermTable.RowSelected(table, table.current_id, table.cursor_row))
+            return
+        self.set_focus(table)  # at once, so that keys typed after Enter go to the list
 
     @on(Select.Changed, "#status-filter")
     def filter_changed(self, event: Select.Changed) -> None:
