@@ -6,7 +6,7 @@ committed. On each, in this process, as the UI does it:
 - the summary index is built (cold, as `check` builds it) and the text index once (`Glossary.prepare_search`,
   what the UI runs when its list is indexed): both printed, once per size;
 - then real term names and a word that only bodies hold are typed character by character: every prefix is
-  one `Glossary.search(prefix, fresh=False, snippets=100)` call (the UI's call per keystroke); the median,
+  one `Glossary.search(prefix, fresh=False, limit=1000, snippets=40)` call (the UI's call per keystroke); the median,
   95th percentile and worst keystroke are printed with their growth from 1×;
 - the command line: `authoring search "coherence flux" --json` in a fresh process (warm indexes).
 
@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.corpus_repo import CORPUS, upstream_copy  # noqa: E402
 
 # Real names typed in full, and a word only term bodies hold (the corpus test checks it is body-only).
-TYPED = ("Coherence Flux", "Entropy Pump", "Lagrangian Health", "Adaptive Resilience", "multifaceted")
-SNIPPETS = 100  # as the UI asks (authoring/tui/screens/browser.py)
+TYPED = ("Coherence Flux", "Entropy Pump", "Lagrangian Health", "Adaptive Resilience", "complements")
+SNIPPETS, HITS = 40, 1000  # as the UI asks (authoring/tui/screens/browser.py)
 
 
 def keystrokes(name: str) -> list[str]:
@@ -109,7 +109,7 @@ def measure(size: int, repo: Path, figures: Figures) -> None:
         for name in TYPED:
             for typed in keystrokes(name):
                 start = time.perf_counter()
-                results = glossary.search(typed, fresh=False, snippets=SNIPPETS)
+                results = glossary.search(typed, fresh=False, limit=HITS, snippets=SNIPPETS)
                 latencies.append((time.perf_counter() - start) * 1000)
             found[name] = len(results)
             if not results:
@@ -135,7 +135,7 @@ def measure(size: int, repo: Path, figures: Figures) -> None:
         indexed = []
         for typed in probe:
             start = time.perf_counter()
-            glossary.search(typed, fresh=False, snippets=SNIPPETS)
+            glossary.search(typed, fresh=False, limit=HITS, snippets=SNIPPETS)
             indexed.append((time.perf_counter() - start) * 1000)
         ours = statistics.median(indexed)
         figures.add("baseline: naive scan of every file, per keystroke", size, statistics.median(naive),

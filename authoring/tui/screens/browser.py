@@ -36,7 +36,9 @@ from authoring.tui.widgets.term_table import SORTS, TermTable, View
 # While indexing, the list is refreshed at most this often (each refresh redraws the whole table).
 REPOST_SECONDS = 0.5
 # Search hits that carry a snippet (the one of the highlighted row is shown under the search box).
-SNIPPETS = 100
+SNIPPETS = 40
+# The list shows at most this many hits (best first; the progress line says how many more there are).
+HITS = 1000
 
 
 @dataclass
@@ -308,7 +310,8 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         def post(text: str, status: str, results: SearchResults) -> None:
             self.post_message(self.SearchDone(text, status, results))
 
-        self.searches.run(lambda text, status: glossary.search(text, status=status, fresh=False, snippets=SNIPPETS),
+        self.searches.run(lambda text, status: glossary.search(text, status=status, limit=HITS, fresh=False,
+                                                                   snippets=SNIPPETS),
                           post)
 
     @work(thread=True, exit_on_error=False, group="search")
@@ -323,11 +326,15 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         results = message.results
         self.search_hits = {hit.term_id: (hit.field, hit.snippet) for hit in results}
         self._set_view(query=message.text, ranked=tuple(hit.term_id for hit in results))
+        notes = []
         if results.hidden:
             counts = ", ".join(f"{n} {status}" for status, n in sorted(results.hidden.items()))
-            self.query_one("#progress", Static).update(
-                f"{len(results)} found · {results.hidden_count} more"
-                f" {'match' if results.hidden_count == 1 else 'matches'} hidden by filter: {message.status} ({counts})")
+            notes.append(f"{results.hidden_count} more {'match' if results.hidden_count == 1 else 'matches'}"
+                         f" hidden by filter: {message.status} ({counts})")
+        if results.more:
+            notes.append(f"{results.more} more past the first {HITS}: type more to narrow")
+        if notes:
+            self.query_one("#progress", Static).update(" · ".join([f"{len(results)} found", *notes]))
         self._show_hit(self.query_one(TermTable).current_id)
         if self.open_when_settled:
             self.open_when_settled = False

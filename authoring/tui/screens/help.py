@@ -13,7 +13,8 @@ from textual.widgets import Static
 KEYS = [
     ("Everywhere", [("ctrl+p", "command palette: every action by name"), ("?", "this help"),
                     ("ctrl+q", "quit"), ("esc", "back / close")]),
-    ("Term list", [("↑ ↓ pgup pgdn", "move through the terms"), ("/", "search ids, names, aliases, definitions, bodies, notes"),
+    ("Term list", [("↑ ↓ pgup pgdn", "move through the terms"),
+                   ("/", "search ids, names, aliases, definitions, bodies, notes"),
                    ("f", "cycle the status filter (all, draft, …, problems, malformed)"),
                    ("s / S", "cycle the sort column / reverse it (or click a column header)"),
                    ("enter", "review the term: diff, gates, approve, promote, demote"),
