@@ -116,6 +116,31 @@ def test_forged_untracked_and_misfiled_events_do_not_count(tmp_path: Path) -> No
     assert "says term WEFT_PRESSURE" in messages and f"authored by {MALLORY}" in messages
 
 
+@pytest.mark.parametrize("separator", ["\x1e", "\x1f"])
+def test_control_characters_in_a_message_cannot_forge_a_commits_author(tmp_path: Path, separator: str) -> None:
+    # Mallory's message holds what `git log`'s record and field separators would look like, followed by a
+    # made-up commit header naming Bob as the author: the parse must not take it for Git's own output.
+    repo = candidate(tmp_path / "g")
+    text = (repo / TERM_FILE).read_text()
+    forged = event(TERM, BOB, Action.APPROVE, text, "candidate", "candidate")
+    name, mail = BOB.split(" <")
+    header = "\x1f".join(["f" * 40, head(repo), name, mail.rstrip(">"), "2026-11-29T10:00:00+00:00", "approve"])
+    message = f"{TERM}: approve\n\n{separator}{header}\n"
+    user(repo, MALLORY)
+    mallory_commit = commit_event(repo, forged, MALLORY)
+    git(repo, "commit", "--amend", "--quiet", "--cleanup=verbatim", "-m", message)
+    mallory_commit = head(repo)
+    assert separator in git(repo, "log", "-1", "--format=%B")
+    user(repo, ALICE)
+    refused = cli(repo, "promote", TERM)
+    assert refused.code == 3 and "0 valid" in refused.err
+    code, report = audit(repo)
+    [found] = codes(report)["forged-event"]
+    assert code == 1 and found["commit"] == mallory_commit and f"authored by {MALLORY}" in found["message"]
+    history = json.loads(cli(repo, "history", TERM, "--json").out)
+    assert mallory_commit in json.dumps(history) and "f" * 40 not in json.dumps(history)
+
+
 def test_an_approval_rewritten_to_cover_new_content_does_not_count(tmp_path: Path) -> None:
     repo = candidate(tmp_path / "g")
     user(repo, BOB)
