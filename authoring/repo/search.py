@@ -10,8 +10,9 @@ first, ties by id:
 3. `ALIAS`: an alias contains it, or holds a word starting with each of its words;
 4. `DEFINITION`: the definition or the triad holds a word starting with each of its words;
 5. `TEXT`: so do the notes, the body or the other prose;
-6. `ABBREVIATION`: the query's letters stand in the id in that order, each right after the one before or at
-   the start of a word (`wpre` and `wp` find `WEFT_PRESSURE`), for people used to the list's old fuzzy search.
+6. `ABBREVIATION`, when nothing else matched: the query's letters stand in the id in that order, each right
+   after the one before or at the start of a word (`wp` finds `WEFT_PRESSURE`), for people used to the list's
+   old fuzzy search.
 
 Words of one or two letters start a word in nearly every term: prose is searched once a word of the query
 has three letters (`PROSE_WORD_MIN`); before that, ids, names and aliases alone.
@@ -53,6 +54,8 @@ RANKS = ("exact", "name prefix", "contains", "alias", "definition", "text", "abb
 _TEXT_RANKS = ((ALIAS, ("aliases",)), (DEFINITION, ("definition", "triad")), (TEXT, ("notes", "body", "other")))
 SNIPPET_WIDTH = 72
 ABBREVIATION_MAX = 8
+CONTAINS_MIN = 2
+"""A query of one character matches ids and names that are it or start with it, not every one holding it."""
 PROSE_WORD_MIN = 3
 """Prose (definitions, bodies, …) is searched once a word of the query has this many letters: shorter ones
 start a word in nearly every term (a list of everything, at the cost of a full scan per keystroke)."""
@@ -63,7 +66,8 @@ start a word in nearly every term (a list of everything, at the cost of a full s
 class SearchHit:
     """One term that matched: where (`field`: id, name, aliases, definition, triad, notes, body, other), how
     well (`rank`, see the module's docstring) and a short excerpt around the match (`snippet`, exact text
-    of the file: a face makes it inert before showing it; "" past the hits asked to carry one)."""
+    of the file: a face makes it inert before showing it). Past the hits asked to carry a snippet, `snippet`
+    is "" and a prose match names its rank's fields (`definition/triad`, `notes/body/other`)."""
 
     term_id: str
     term: str | None
@@ -140,8 +144,28 @@ class _Lines:
     """Texts, one per term, as one string with a line each (no text holds a line break: whitespace is one space)."""
 
     def __init__(self, texts: list[str]) -> None:
-        self.text = "\n".join(texts)
-        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0)) if texts else []
+        self.text = "\n" + "\n".join(texts)  # every line, the first too, follows a line break
+        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=1)) if texts else []
+
+    def containing(self, literal: str) -> list[int]:
+        """The numbers of the lines holding `literal` (a fast substring search, one step per matching line)."""
+        text, starts, found = self.text, self.starts, []
+        position = text.find(literal, 1)
+        while position >= 0:
+            number = bisect.bisect_right(starts, position) - 1
+            found.append(number)
+            following = starts[number + 1] if number + 1 < len(starts) else len(text)
+            position = text.find(literal, following)
+        return found
+
+    def starting(self, literal: str) -> list[int]:
+        """The numbers of the lines that start with `literal` (found after the line break before them)."""
+        text, starts, found, marked = self.text, self.starts, [], "\n" + literal
+        position = text.find(marked)
+        while position >= 0:
+            found.append(bisect.bisect_right(starts, position + 1) - 1)
+            position = text.find(marked, position + 1)
+        return found
 
     def numbers(self, pattern: str) -> list[int]:
         """The numbers of the lines `pattern` (anchored at a line's start, multi-line mode) matches."""
@@ -224,7 +248,9 @@ class Searcher:
         for place, number in enumerate(numbers[:limit] if limit is not None else numbers):
             summary = table.summaries[table.ids[number]]
             rank, field = best[number]
-            snippet = self._snippet(summary, rank, field, query, query_words) if place < snippets else ""
+            snippet = ""
+            if place < snippets:
+                field, snippet = self._snippet(summary, field, query, query_words)
             hits.append(SearchHit(summary.id, summary.term, summary.status, field, rank, snippet))
         return SearchResults(hits, hidden, more)
 
@@ -254,14 +280,16 @@ class Searcher:
         for number in best:  # an exact name rather than an exact id
             if table.ids[number].casefold() not in (query, as_id):
                 best[number] = (EXACT, "name")
-        quoted, quoted_id = re.escape(query), re.escape(as_id)
-        take(table.lines["name"].numbers(f"^{quoted}"), NAME_PREFIX, "name")
-        take(table.lines["id"].numbers(f"^.*?(?:{quoted}|{quoted_id})"), CONTAINS, "id")
-        take(table.lines["name"].numbers(f"^.*?{quoted}"), CONTAINS, "name")
-        take(table.lines["aliases"].numbers(f"^.*?{quoted}"), ALIAS, "aliases")
+        take(table.lines["name"].starting(query), NAME_PREFIX, "name")
+        if len(query) >= CONTAINS_MIN:
+            take(table.lines["id"].containing(as_id), CONTAINS, "id")
+            if query != as_id:
+                take(table.lines["id"].containing(query), CONTAINS, "id")
+            take(table.lines["name"].containing(query), CONTAINS, "name")
+            take(table.lines["aliases"].containing(query), ALIAS, "aliases")
         best = self._in_text(query, table, best)
         letters = "".join(query.split())
-        if 1 < len(letters) <= ABBREVIATION_MAX and table.ids:
+        if not best and 1 < len(letters) <= ABBREVIATION_MAX and table.ids:
             # each letter follows the one before it, or starts a later word of the id
             pattern = "^(?:.*?_)?" + "(?:.*?_)?".join(re.escape(c) for c in letters)
             take(table.lines["id"].numbers(pattern), ABBREVIATION, "id")
@@ -274,30 +302,39 @@ class Searcher:
             return best
         index = self.text_index
         for rank, names in _TEXT_RANKS:
-            for field in names:
-                rows = index.matching(query_words, field)
-                if table.generation != index.generation:  # another process rewrote rows meanwhile
-                    table.map_rows(index.rowids(), index.generation)
-                by_rowid = table.by_rowid
-                try:
-                    found = dict.fromkeys([by_rowid[rowid] for rowid in rows], (rank, field))
-                except IndexError:  # a row added after the mapping was read (cannot happen under one generation)
-                    found = dict.fromkeys([by_rowid[r] for r in rows if r < len(by_rowid)], (rank, field))
-                found.pop(-1, None)
-                found.update(best)  # a better rank found earlier stays
-                best = found
+            # one query per rank: which of its fields matched is settled for the hits shown with a snippet
+            rows = index.matching(query_words, names)
+            if table.generation != index.generation:  # another process rewrote rows meanwhile
+                table.map_rows(index.rowids(), index.generation)
+            by_rowid = table.by_rowid
+            label = "/".join(names)
+            try:
+                found = dict.fromkeys([by_rowid[rowid] for rowid in rows], (rank, label))
+            except IndexError:  # a row added after the mapping was read (cannot happen under one generation)
+                found = dict.fromkeys([by_rowid[r] for r in rows if r < len(by_rowid)], (rank, label))
+            found.pop(-1, None)
+            found.update(best)  # a better rank found earlier stays
+            best = found
         return best
 
-    def _snippet(self, summary: TermSummary, rank: int, field: str, query: str, query_words: list[str]) -> str:
+    def _snippet(self, summary: TermSummary, field: str, query: str, query_words: list[str]) -> tuple[str, str]:
+        """The field that matched (one of a rank's fields, settled here) and the words around the match."""
         if field == "id":
-            return summary.id
+            return field, summary.id
         if field == "name":
-            return summary.term or ""
+            return field, summary.term or ""
         if field == "aliases":
             for alias in summary.aliases:
-                if query in alias.casefold():
-                    return alias
-        return excerpt(self.text_index.text(summary.id, field), query_words)
+                if query in " ".join(alias.split()).casefold():
+                    return field, alias
+        names = field.split("/")
+        texts = [(name, self.text_index.text(summary.id, name)) for name in names]
+        for name, text in texts:
+            if all(re.search(rf"(?<![^\W_]){re.escape(word)}", text, re.IGNORECASE) for word in query_words):
+                return name, excerpt(text, query_words)
+        # the index folds accents, the check above does not: the first field with text, from its start
+        name, text = next(((n, t) for n, t in texts if t), texts[0])
+        return name, excerpt(text, query_words)
 
 
 def excerpt(text: str, query_words: list[str], width: int = SNIPPET_WIDTH) -> str:

@@ -25,7 +25,7 @@ import contextlib
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from authoring.core.search_text import TEXT_FIELDS, fields
@@ -206,12 +206,14 @@ class SearchIndex:
 
     # -- asking ----------------------------------------------------------------------------------
 
-    def matching(self, query_words: Iterable[str], field: str) -> list[int]:
-        """The row ids (see `rowids`) of the terms whose `field` holds a word starting with each of `query_words`."""
+    def matching(self, query_words: Iterable[str], fields: Sequence[str]) -> list[int]:
+        """The row ids (see `rowids`) of the terms one of whose `fields` holds a word starting with each of
+        `query_words` (all in the same field)."""
         wanted = [w for w in query_words if w]
-        if not wanted or field not in TEXT_FIELDS:
+        if not wanted or not fields or any(field not in TEXT_FIELDS for field in fields):
             return []
-        expression = f"{{{field}}} : (" + " AND ".join(f'"{w}"*' for w in wanted) + ")"
+        words_wanted = " AND ".join(f'"{w}"*' for w in wanted)
+        expression = " OR ".join(f"({{{field}}} : ({words_wanted}))" for field in fields)
         with self._lock:
             db = self._connect()
             self._reload_if_changed(db)
