@@ -71,6 +71,9 @@ class FileChange:
     """The blob before the commit, None when the file was added."""
     new_blob: str | None
     """The blob after the commit, None when the file was deleted."""
+    parent_blobs: tuple[str | None, ...] = ()
+    """For a merge (`Git.log(merges=True)`): the file's blob in each parent (None where absent); the
+    merge changed the file itself — its result equals none of them. Empty for an ordinary commit."""
 
 
 @dataclass
@@ -126,7 +129,12 @@ def parse_log(out: str, form: LogFormat) -> list[LogCommit]:
         i = 0
         while i < len(tokens):
             meta = tokens[i].strip("\n")
-            if not meta.startswith(":") or meta.startswith("::"):
+            if meta.startswith("::"):  # a combined record: a file a merge changed beyond all its parents
+                if i + 1 < len(tokens):
+                    commit.changes.append(_combined(meta, tokens[i + 1]))
+                i += 2
+                continue
+            if not meta.startswith(":"):
                 i += 1
                 continue
             parts = meta[1:].split()
@@ -142,3 +150,13 @@ def parse_log(out: str, form: LogFormat) -> list[LogCommit]:
                                              None if new_blob == NULL_OID else new_blob))
         commits.append(commit)
     return commits
+
+
+def _combined(meta: str, path: str) -> FileChange:
+    """`::MODE… OID… OIDNEW STATUS…` (one colon per parent) as a change against the first parent."""
+    parents = len(meta) - len(meta.lstrip(":"))
+    parts = meta.lstrip(":").split()
+    oids = [None if oid == NULL_OID else oid for oid in parts[parents + 1 : 2 * parents + 2]]
+    old, new = oids[:parents], oids[parents]
+    status = "D" if new is None else ("A" if all(o is None for o in old) else "M")
+    return FileChange(status, path, path, old[0], new, tuple(old))

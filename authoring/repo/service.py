@@ -20,10 +20,11 @@ from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
+from authoring.repo.search_api import SearchMethods
 from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
-from authoring.workflow.identity import Identity, parse_identity
+from authoring.workflow.identity import Identity, email_of, parse_identity
 
 if TYPE_CHECKING:
     # Imported where used: `check`, `list` and the UI's start run from the index without ruamel,
@@ -36,11 +37,11 @@ if TYPE_CHECKING:
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.file_edit import TextEdits
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.repo.repair_service import RepairResult, RepairRun
-    from authoring.repo.search import SearchResults
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from authoring.repo.exchange_service import Exchange
 
 
-class Glossary:
+class Glossary(SearchMethods):
     """A glossary repository: configuration, terms, and the actions on them."""
 
     def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
@@ -258,20 +259,6 @@ class Glossary:
         known = self.index.cached(wanted)
         return [known[term_id] for term_id in wanted if term_id in known]
 
-    def search(self, text: str, *, status: str = "all", limit: int | None = None, fresh: bool = True,
-               snippets: int = 50) -> SearchResults:
-        """The terms matching `text`, ranked, filtered, limited, the first `snippets` with an excerpt (see
-        `repo.search`)."""
-        from authoring.repo.search import searcher_of
-
-        return searcher_of(self).search(text, status=status, limit=limit, fresh=fresh, snippets=snippets)
-
-    def prepare_search(self) -> None:
-        """Bring the text index in step with the summary index now (the UI, before the first keystroke)."""
-        from authoring.repo.search import searcher_of
-
-        searcher_of(self).prepare()
-
     def check(self, term_ids: Sequence[str] | None = None,
               progress: ProgressCallback | None = None) -> list[Problem]:
         """Every problem of the given terms (default: all), file by file."""
@@ -327,12 +314,15 @@ class Glossary:
         remove_stale_temporaries(self.git.git_dir)
         return recover(self.git)
 
-    def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
+    def set_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                  force: bool = False) -> ActionResult:
         """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
-        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed.
+        A path neither the entry nor the schema has needs `new_key`; replacing a mapping or a list with
+        another kind of value needs `force` (`core.field_paths`)."""
         from authoring.repo import actions
 
-        return actions.edit_field(self, term_id, dotted, value_text)
+        return actions.edit_field(self, term_id, dotted, value_text, new_key=new_key, force=force)
 
     # -- the workflow (logic in `repo.actions`, gates in `workflow.gates`) ---------------------------
 
@@ -414,15 +404,28 @@ class Glossary:
 
         return field_yaml(self.load(term_id), parse_path(dotted))
 
-    def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
+    def field_paths(self, term_id: str) -> list[str]:
+        """The field paths an edit of the term may name: the entry's own, then the schema's (for completion)."""
+        from authoring.core.field_paths import known_paths
+
+        return known_paths(self.load(term_id).entry)
+
+    def preview_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                      force: bool = False) -> FieldPreview:
         """What `set_field` would change (the field, and the version, date and status that follow) and the
         problems it would introduce, without writing anything."""
         from authoring.core.paths import format_path, parse_path
         from authoring.repo import actions
         from authoring.repo.field_preview import preview_of
 
-        loaded, after = actions.preview_edit(self, term_id, dotted, value_text)
+        loaded, after = actions.preview_edit(self, term_id, dotted, value_text, new_key=new_key, force=force)
         return preview_of(loaded.term, format_path(parse_path(dotted)), after)
+
+    def text_edits(self) -> TextEdits:
+        """Edit a term's body or whole file as text, checked, diffed, committed: `repo/file_edit.py`."""
+        from authoring.repo.file_edit import TextEdits
+
+        return TextEdits(self)
 
     # -- history and audit (spec §8) -------------------------------------------------------------
 
@@ -432,8 +435,9 @@ class Glossary:
         from authoring.repo.revisions import RevisionCache
 
         path = self.term_path(term_id)
+        agents = frozenset(email_of(agent) for agent in self.config.people.agents)
         entries = term_history(self.git, RevisionCache(self.git), self.git.relative(path),
-                               self.git.relative(self.review_logs_dir / term_id))
+                               self.git.relative(self.review_logs_dir / term_id), agents)
         if not entries and not path.is_file():
             raise NotFound(f"no term {term_id} (looked for {self.display(path)}) and none in the history")
         return entries
