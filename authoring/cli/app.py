@@ -59,6 +59,7 @@ def _register() -> None:
         provenance_commands,
         repair_commands,
         repo_commands,
+        search_commands,
         terms_commands,
         ui,
         workflow_commands,

@@ -20,6 +20,7 @@ from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
+from authoring.repo.search_api import SearchMethods
 from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from authoring.repo.exchange_service import Exchange
 
 
-class Glossary:
+class Glossary(SearchMethods):
     """A glossary repository: configuration, terms, and the actions on them."""
 
     def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:

@@ -119,8 +119,8 @@ BROWSER_ACTIONS = ActionTable("Term list", (
     # A priority binding acts when the key arrives, before the keys typed after it are passed on
     # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
     # the UI is still starting, puts "loom" in the search.
-    _a("browser.search", "slash", "Search terms", "search", "fuzzy search by id, term or alias", priority=True,
-       footer="Search"),
+    _a("browser.search", "slash", "Search terms", "search",
+       "search ids, names, aliases, definitions, bodies, notes", priority=True, footer="Search"),
     _a("browser.filter", "f", "Filter by status", "cycle_filter",
        "cycle the status filter (all, draft, …, problems, malformed)", footer="Filter"),
     _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)"),

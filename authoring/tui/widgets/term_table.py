@@ -1,4 +1,4 @@
-"""The term list: every term's summary, one row each, with a status filter, fuzzy search and sorting.
+"""The term list: every term's summary, one row each, with a status filter, search results and sorting.
 
 The table is drawn line by line (Textual's Line API): only the rows on screen are rendered, so
 showing, filtering or sorting 1,691 terms (or four times as many) costs what a screenful costs.
@@ -19,7 +19,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.fuzzy import Matcher
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -43,6 +42,8 @@ class View:
     status: str = "all"
     sort: str = "id"
     reverse: bool = False
+    ranked: tuple[str, ...] | None = None
+    """The ids matching `query`, best first (the service's search); None: no search, every row sorted."""
 
 
 def _sort_key(summary: TermSummary, sort: str) -> tuple[object, ...]:
@@ -67,18 +68,11 @@ def _version(text: str | None) -> tuple[int, ...]:
 
 
 def select(summaries: Sequence[TermSummary], view: View) -> list[TermSummary]:
-    """The rows to show: filtered by status, matched fuzzily (best first) or sorted by the chosen column."""
+    """The rows to show: filtered by status, in the search's ranking or sorted by the chosen column."""
+    if view.ranked is not None:
+        by_id = {s.id: s for s in summaries}
+        return [by_id[i] for i in view.ranked if i in by_id and _keep(by_id[i], view.status)]
     rows = [s for s in summaries if _keep(s, view.status)]
-    if view.query.strip():
-        matcher = Matcher(view.query.strip())
-        scored: list[tuple[float, TermSummary]] = []
-        for summary in rows:
-            score = max(matcher.match(summary.id), matcher.match(summary.term or ""),
-                        *(matcher.match(alias) for alias in summary.aliases))
-            if score > 0:
-                scored.append((score, summary))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return [summary for _, summary in scored]
     return sorted(rows, key=lambda s: _sort_key(s, view.sort), reverse=view.reverse)
 
 
