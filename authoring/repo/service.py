@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
@@ -33,13 +33,16 @@ if TYPE_CHECKING:
     from authoring.core.module_refs import ModuleSources
     from authoring.core.termfile import TermFile
     from authoring.repo.audit import AuditProgressCallback, AuditReport
+    from authoring.repo.bulk import BulkResult, Outcome
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
+    from authoring.repo.queue import Queue
     from authoring.repo.repair_service import RepairResult, RepairRun
+    from authoring.repo.undo import UndoPlan
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
@@ -389,6 +392,32 @@ class Glossary:
 
         with self.transaction() as tx:
             return actions.land(tx, writes, event, message, author)
+
+    def undo(self, note: str | None = None, expected: str | None = None) -> ActionResult:
+        """Take back the actor's last action (`expected`: the commit they were shown) as a new commit (`repo.undo`)."""
+        from authoring.repo.undo import undo
+
+        self.recover()
+        return undo(self, note, expected)
+
+    def last_action(self) -> UndoPlan:
+        """The actor's last action, as `undo` would take it back, and what stands in the way; writes nothing."""
+        from authoring.repo.undo import last_action
+
+        return last_action(self)
+
+    def queue(self) -> Queue:
+        """What awaits the actor (`repo.queue`): to approve, requests for changes, agent drafts, own drafts."""
+        from authoring.repo.queue import review_queue
+
+        return review_queue(self)
+
+    def each(self, action: str, term_ids: Sequence[str], act: Callable[[Glossary, str], Any],
+             progress: Callable[[Outcome], None] | None = None) -> BulkResult:
+        """`act(self, id)` for every id, each its own commit, failures reported, not raised (`repo.bulk`)."""
+        from authoring.repo.bulk import each
+
+        return each(self, action, term_ids, act, progress)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 

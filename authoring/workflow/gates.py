@@ -15,6 +15,8 @@ Definitions the gates rely on:
   change. Valid approvals are counted once per identity.
 - A request for changes is **open** until the same reviewer approves later, or the content changes
   after it (the request was about content that is gone; fresh approvals are needed anyway).
+- An approval or a request for changes its giver withdrew (an `undo` event naming it, by the same
+  identity: `workflow.withdrawals`) does not count at all.
 
 Must never: touch Git, files or a UI; decide anything from the clock.
 """
@@ -32,8 +34,11 @@ from authoring.workflow.content_authorship import authors_of
 from authoring.workflow.identity import Identity, Role, email_of, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, needs_note
+from authoring.workflow.withdrawals import withdrawn_reviews
 
 TRIAD_PARTS = ("art", "law", "philosophy")
+CONTENT_ACTIONS = (Action.DRAFT, Action.EDIT, Action.UNDO)
+"""Events that may change the content: a draft always does; an edit or an undo when its revision differs."""
 AGENT_MAY = frozenset({Action.DRAFT, Action.EDIT, Action.COMMENT})
 """What an agent may do; everything else (approve, request changes, any status move) is for editors."""
 
@@ -104,7 +109,7 @@ def content_history(events: list[ReviewEvent]) -> ContentHistory:
     for index, event in enumerate(events):
         # Every event carries the revision it saw, so the revision before an edit is known even when
         # the term predates the tool (no `draft` event).
-        if event.action in (Action.DRAFT, Action.EDIT) and (
+        if event.action in CONTENT_ACTIONS and (
                 event.action is Action.DRAFT or event.revision is None or event.revision != revision):
             history.authors.setdefault(event.who_email, event.who)
             history.last_change = index
@@ -134,8 +139,9 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People, *,
     authors = authors_of(entry, events, commit_authors)
     after = -1 if history.last_change is None else history.last_change
     seen: set[str] = set()
+    withdrawn = withdrawn_reviews(events)  # approvals and requests their giver undid (`repo.undo`)
     for index, event in enumerate(events):
-        if event.action is not Action.APPROVE:
+        if event.action is not Action.APPROVE or event.id in withdrawn:
             continue
         email = event.who_email
         if event.role != Role.EDITOR.value or role_of_who(event.who, people) is not Role.EDITOR:
@@ -154,7 +160,7 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People, *,
     # A stale approval superseded by a valid one from the same person is not worth reporting.
     result.stale = [who for who in result.stale if email_of(who) not in seen]
     for index, event in enumerate(events):
-        if event.action is not Action.REQUEST_CHANGES:
+        if event.action is not Action.REQUEST_CHANGES or event.id in withdrawn:
             continue
         later = events[index + 1 :]
         answered = any(e.action is Action.APPROVE and e.who_email == event.who_email for e in later)
