@@ -134,7 +134,7 @@ def last_action(glossary: Glossary, actor: Identity | None = None) -> UndoPlan:
         later.append(commit)
     if target is None:
         raise GateRefused(f"nothing to undo: {actor} has no action on this branch",
-                          [f"undo: no commit by {actor} with an Action trailer on this branch"])
+                          [f"nothing to undo: no action by {actor} on this branch (or each is undone already)"])
     plan = _plan(glossary, target, terms_rel, logs_rel)
     touched = {f"{terms_rel}/{t}.md" for t in plan.term_ids}
     folders = tuple(f"{logs_rel}/{t}/" for t in plan.term_ids)

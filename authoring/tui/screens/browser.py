@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from authoring.core.summary import FILTERS, TermSummary
@@ -27,7 +26,8 @@ from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
-from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
+from authoring.tui.screens.workbench import WorkbenchScreen
+from authoring.tui.service_calls import entry_paths
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
@@ -46,7 +46,7 @@ class Detail:
     repair: str | None = None
 
 
-class BrowserScreen(ServiceScreenMixin, Screen[None]):
+class BrowserScreen(WorkbenchScreen):
     """The main screen."""
 
     # Below 100 columns the list and the detail are stacked (see app.tcss).
@@ -170,8 +170,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
             self.indexed = True
             malformed = sum(1 for s in message.summaries if not s.parses)
             shown = len(table.shown)
-            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed · "
-                            f"{self.app.sub_title}")
+            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed"
+                            f"{self.status_suffix()} · {self.app.sub_title}")
+            self.load_queue()  # counts for this line, approvals for the list
         else:
             progress.update(f"indexing {message.done}/{message.total} … (the list is usable meanwhile)")
         if self.pending_focus and table.move_to(self.pending_focus):
@@ -221,6 +222,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.refresh_summary(term_id)
         self.detail = None
         self.load_detail(term_id)
+        self.load_queue()
 
     @work(thread=True, exit_on_error=False, group="summary")
     def refresh_summary(self, term_id: str) -> None:
@@ -284,8 +286,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         view = View(**{**table.view.__dict__, **changes})
         table.set_view(view)
         if self.indexed:
-            self.query_one("#progress", Static).update(
-                f"{len(table.shown)} of {len(table.summaries)} terms shown · {self.app.sub_title}")
+            self.show_status()
         if table.current_id and (self.detail is None or self.detail.term_id != table.current_id):
             self.load_detail(table.current_id)
 
