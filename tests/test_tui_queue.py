@@ -17,7 +17,7 @@ from authoring.tui.screens.review import ReviewScreen
 from authoring.tui.widgets.term_table import TermTable
 from tests.conftest import git, run_cli
 from tests.test_queue_undo import ALICE, BOB
-from tests.test_queue_undo import repo as repo  # noqa: F401 - the fixture: two editors, an agent, an agent draft
+from tests.test_queue_undo import repo as repo  # the fixture: two editors, an agent, an agent draft
 from tests.tui_support import make_app, press, settle, shown, table_column
 
 
@@ -30,7 +30,7 @@ def subjects(repo: Path, since: str) -> list[str]:
 
 
 @pytest.fixture
-def candidates(repo: Path) -> Path:  # noqa: F811
+def candidates(repo: Path) -> Path:
     """Alice has edited SLACK_WATER and made it a candidate (WEFT_PRESSURE is one already)."""
     for args in (("set", "SLACK_WATER", "symbol", '"W_s"'), ("promote", "SLACK_WATER")):
         assert run_cli(*args, "--repo", repo, "--as", ALICE).code == 0
