@@ -35,7 +35,7 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
     """What awaits me: candidates to approve, open requests for changes, agent drafts, my drafts."""
 
     BINDINGS = [
-        Binding("enter", "open", "Review"),
+        Binding("enter", "open", "Review", priority=True),  # before the table's own (hidden) enter
         Binding("escape", "close", "Close"),
         Binding("q", "close", "Close", show=False),
         Binding("ctrl+r", "refresh", "Refresh"),

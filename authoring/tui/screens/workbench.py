@@ -106,7 +106,7 @@ class WorkbenchScreen(ServiceScreenMixin, Screen[None]):
         parts = [self.queue_counts] if self.queue_counts else []
         selected = self.query_one(TermTable).selected
         if selected:
-            parts.append(f"{len(selected)} selected (b: bulk action)")
+            parts.append(f"{len(selected)} selected (b)")
         return "".join(f" · {p}" for p in parts)
 
     def show_status(self) -> None:
