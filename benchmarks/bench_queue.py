@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus_repo import CORPUS, ROOT, git, upstream_copy  # noqa: E402
+from corpus_repo import CORPUS, ROOT, git, upstream_copy
 
 ALICE, BOB = "Alice Editor <alice@example.org>", "Bob Editor <bob@example.org>"
 PEOPLE = f'\n[people]\neditors = ["{ALICE}", "{BOB}"]\nagents = ["Extractive Agent <agent@authoring.invalid>"]\n'

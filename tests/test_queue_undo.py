@@ -215,3 +215,26 @@ def test_review_and_fold_headers_take_several_ids_each_its_own_commit(repo: Path
     assert failed["term"] == "WEFT_PRESSURE" and failed["exit_code"] == 3 and "self-approval" in failed["message"]
     code, folded = cli(repo, ALICE, "fold-headers", "KNOT_DRIFT", "SLACK_WATER")
     assert code == 0 and [r["term"] for r in folded["results"]] == ["KNOT_DRIFT", "SLACK_WATER"]
+
+
+def test_a_withdrawal_counts_only_for_its_givers_own_earlier_reviews() -> None:
+    import datetime as dt
+
+    from authoring.workflow.review_log import Action, ReviewEvent
+    from authoring.workflow.withdrawals import withdrawn_reviews
+
+    def event(who: str, action: Action, minute: int, **extra: object) -> ReviewEvent:
+        return ReviewEvent.model_validate({"term": "T", "when": dt.datetime(2026, 11, 20, 12, minute, tzinfo=dt.UTC),
+                                           "who": who, "action": action, **extra})
+
+    bob_approves = event(BOB, Action.APPROVE, 1)
+    alice_asks = event(ALICE, Action.REQUEST_CHANGES, 2)
+    alice_promotes = event(ALICE, Action.PROMOTE, 3)
+    # Alice cannot withdraw Bob's approval, nor a status move; a withdrawal of a later event counts for nothing
+    later = event(BOB, Action.COMMENT, 9)
+    trail = [bob_approves, alice_asks, alice_promotes,
+             event(ALICE, Action.UNDO, 4, withdraws=[bob_approves.id, alice_promotes.id, later.id]),
+             event(ALICE, Action.UNDO, 5, withdraws=[alice_asks.id]), later]
+    assert withdrawn_reviews(trail) == {alice_asks.id}
+    assert withdrawn_reviews([*trail, event(BOB, Action.UNDO, 10, withdraws=bob_approves.id)]) == {
+        alice_asks.id, bob_approves.id}

@@ -12,6 +12,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 # (name, help, action on the browser screen)
 BROWSER_COMMANDS = [
+    ("What awaits me", "the review queue: candidates to approve, requests for changes, drafts (w)", "queue"),
+    ("Undo my last action", "take back your last action as a new commit, after showing it (u)", "undo"),
+    ("Bulk action on selected terms", "approve, fold headers or repair each selected term (space selects; b)", "bulk"),
     ("Search terms", "fuzzy search by id, term or alias (/)", "search"),
     ("Filter by status", "cycle the status filter (f)", "cycle_filter"),
     ("Sort", "cycle the sort column (s)", "cycle_sort"),
