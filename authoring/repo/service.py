@@ -32,10 +32,14 @@ if TYPE_CHECKING:
     from authoring.core.model import Status
     from authoring.core.module_refs import ModuleSources
     from authoring.core.termfile import TermFile
+    from authoring.drafting.draft import DraftAgent
+    from authoring.drafting.modules import Module
     from authoring.repo.audit import AuditProgressCallback, AuditReport
-    from authoring.repo.bulk import BulkResult, Outcome
+    from authoring.repo.bulk import BulkResult
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
+    from authoring.repo.drafting_service import CandidateReport, DraftPreview
+    from authoring.repo.exchange_service import Exchange
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
@@ -45,12 +49,6 @@ if TYPE_CHECKING:
     from authoring.repo.undo import UndoPlan
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
-
-if TYPE_CHECKING:
-    from authoring.drafting.draft import DraftAgent
-    from authoring.drafting.modules import Module
-    from authoring.repo.drafting_service import CandidateReport, DraftPreview
-    from authoring.repo.exchange_service import Exchange
 
 
 class Glossary:
@@ -403,21 +401,17 @@ class Glossary:
     def last_action(self) -> UndoPlan:
         """The actor's last action, as `undo` would take it back, and what stands in the way; writes nothing."""
         from authoring.repo.undo import last_action
-
         return last_action(self)
 
     def queue(self) -> Queue:
         """What awaits the actor (`repo.queue`): to approve, requests for changes, agent drafts, own drafts."""
         from authoring.repo.queue import review_queue
-
         return review_queue(self)
 
-    def each(self, action: str, term_ids: Sequence[str], act: Callable[[Glossary, str], Any],
-             progress: Callable[[Outcome], None] | None = None) -> BulkResult:
+    def each(self, action: str, term_ids: Sequence[str], act: Callable[[Glossary, str], Any]) -> BulkResult:
         """`act(self, id)` for every id, each its own commit, failures reported, not raised (`repo.bulk`)."""
         from authoring.repo.bulk import each
-
-        return each(self, action, term_ids, act, progress)
+        return each(self, action, term_ids, act)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 

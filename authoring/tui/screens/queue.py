@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from authoring.core.safetext import visible
 from authoring.repo.queue import KINDS, Queue
+from authoring.tui.actions import QUEUE_ACTIONS
 from authoring.tui.service_calls import ServiceScreenMixin
 
 LABELS = {"to_approve": "approve", "requests": "request", "agent_drafts": "agent draft", "my_drafts": "my draft"}
@@ -34,12 +34,8 @@ def counts_text(queue: Queue) -> str:
 class QueueScreen(ServiceScreenMixin, Screen[str | None]):
     """What awaits me: candidates to approve, open requests for changes, agent drafts, my drafts."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Review", priority=True),  # before the table's own (hidden) enter
-        Binding("escape", "close", "Close"),
-        Binding("q", "close", "Close", show=False),
-        Binding("ctrl+r", "refresh", "Refresh"),
-    ]
+    ACTIONS = QUEUE_ACTIONS
+    BINDINGS = QUEUE_ACTIONS.bindings()
 
     class Loaded(Message):
         """The queue is ready."""

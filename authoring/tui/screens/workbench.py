@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -44,13 +43,7 @@ def _plan_repair(glossary: Glossary, term_id: str) -> RepairPlan:
 class WorkbenchScreen(ServiceScreenMixin, Screen[None]):
     """Queue, undo and bulk actions for the term browser (see the module's doc); `BrowserScreen` is one."""
 
-    # Textual merges a screen's bindings with its bases': these come first in the footer, so "what awaits
-    # me" is the first key an editor sees.
-    BINDINGS = [
-        Binding("w", "queue", "Queue"),
-        Binding("u", "undo", "Undo", show=False),
-        Binding("b", "bulk", "Bulk", show=False),
-    ]
+    # The keys (w, u, b) are the browser's, declared in its action table (`tui.actions.BROWSER_ACTIONS`).
 
     queue_counts: str = ""
     """`awaits you: …` for the progress line, once the queue is known."""
