@@ -37,11 +37,22 @@ from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Conflict, GateRefused, ParseError
 from authoring.repo.acting import acting
+from authoring.repo.actions import (
+    append_review_log,
+    entry_version,
+    load_for_action,
+    new_event,
+    refuse,
+    revision_of,
+    role,
+    touch,
+)
 from authoring.repo.transaction import ActionResult, commit_message, today
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, event_path, parse_event, term_revision
 from authoring.workflow.statuses import status_of
+from authoring.workflow.withdrawals import WITHDRAWABLE
 
 if TYPE_CHECKING:
     from authoring.repo.git import LogCommit
@@ -180,8 +191,6 @@ def _plan(glossary: Glossary, commit: LogCommit, terms_rel: str, logs_rel: str) 
 def undo(glossary: Glossary, note: str | None = None, expected: str | None = None) -> ActionResult:
     """Take back the actor's last action as one new commit (see the module's doc). `expected` is the
     commit the person was shown (`last_action`): another one is a `Conflict`, never a surprise."""
-    from authoring.repo.actions import load_for_action
-
     actor = acting(glossary, "undo", "undo")
     head_seen = glossary.git.head()
     with glossary.transaction() as tx:
@@ -204,18 +213,14 @@ def undo(glossary: Glossary, note: str | None = None, expected: str | None = Non
                 after: Any = editor.render()
                 planned.append((loaded.term.path, after, loaded.term.data, False))
                 new_status = status_of(editor.data(-1)) or loaded.status
-                from authoring.repo.actions import entry_version, revision_of
-
                 version, revision = entry_version(editor), revision_of(editor)
             else:
-                from authoring.repo.actions import entry_version
-
                 new_status, version, revision = loaded.status, entry_version(loaded.editor), loaded.revision
             event = _event(glossary, term, actor, plan, loaded.status.value, new_status.value, version, revision, said)
             planned.append((event_path(glossary.review_logs_dir, event), event.render().encode("utf-8"), None, True))
             details[term.term_id] = {"status_from": loaded.status.value, "status_to": new_status.value,
                                      "version": version, "withdraws": [e.id for e in term.events
-                                                                        if e.action in _WITHDRAWN]}
+                                                                        if e.action in WITHDRAWABLE]}
         trailers: list[tuple[str, str]] = []
         if len(plan.terms) == 1:
             only = plan.terms[0].term_id
@@ -234,12 +239,7 @@ def undo(glossary: Glossary, note: str | None = None, expected: str | None = Non
                         {"undone": plan.to_json(), "terms": details})
 
 
-_WITHDRAWN = frozenset({Action.APPROVE, Action.REQUEST_CHANGES, Action.COMMENT})
-
-
 def _refuse_if_blocked(glossary: Glossary, plan: UndoPlan, actor: Identity) -> None:
-    from authoring.repo.actions import refuse, role
-
     where = ", ".join(plan.term_ids) or "undo"
     if plan.refusal is not None:
         raise refuse(where, f"undo of {plan.action} ({plan.commit[:10]})", [f"undo: {plan.refusal}"])
@@ -257,8 +257,6 @@ def _restored(glossary: Glossary, plan: UndoPlan, term: TermUndo, current: TermF
               actor: Identity, said: str) -> Editor:
     """The term file as it was before the action, with the review-log lines written since, one more saying
     what was undone, and `last_updated` today; refused when the file no longer holds what the action left."""
-    from authoring.repo.actions import append_review_log, refuse, touch
-
     blobs = glossary.git.read_blobs([b for b in (term.old_blob, term.new_blob) if b])
     path, display = current.path, current.display
     before = load_term(path, display, data=blobs.get(term.old_blob or "", b""), fast=True)
@@ -289,10 +287,8 @@ def _review_log(term: TermFile) -> list[Any] | None:
 
 def _event(glossary: Glossary, term: TermUndo, actor: Identity, plan: UndoPlan, status_from: str, status_to: str,
            version: str | None, revision: str, said: str) -> ReviewEvent:
-    from authoring.repo.actions import new_event
-
     event = new_event(glossary, term.term_id, actor, Action.UNDO, from_status=status_from, to_status=status_to,
                       version=version, revision=revision, note=said)
     extra = {"undoes": plan.commit, "undone": plan.action,
-             "withdraws": [e.id for e in term.events if e.action in _WITHDRAWN]}
+             "withdraws": [e.id for e in term.events if e.action in WITHDRAWABLE]}
     return ReviewEvent.model_validate({**event.model_dump(), **extra})

@@ -201,9 +201,9 @@ DRAFT_PREVIEW_ACTIONS = ActionTable("Draft preview", (
 ))
 
 QUEUE_ACTIONS = ActionTable("What awaits me (the review queue)", (
-    # priority: the table's own (hidden) enter would otherwise take the key first
-    _a("queue.open", "enter", "Review term", "open", "open the highlighted term's review", priority=True,
-       footer="Review"),
+    # not a priority binding: one would act before the arrow keys typed just ahead of it have moved the
+    # cursor; the table's own enter (RowSelected) opens the row the cursor is on
+    _a("queue.open", "enter", "Review term", "open", "open the highlighted term's review", footer="Review"),
     _a("queue.close", "escape,q", "Close", "close", "back to the list"),
     _a("queue.refresh", "ctrl+r", "Refresh", "refresh", "work the queue out again"),
 ))

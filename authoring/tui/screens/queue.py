@@ -79,7 +79,7 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
                 self.rows.append(item.term)
         self.query_one("#queue-title", Static).update(
             f"{visible(queue.actor)} ({queue.role}) — {counts_text(queue)}"
-            + ("" if self.rows else ". Press Esc to go back to the list."))
+            + (" · ⏎ opens the review" if self.rows else ". Press Esc to go back to the list."))
         table.focus()
 
     def action_open(self) -> None:

@@ -83,7 +83,14 @@ class WorkbenchScreen(ServiceScreenMixin, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load_queue(self) -> None:
         """Work out the queue (from the service's store when nothing changed) and post it."""
-        queue = self.call(lambda g: g.queue())
+        # A service of its own (its own Git processes), so the shared one's lock is not held while the
+        # queue is worked out: an action the person starts meanwhile does not wait for it.
+        from authoring.repo.service import Glossary
+
+        shared = self.glossary
+        actor = shared.acting_as
+        with Glossary.open(shared.root, str(actor) if actor else None, check_config=False) as own:
+            queue = own.queue()
         self.post_message(self.QueueLoaded(queue))
 
     @on(QueueLoaded)
