@@ -1,4 +1,4 @@
-"""The queue view (`w`), undo (`u`) and bulk approve (space / shift+arrows, then `b`) in the real app over a
+"""The queue view (`w`), undo (`u`) and bulk approve (space / shift+arrows, then `B`) in the real app over a
 real repository with two editors and an agent: keys pressed, what the user sees, the commits that result."""
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ async def test_bulk_approve_commits_each_term_and_reports_each_outcome(candidate
         assert table.selected == ["KNOT_DRIFT", "SLACK_WATER", "TIDAL_LOOM"]
         assert "3 selected" in progress(pilot)
         assert table_column(table)[0].startswith("● ")  # KNOT_DRIFT, marked
-        await press(pilot, "b")
+        await press(pilot, "B")
         assert isinstance(app.screen, ChoiceDialog)
         await press(pilot, "enter")  # the first choice: approve each
         assert isinstance(app.screen, ConfirmDialog)

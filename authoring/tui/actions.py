@@ -113,7 +113,7 @@ LIST_ACTIONS = ActionTable("Moving in the term list", (
     _a("list.page_down", "pagedown", "Page down", "page_down", "a page down", show=False, palette=False),
     _a("list.top", "home", "First term", "first_row", "go to the first term", show=False),
     _a("list.bottom", "end", "Last term", "last_row", "go to the last term", show=False),
-    # several rows for a bulk action (the browser's `b`): space toggles one, shift+arrows extend
+    # several rows for a bulk action (the browser's `B`): space toggles one, shift+arrows extend
     _a("list.select", "space", "Select term", "toggle_row", "select or unselect the highlighted term (bulk actions)",
        show=False, palette=False),
     _a("list.select_up", "shift+up", "Select up", "extend_up", "extend the selection up", show=False,
@@ -128,7 +128,7 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        "the review queue: candidates to approve, requests for changes, agent drafts, your drafts", footer="Queue"),
     _a("browser.undo", "u", "Undo my last action", "undo",
        "show your last action, then take it back as a new commit (history is kept)", show=False),
-    _a("browser.bulk", "b", "Bulk action", "bulk",
+    _a("browser.bulk", "B", "Bulk action", "bulk",
        "approve, fold headers or repair each selected term (space / shift+arrows select)", show=False),
     # A priority binding acts when the key arrives, before the keys typed after it are passed on
     # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
@@ -144,6 +144,11 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        "diff, gates, approve, request changes, comment, promote, demote", footer="Review"),
     _a("browser.edit", "e", "Edit field", "edit", "edit one field of the selected term in place (YAML)",
        footer="Edit"),
+    _a("browser.edit_body", "b", "Edit body", "edit_body",
+       "edit the Markdown body in place; checked and shown as a diff before the commit", show=False),
+    _a("browser.external_editor", "E", "Edit in $EDITOR", "external_editor",
+       "edit the whole file in $EDITOR (also fixes a file that does not parse); diffed before the commit",
+       show=False),
     _a("browser.links", "g", "Go to crosslink", "follow_link",
        "open one of the term's crosslinks (or its successor)", footer="Links"),
     _a("browser.history", "h", "History", "history", "the selected term's history"),
@@ -182,6 +187,13 @@ EDIT_ACTIONS = ActionTable("Edit a field", (
     _a("edit.save", "ctrl+s", "Preview / commit", "save",
        "preview the change (validated), then again to commit", priority=True),
     _a("edit.cancel", "escape", "Cancel", "cancel", "leave without saving (asks when there are changes)",
+       priority=True),
+))
+
+BODY_EDIT_ACTIONS = ActionTable("Edit the body", (
+    _a("body_edit.save", "ctrl+s", "Preview / commit", "save",
+       "show the diff and problems (checked), then again to commit", priority=True),
+    _a("body_edit.cancel", "escape", "Cancel", "cancel", "leave without saving (asks when there are changes)",
        priority=True),
 ))
 
@@ -237,10 +249,16 @@ DIALOG_ACTIONS = ActionTable("Dialogs (note, choice, field, deprecation)", (
     _a("dialog.cancel", "escape", "Cancel", "cancel", "close the dialog; nothing is done"),
 ))
 
+FIELD_PROMPT_ACTIONS = ActionTable("Which field to edit", (
+    _a("field_prompt.complete", "tab", "Complete", "complete",
+       "complete the field path (to what every match shares, listing them)", priority=True),
+    _a("field_prompt.cancel", "escape", "Cancel", "cancel", "close the prompt; nothing is done"),
+))
+
 HELP_TABLES: tuple[ActionTable, ...] = (
-    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, QUEUE_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, DRAFT_ACTIONS,
-    DRAFT_PREVIEW_ACTIONS, HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS, DIALOG_ACTIONS,
-    HELP_ACTIONS,
+    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, QUEUE_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, BODY_EDIT_ACTIONS,
+    DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS, HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS,
+    DIALOG_ACTIONS, FIELD_PROMPT_ACTIONS, HELP_ACTIONS,
 )
 """Every table, in the order the help screen shows them (a new screen's table goes here too)."""
 

@@ -1,5 +1,5 @@
 """The browser's workbench actions: the review queue (`w`), undo (`u`), and bulk actions on selected rows
-(`b`: approve, fold headers or repair each, one confirmation listing them, every outcome shown).
+(`B`: approve, fold headers or repair each, one confirmation listing them, every outcome shown).
 
 The base class of `BrowserScreen` (kept apart so the browser stays readable): it uses the browser's term table,
 `reload_term`, `action_open_term`, `action_review` and the progress line. Service calls run in thread
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 BULK_ACTIONS = (("approve", "Approve each"), ("fold-headers", "Fold the legacy headers of each"),
                 ("repair", "Repair the front matter of each"))
-"""What `b` offers for the selected rows (each term its own commit)."""
+"""What `B` offers for the selected rows (each term its own commit)."""
 
 
 def _plan_repair(glossary: Glossary, term_id: str) -> RepairPlan:
@@ -106,7 +106,7 @@ class WorkbenchScreen(ServiceScreenMixin, Screen[None]):
         parts = [self.queue_counts] if self.queue_counts else []
         selected = self.query_one(TermTable).selected
         if selected:
-            parts.append(f"{len(selected)} selected (b)")
+            parts.append(f"{len(selected)} selected (B)")
         return "".join(f" · {p}" for p in parts)
 
     def show_status(self) -> None:
