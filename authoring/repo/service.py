@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
@@ -21,6 +21,7 @@ from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
+from authoring.repo.workbench_calls import WorkbenchCalls
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
 from authoring.workflow.identity import Identity, email_of, parse_identity
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from authoring.drafting.draft import DraftAgent
     from authoring.drafting.modules import Module
     from authoring.repo.audit import AuditProgressCallback, AuditReport
-    from authoring.repo.bulk import BulkResult
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.drafting_service import CandidateReport, DraftPreview
@@ -45,14 +45,12 @@ if TYPE_CHECKING:
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
-    from authoring.repo.queue import Queue
     from authoring.repo.repair_service import RepairResult, RepairRun
-    from authoring.repo.undo import UndoPlan
     from authoring.workflow.checklist import Checklist
     from authoring.workflow.review_log import Action, ReviewEvent
 
 
-class Glossary:
+class Glossary(WorkbenchCalls):
     """A glossary repository: configuration, terms, and the actions on them."""
 
     def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
@@ -394,28 +392,6 @@ class Glossary:
 
         with self.transaction() as tx:
             return actions.land(tx, writes, event, message, author)
-
-    def undo(self, note: str | None = None, expected: str | None = None) -> ActionResult:
-        """Take back the actor's last action (`expected`: the commit they were shown) as a new commit (`repo.undo`)."""
-        from authoring.repo.undo import undo
-
-        self.recover()
-        return undo(self, note, expected)
-
-    def last_action(self) -> UndoPlan:
-        """The actor's last action, as `undo` would take it back, and what stands in the way; writes nothing."""
-        from authoring.repo.undo import last_action
-        return last_action(self)
-
-    def queue(self) -> Queue:
-        """What awaits the actor (`repo.queue`): to approve, requests for changes, agent drafts, own drafts."""
-        from authoring.repo.queue import review_queue
-        return review_queue(self)
-
-    def each(self, action: str, term_ids: Sequence[str], act: Callable[[Glossary, str], Any]) -> BulkResult:
-        """`act(self, id)` for every id, each its own commit, failures reported, not raised (`repo.bulk`)."""
-        from authoring.repo.bulk import each
-        return each(self, action, term_ids, act)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 
