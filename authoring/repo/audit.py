@@ -334,9 +334,10 @@ class Auditor:
         index = ModuleIndex.scan(self.glossary.module_sources)
         known = set(current)
         for term_id, revision in current.items():
-            if revision.entry is None:
+            entry = revision.entry  # a slim revision decodes it on each read
+            if entry is None:
                 continue
-            for ref in unresolved_references(revision.entry, index, known):
+            for ref in unresolved_references(entry, index, known):
                 if ref.ambiguous:
                     said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
                 else:
