@@ -21,6 +21,8 @@ Definitions the gates rely on:
 - The **operational definition** is filled when something in it says something: `units` with text, a
   `symbol_table` row or a `measurement` procedure with any text in it (empty strings, lists and
   mappings alone are not a definition).
+- An approval or a request for changes its giver withdrew (an `undo` event naming it, by the same
+  identity: `workflow.withdrawals`) does not count at all; a demotion its giver undid reopens nothing.
 
 Every gap is a `gaps.Gap`: the gate it belongs to and the sentence for the user.
 
@@ -41,8 +43,11 @@ from authoring.workflow.gaps import Gap, Gate
 from authoring.workflow.identity import Identity, Role, email_of, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, needs_note
+from authoring.workflow.withdrawals import withdrawn_reviews
 
 TRIAD_PARTS = ("art", "law", "philosophy")
+CONTENT_ACTIONS = (Action.DRAFT, Action.EDIT, Action.UNDO)
+"""Events that may change the content: a draft always does; an edit or an undo when its revision differs."""
 AGENT_MAY = frozenset({Action.DRAFT, Action.EDIT, Action.COMMENT})
 """What an agent may do; everything else (approve, request changes, any status move) is for editors."""
 
@@ -115,7 +120,7 @@ def content_history(events: list[ReviewEvent]) -> ContentHistory:
     for index, event in enumerate(events):
         # Every event carries the revision it saw, so the revision before an edit is known even when
         # the term predates the tool (no `draft` event).
-        if event.action in (Action.DRAFT, Action.EDIT) and (
+        if event.action in CONTENT_ACTIONS and (
                 event.action is Action.DRAFT or event.revision is None or event.revision != revision):
             history.authors.setdefault(event.who_email, event.who)
             history.last_change = index
@@ -144,10 +149,12 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People, *,
     history = content_history(events)
     authors = authors_of(entry, events, commit_authors)
     after = -1 if history.last_change is None else history.last_change
-    reopened = max((i for i, e in enumerate(events) if e.action is Action.DEMOTE), default=-1)
+    withdrawn = withdrawn_reviews(events)  # approvals, requests and demotions their giver undid (`repo.undo`)
+    reopened = max((i for i, e in enumerate(events) if e.action is Action.DEMOTE and e.id not in withdrawn),
+                   default=-1)
     seen: set[str] = set()
     for index, event in enumerate(events):
-        if event.action is not Action.APPROVE:
+        if event.action is not Action.APPROVE or event.id in withdrawn:
             continue
         email = event.who_email
         if event.role != Role.EDITOR.value or role_of_who(event.who, people) is not Role.EDITOR:
@@ -170,7 +177,8 @@ def tally(entry: dict[str, Any], events: list[ReviewEvent], people: People, *,
     result.before_demotion = [who for who in result.before_demotion if email_of(who) not in seen]
     for index, event in enumerate(events):
         # a demotion says why the term moved back: a request for changes like any other
-        if not (event.action is Action.REQUEST_CHANGES or (event.action is Action.DEMOTE and event.note)):
+        if event.id in withdrawn or not (event.action is Action.REQUEST_CHANGES
+                                         or (event.action is Action.DEMOTE and event.note)):
             continue
         later = events[index + 1 :]
         answered = any(e.action is Action.APPROVE and e.who_email == event.who_email for e in later)

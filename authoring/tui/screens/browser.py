@@ -18,7 +18,6 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from authoring.core.summary import FILTERS, TermSummary
@@ -28,8 +27,8 @@ from authoring.repo.search import SearchResults
 from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
+from authoring.tui.screens.workbench import WorkbenchScreen
 from authoring.tui.search_runner import SearchRunner
-from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
@@ -52,7 +51,7 @@ class Detail:
     repair: str | None = None
 
 
-class BrowserScreen(ServiceScreenMixin, Screen[None]):
+class BrowserScreen(WorkbenchScreen):
     """The main screen."""
 
     # Below 100 columns the list and the detail are stacked (see app.tcss).
@@ -173,8 +172,9 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
             self.prepare_search()
             malformed = sum(1 for s in message.summaries if not s.parses)
             shown = len(table.shown)
-            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed · "
-                            f"{self.app.sub_title}")
+            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed"
+                            f"{self.status_suffix()} · {self.app.sub_title}")
+            self.load_queue()  # counts for this line, approvals for the list
         else:
             progress.update(f"indexing {message.done}/{message.total} … (the list is usable meanwhile)")
         if self.pending_focus and table.move_to(self.pending_focus):
@@ -228,6 +228,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.refresh_summary(term_id)
         self.detail = None
         self.load_detail(term_id)
+        self.load_queue()
 
     @work(thread=True, exit_on_error=False, group="summary")
     def refresh_summary(self, term_id: str) -> None:
@@ -364,8 +365,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         view = View(**{**table.view.__dict__, **changes})
         table.set_view(view)
         if self.indexed:
-            self.query_one("#progress", Static).update(
-                f"{len(table.shown)} of {len(table.summaries)} terms shown · {self.app.sub_title}")
+            self.show_status()
         if table.current_id and (self.detail is None or self.detail.term_id != table.current_id):
             self.load_detail(table.current_id)
 
