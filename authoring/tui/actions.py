@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,21 @@ class ActionTable:
         return {action.id: action for action in self.actions}
 
 
+class AppKeysFirst:
+    """A screen mixin: the footer lists Help and Quit first, so that they show at 80 columns, where
+    the footer has room for seven or eight keys (the footer shows `active_bindings` in order)."""
+
+    FIRST_IN_FOOTER = ("app.help", "app.quit")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's active bindings, Help and Quit first."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        first = {key: active for key, active in bindings.items() if active.binding.id in self.FIRST_IN_FOOTER}
+        first = dict(sorted(first.items(), key=lambda item: self.FIRST_IN_FOOTER.index(str(item[1].binding.id))))
+        return first | {key: active for key, active in bindings.items() if key not in first}
+
+
 def keys_of(action: ScreenAction, keymap: Mapping[str, str]) -> list[str]:
     """The keys that run `action` now: the user's keymap's, else the table's defaults."""
     return [key.strip() for key in keymap.get(action.id, action.keys).split(",") if key.strip()]
@@ -107,12 +122,15 @@ APP_ACTIONS = ActionTable("Everywhere", (
 LIST_ACTIONS = ActionTable("Moving in the term list", (
     _a("list.review", "enter", "Review term", "select_cursor", "review the highlighted term", palette=False,
        footer="Review"),
-    _a("list.up", "up", "Up", "cursor_up", "previous term", show=False, palette=False),
-    _a("list.down", "down", "Down", "cursor_down", "next term", show=False, palette=False),
+    _a("list.up", "up,k", "Up", "cursor_up", "previous term", show=False, palette=False),
+    _a("list.down", "down,j", "Down", "cursor_down", "next term", show=False, palette=False),
     _a("list.page_up", "pageup", "Page up", "page_up", "a page up", show=False, palette=False),
     _a("list.page_down", "pagedown", "Page down", "page_down", "a page down", show=False, palette=False),
     _a("list.top", "home", "First term", "first_row", "go to the first term", show=False),
-    _a("list.bottom", "end", "Last term", "last_row", "go to the last term", show=False),
+    # `g g`: the first press arms, the second (the very next key) goes to the top
+    _a("list.top_twice", "g", "First term (g g)", "first_row_twice", "pressed twice: go to the first term",
+       show=False, palette=False, key_display="g g"),
+    _a("list.bottom", "end,G", "Last term", "last_row", "go to the last term", show=False),
 ))
 
 BROWSER_ACTIONS = ActionTable("Term list", (
@@ -130,7 +148,7 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        "diff, gates, approve, request changes, comment, promote, demote", footer="Review"),
     _a("browser.edit", "e", "Edit field", "edit", "edit one field of the selected term in place (YAML)",
        footer="Edit"),
-    _a("browser.links", "g", "Go to crosslink", "follow_link",
+    _a("browser.links", "l", "Go to crosslink", "follow_link",
        "open one of the term's crosslinks (or its successor)", footer="Links"),
     _a("browser.history", "h", "History", "history", "the selected term's history"),
     _a("browser.audit", "a", "Audit", "audit", "audit the whole glossary"),
@@ -143,6 +161,7 @@ BROWSER_ACTIONS = ActionTable("Term list", (
     _a("browser.fold_headers", "", "Fold legacy headers", "fold_headers",
        "fold the selected term's legacy headers into its entry (opens its review)", show=False),
     _a("browser.reload", "ctrl+r", "Reload", "reload", "reload every term from disk", show=False),
+    _a("browser.quit", "q", "Quit", "app.quit", "leave authoring (as ctrl+q)", show=False, palette=False),
     _a("browser.clear_search", "escape", "Clear search", "clear_search", "clear the search, back to the list",
        show=False),
 ))
@@ -161,7 +180,7 @@ REVIEW_ACTIONS = ActionTable("Review", (
     # `f` when the footer does not offer it (no legacy header): say why nothing happens
     _a("review.explain_fold", "f", "Fold legacy headers", "explain_fold",
        "fold legacy headers into the entry (when the term has them)", show=False, palette=False),
-    _a("review.back", "escape", "Back", "back", "back to the list"),
+    _a("review.back", "escape,q", "Back", "back", "back to the list"),
 ))
 
 EDIT_ACTIONS = ActionTable("Edit a field", (
@@ -178,20 +197,22 @@ DRAFT_ACTIONS = ActionTable("Draft from a module", (
        "use the lines selected in the module as the snippet"),
     _a("draft.run", "ctrl+d", "Draft", "run_agent", "run the agent and preview its draft"),
     _a("draft.back", "escape", "Back", "back", "back to the list"),
+    _a("draft.close", "q", "Back", "back", "back to the list (when not typing)", show=False, palette=False),
 ))
 
 DRAFT_PREVIEW_ACTIONS = ActionTable("Draft preview", (
     _a("draft_preview.save", "ctrl+s", "Save draft", "save", "save the draft (checked, committed as the agent)",
        priority=True),
-    _a("draft_preview.discard", "escape", "Discard", "back", "discard the draft", priority=True),
+    _a("draft_preview.discard", "escape", "Discard", "back", "discard the draft (asks first when you edited it)",
+       priority=True),
 ))
 
 HISTORY_ACTIONS = ActionTable("History", (
-    _a("history.back", "escape", "Back", "back", "back to the list"),
+    _a("history.back", "escape,q", "Back", "back", "back to the list"),
 ))
 
 AUDIT_ACTIONS = ActionTable("Audit", (
-    _a("audit.back", "escape", "Back", "back", "back to the list"),
+    _a("audit.back", "escape,q", "Back", "back", "back to the list"),
     _a("audit.severity", "e", "Errors/warnings", "severity", "show every finding, errors only, errors and warnings"),
     _a("audit.by_code", "c", "This code", "by_code", "only the highlighted finding's code"),
     _a("audit.by_term", "t", "This term", "by_term", "only the highlighted finding's term"),

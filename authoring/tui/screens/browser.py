@@ -80,6 +80,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.detail: Detail | None = None
         self.indexed = False
         self.pending_focus: str | None = None
+        self.submitted_query: str | None = None  # the search text Enter last submitted (see search_submitted)
         self.list_drawn = threading.Event()
 
     def compose(self) -> ComposeResult:
@@ -224,6 +225,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         if self.focused is not None and self.focused is not self.query_one(TermTable):
             raise SkipAction()  # typing in the search (or another field): `/` is just a character there
         # At once, not after the keys already queued (as `Widget.focus` would).
+        self.submitted_query = None
         self.set_focus(search)
 
     def action_clear_search(self) -> None:
@@ -233,11 +235,26 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
+        self.submitted_query = None
         self._set_view(query=event.value)
 
     @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        self.query_one(TermTable).focus()
+    def search_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search: the list shows what was typed, and the list takes the keys that follow.
+
+        Keys typed fast (`/weft ⏎ ⏎`) reach the app before this handler runs, so the second Enter may
+        still go to the search: a second submit of the same text is the Enter meant for the list.
+        """
+        table = self.query_one(TermTable)
+        if self.submitted_query == event.value:
+            self.submitted_query = None
+            self.set_focus(table)
+            self.action_review()
+            return
+        if table.view.query != event.value:
+            self._set_view(query=event.value)  # the settled text, whatever Changed messages are pending
+        self.submitted_query = event.value
+        self.set_focus(table)  # at once (`focus()` waits for the keys already queued)
 
     @on(Select.Changed, "#status-filter")
     def filter_changed(self, event: Select.Changed) -> None:
