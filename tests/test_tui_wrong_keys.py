@@ -108,7 +108,7 @@ async def test_a_followed_crosslink_is_scrolled_into_view(demo_repo: Path) -> No
         table = app.screen.query_one(TermTable)
         assert table.current_id == "TIDAL_LOOM"
         await press(pilot, "l")  # its crosslinks; WEFT_PRESSURE is hidden by the search
-        options = app.screen.query_one("#choices")
+        options = app.screen.query_one("#choices", OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         await press(pilot, *["down"] * next(i for i, label in enumerate(labels) if "WEFT_PRESSURE" in label),
                     "enter")
