@@ -22,7 +22,7 @@ from authoring.core.safetext import visible
 from authoring.errors import AuthoringError, GateRefused
 from authoring.repo.service import Glossary
 from authoring.tui.actions import APP_ACTIONS
-from authoring.tui.commands import GlossaryCommands
+from authoring.tui.commands import GlossaryCommands, TermCommands
 from authoring.tui.formatting import problems_text
 from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.dialogs import MessageDialog
@@ -37,7 +37,7 @@ class AuthoringApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "authoring"
-    COMMANDS = App.COMMANDS | {GlossaryCommands}
+    COMMANDS = App.COMMANDS | {GlossaryCommands, TermCommands}
     ACTIONS = APP_ACTIONS
     BINDINGS = APP_ACTIONS.bindings()
 
