@@ -250,3 +250,25 @@ HELP_TABLES: tuple[ActionTable, ...] = (
 def all_actions() -> dict[str, ScreenAction]:
     """Every action of every table, by binding id."""
     return {action.id: action for table in HELP_TABLES for action in table}
+
+
+def markdown_table() -> str:
+    """Every key of every screen with its binding id, as the Markdown page `docs/KEYS.md`."""
+    lines = ["# Keys of the terminal UI", "",
+             "Generated from `authoring/tui/actions.py` (`python -m authoring.tui.actions > docs/KEYS.md`; a test",
+             "checks it is current). Remap any of them by its id in your own configuration,",
+             "`$XDG_CONFIG_HOME/authoring/config.toml` (usually `~/.config/authoring/config.toml`):", "",
+             "```toml", "[ui.keys]", '"review.approve" = "A"', '"list.down" = "down,j,ctrl+n"', "```", "",
+             "Keys are Textual key names (`ctrl+s`, `escape`, `pageup`, `f5`, `question_mark`, a character),",
+             "several separated by commas. No key means the action is in the command palette (ctrl+p) only.", ""]
+    for table in HELP_TABLES:
+        lines += [f"## {table.title}", "", "| id | keys | does |", "|---|---|---|"]
+        for action in table:
+            keys = ", ".join(f"`{key}`" for key in action.keys.split(",") if key) or "palette"
+            lines.append(f"| `{action.id}` | {keys} | {action.help_text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -66,8 +66,8 @@ def keymap_from(table: Mapping[str, Any], path: Path) -> dict[str, str]:
         if binding_id not in known:
             near = sorted(i for i in known if i.split(".")[-1] == binding_id.split(".")[-1]
                           or i.startswith(binding_id.split(".")[0] + "."))[:8]
-            hint = f" (ids like {', '.join(near)}; every id is in the help screen's tables and the README)" if near \
-                else " (the README lists every id)"
+            hint = f" (ids like {', '.join(near)}; every id is in docs/KEYS.md)" if near \
+                else " (docs/KEYS.md lists every id)"
             raise _fail(path, binding_id, f"no action has this id{hint}")
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ",".join(value)
