@@ -106,3 +106,6 @@ async def test_at_80x24_the_footer_shows_help_and_quit_on_every_screen(demo_repo
             await press(pilot, "escape")
             assert isinstance(app.screen, BrowserScreen)
         assert {"Help", "Quit", "Review", "Search"} <= visible_keys()
+        await press(pilot, "e", *"term", "enter")  # the field editor: typing, so f1 is Help's key
+        assert {"Help", "Quit"} <= visible_keys()
+        assert [key.key_display for key in app.screen.query(FooterKey) if key.description == "Help"] == ["f1"]

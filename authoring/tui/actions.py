@@ -111,9 +111,8 @@ def _a(id: str, keys: str, description: str, action: str, help: str = "", **opti
 
 APP_ACTIONS = ActionTable("Everywhere", (
     _a("app.quit", "ctrl+q", "Quit", "quit", "leave authoring", priority=True),
-    _a("app.help", "question_mark", "Help", "help", "this help: every key of every screen"),
-    # a second id so that the footer names `?` (it shows one key per action, whichever comes first)
-    _a("app.help_f1", "f1", "Help", "help", "this help: every key of every screen", show=False, palette=False),
+    # while typing (a text area has the focus) `?` is a character: the footer then shows f1
+    _a("app.help", "question_mark,f1", "Help", "help", "this help: every key of every screen"),
     _a("app.palette", "ctrl+p", "Command palette", "command_palette",
        "every action of this screen by name", show=False, palette=False, priority=True, footer="palette"),
 ))
@@ -141,7 +140,8 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        footer="Search"),
     _a("browser.filter", "f", "Filter by status", "cycle_filter",
        "cycle the status filter (all, draft, …, problems, malformed)", footer="Filter"),
-    _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)"),
+    # off the footer, so that Links still shows at 80 columns (help and the palette have it)
+    _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)", show=False),
     _a("browser.reverse_sort", "S", "Reverse sort", "reverse_sort", "reverse the sort", show=False),
     # short footer names: with enter Review first, the footer must still reach "? Help" at 120 columns
     _a("browser.review", "enter", "Review term", "review",
