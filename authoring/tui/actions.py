@@ -93,11 +93,19 @@ class AppKeysFirst:
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """The screen's active bindings, Help and Quit first."""
+        """The screen's active bindings, Help and Quit first, then each widget's (the focused one first) in
+        its table's order (a keymap moves a remapped binding to the end of Textual's list)."""
         bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
-        first = {key: active for key, active in bindings.items() if active.binding.id in self.FIRST_IN_FOOTER}
-        first = dict(sorted(first.items(), key=lambda item: self.FIRST_IN_FOOTER.index(str(item[1].binding.id))))
-        return first | {key: active for key, active in bindings.items() if key not in first}
+        order = {binding_id: index for index, binding_id in enumerate(all_actions())}
+        nodes = list(dict.fromkeys(id(active.node) for active in bindings.values()))
+
+        def rank(item: tuple[str, ActiveBinding]) -> tuple[int, int, int]:
+            binding = item[1].binding
+            if binding.id in self.FIRST_IN_FOOTER:
+                return (0, self.FIRST_IN_FOOTER.index(binding.id), 0)
+            return (1, nodes.index(id(item[1].node)), order.get(binding.id or "", len(order)))
+
+        return dict(sorted(bindings.items(), key=rank))
 
 
 def keys_of(action: ScreenAction, keymap: Mapping[str, str]) -> list[str]:
