@@ -57,6 +57,8 @@ def timeline_text(entries: list[HistoryEntry]) -> Text:
                         style="magenta")
             if review.get("note"):
                 text.append(f" — {review.get('note')}", style="italic")
+            if not review.get("counts", True):
+                text.append(f"  does not count: {review.get('doubt')}", style="bold red")
             text.append("\n")
         if item.changes:
             text.append_text(changes_text(item.changes, indent=4))
