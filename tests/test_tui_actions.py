@@ -116,3 +116,13 @@ async def test_the_palette_holds_every_action_of_the_screen_and_the_global_ones(
         for action in [*REVIEW_ACTIONS.palette(), *APP_ACTIONS.palette()]:
             assert action.description in names, action.id
         assert "Search terms" not in names  # the browser's actions stay on the browser
+
+
+def test_the_keys_page_is_generated_from_the_tables() -> None:
+    from authoring.tui.actions import markdown_table
+    from tests.conftest import ROOT
+
+    page = (ROOT / "docs" / "KEYS.md").read_text(encoding="utf-8")
+    assert page == markdown_table(), "regenerate it: python -m authoring.tui.actions > docs/KEYS.md"
+    for action in (a for table in HELP_TABLES for a in table):
+        assert f"`{action.id}`" in page

@@ -120,7 +120,7 @@ async def test_crosslinks_navigate_to_the_linked_term(demo_repo: Path) -> None:
         table.move_to("TIDAL_LOOM")
         await settle(pilot)
         assert "Crosslinks" in shown(app.screen.query_one("#detail-body", Static))
-        await press(pilot, "g")
+        await press(pilot, "l")
         options = app.screen.query_one("#choices")
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("WEFT_PRESSURE" in label for label in labels)

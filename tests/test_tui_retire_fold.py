@@ -249,7 +249,7 @@ async def test_go_to_link_offers_a_successor_also_named_as_a_crosslink_once(demo
         await press(pilot, "D", *"merged", "enter", *"WEFT_PRESSURE", "enter", "y", "escape")
         assert isinstance(app.screen, BrowserScreen)
         assert "superseded by WEFT_PRESSURE" in shown(app.screen.query_one("#detail-body", Static), 110)
-        await press(pilot, "g")
+        await press(pilot, "l")
         options = app.screen.query_one(OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert labels == ["downstream effects, superseded by: WEFT_PRESSURE", "downstream effects: KNOT_DRIFT"]
@@ -268,8 +268,10 @@ async def test_the_browser_footer_lists_enter_as_review_and_enter_opens_it(demo_
             await settle(pilot)
             assert app.focused is app.screen.query_one(TermTable)
             keys = [(key.key_display, key.description, key.region) for key in app.screen.query(FooterKey)]
-            display, description, region = keys[0]
-            assert (display, description) == ("⏎", "Review")  # first, so it shows even at 80 columns
+            # Help and Quit first, then Review: all three show even at 80 columns
+            assert [(display, description) for display, description, _ in keys[:3]] == [
+                ("?", "Help"), ("^q", "Quit"), ("⏎", "Review")]
+            region = keys[2][2]
             assert region.right <= size[0] and region.y == size[1] - 1
             assert [k[1] for k in keys].count("Review") == 1
             app.screen.query_one(TermTable).move_to("WEFT_PRESSURE")

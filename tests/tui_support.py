@@ -38,10 +38,10 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
         await settle(pilot)
 
 
-def shown(widget: Static, width: int = 100) -> str:
-    """The text a Static widget shows, rendered as the terminal would (without colours)."""
+def shown(widget: Any, width: int = 100) -> str:
+    """The text a Static widget (or a renderable) shows, rendered as the terminal would (without colours)."""
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
-    content: Any = widget.content
+    content: Any = widget.content if isinstance(widget, Static) else widget
     console.print(content)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return str(out)

@@ -381,6 +381,14 @@ class Glossary(SearchMethods, WorkbenchCalls):
 
         return gate_report(self, term_id, Move.PROMOTE, _status(to))
 
+    def move_report(self, term_id: str, move: str, to: Status | str | None = None) -> GateReport:
+        """What a move (`promote`, `demote`, `reject`, `deprecate`) would need apart from its note, which
+        the UI asks for only once the move is known to be allowed; writes nothing."""
+        from authoring.repo.gate_report import gate_report
+        from authoring.workflow.statuses import Move
+
+        return gate_report(self, term_id, Move(move), _status(to), note="(asked for next)")
+
     def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
                       message: str, author: Identity) -> str:
         """Write files, record a review event and commit them as one action (see `actions.land`).

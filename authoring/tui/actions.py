@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,29 @@ class ActionTable:
         return {action.id: action for action in self.actions}
 
 
+class AppKeysFirst:
+    """A screen mixin: the footer lists Help and Quit first, so that they show at 80 columns, where
+    the footer has room for seven or eight keys (the footer shows `active_bindings` in order)."""
+
+    FIRST_IN_FOOTER = ("app.help", "app.quit")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's active bindings, Help and Quit first, then each widget's (the focused one first) in
+        its table's order (a keymap moves a remapped binding to the end of Textual's list)."""
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        order = {binding_id: index for index, binding_id in enumerate(all_actions())}
+        nodes = list(dict.fromkeys(id(active.node) for active in bindings.values()))
+
+        def rank(item: tuple[str, ActiveBinding]) -> tuple[int, int, int]:
+            binding = item[1].binding
+            if binding.id in self.FIRST_IN_FOOTER:
+                return (0, self.FIRST_IN_FOOTER.index(binding.id), 0)
+            return (1, nodes.index(id(item[1].node)), order.get(binding.id or "", len(order)))
+
+        return dict(sorted(bindings.items(), key=rank))
+
+
 def keys_of(action: ScreenAction, keymap: Mapping[str, str]) -> list[str]:
     """The keys that run `action` now: the user's keymap's, else the table's defaults."""
     return [key.strip() for key in keymap.get(action.id, action.keys).split(",") if key.strip()]
@@ -96,9 +119,8 @@ def _a(id: str, keys: str, description: str, action: str, help: str = "", **opti
 
 APP_ACTIONS = ActionTable("Everywhere", (
     _a("app.quit", "ctrl+q", "Quit", "quit", "leave authoring", priority=True),
-    _a("app.help", "question_mark", "Help", "help", "this help: every key of every screen"),
-    # a second id so that the footer names `?` (it shows one key per action, whichever comes first)
-    _a("app.help_f1", "f1", "Help", "help", "this help: every key of every screen", show=False, palette=False),
+    # while typing (a text area has the focus) `?` is a character: the footer then shows f1
+    _a("app.help", "question_mark,f1", "Help", "help", "this help: every key of every screen"),
     _a("app.palette", "ctrl+p", "Command palette", "command_palette",
        "every action of this screen by name", show=False, palette=False, priority=True, footer="palette"),
 ))
@@ -107,12 +129,15 @@ APP_ACTIONS = ActionTable("Everywhere", (
 LIST_ACTIONS = ActionTable("Moving in the term list", (
     _a("list.review", "enter", "Review term", "select_cursor", "review the highlighted term", palette=False,
        footer="Review"),
-    _a("list.up", "up", "Up", "cursor_up", "previous term", show=False, palette=False),
-    _a("list.down", "down", "Down", "cursor_down", "next term", show=False, palette=False),
+    _a("list.up", "up,k", "Up", "cursor_up", "previous term", show=False, palette=False),
+    _a("list.down", "down,j", "Down", "cursor_down", "next term", show=False, palette=False),
     _a("list.page_up", "pageup", "Page up", "page_up", "a page up", show=False, palette=False),
     _a("list.page_down", "pagedown", "Page down", "page_down", "a page down", show=False, palette=False),
     _a("list.top", "home", "First term", "first_row", "go to the first term", show=False),
-    _a("list.bottom", "end", "Last term", "last_row", "go to the last term", show=False),
+    # `g g`: the first press arms, the second (the very next key) goes to the top
+    _a("list.top_twice", "g", "First term (g g)", "first_row_twice", "pressed twice: go to the first term",
+       show=False, palette=False, key_display="g g"),
+    _a("list.bottom", "end,G", "Last term", "last_row", "go to the last term", show=False),
     # several rows for a bulk action (the browser's `B`): space toggles one, shift+arrows extend
     _a("list.select", "space", "Select term", "toggle_row", "select or unselect the highlighted term (bulk actions)",
        show=False, palette=False),
@@ -137,7 +162,8 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        "search ids, names, aliases, definitions, bodies, notes", priority=True, footer="Search"),
     _a("browser.filter", "f", "Filter by status", "cycle_filter",
        "cycle the status filter (all, draft, …, problems, malformed)", footer="Filter"),
-    _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)"),
+    # off the footer, so that Links still shows at 80 columns (help and the palette have it)
+    _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)", show=False),
     _a("browser.reverse_sort", "S", "Reverse sort", "reverse_sort", "reverse the sort", show=False),
     # short footer names: with enter Review first, the footer must still reach "? Help" at 120 columns
     _a("browser.review", "enter", "Review term", "review",
@@ -149,8 +175,12 @@ BROWSER_ACTIONS = ActionTable("Term list", (
     _a("browser.external_editor", "E", "Edit in $EDITOR", "external_editor",
        "edit the whole file in $EDITOR (also fixes a file that does not parse); diffed before the commit",
        show=False),
-    _a("browser.links", "g", "Go to crosslink", "follow_link",
+    _a("browser.links", "l", "Go to crosslink", "follow_link",
        "open one of the term's crosslinks (or its successor)", footer="Links"),
+    _a("browser.go_back", "left_square_bracket,alt+left", "Go back", "go_back",
+       "back to the term you came from (after a crosslink, the palette or the audit)", show=False),
+    _a("browser.go_forward", "right_square_bracket,alt+right", "Go forward", "go_forward",
+       "forward again to the term you went back from", show=False),
     _a("browser.history", "h", "History", "history", "the selected term's history"),
     _a("browser.audit", "a", "Audit", "audit", "audit the whole glossary"),
     _a("browser.draft", "n", "Draft from module", "draft", "draft a new term from a module snippet",
@@ -162,6 +192,7 @@ BROWSER_ACTIONS = ActionTable("Term list", (
     _a("browser.fold_headers", "", "Fold legacy headers", "fold_headers",
        "fold the selected term's legacy headers into its entry (opens its review)", show=False),
     _a("browser.reload", "ctrl+r", "Reload", "reload", "reload every term from disk", show=False),
+    _a("browser.quit", "q", "Quit", "app.quit", "leave authoring (as ctrl+q)", show=False, palette=False),
     _a("browser.clear_search", "escape", "Clear search", "clear_search", "clear the search, back to the list",
        show=False),
 ))
@@ -180,7 +211,7 @@ REVIEW_ACTIONS = ActionTable("Review", (
     # `f` when the footer does not offer it (no legacy header): say why nothing happens
     _a("review.explain_fold", "f", "Fold legacy headers", "explain_fold",
        "fold legacy headers into the entry (when the term has them)", show=False, palette=False),
-    _a("review.back", "escape", "Back", "back", "back to the list"),
+    _a("review.back", "escape,q", "Back", "back", "back to the list"),
 ))
 
 EDIT_ACTIONS = ActionTable("Edit a field", (
@@ -204,12 +235,14 @@ DRAFT_ACTIONS = ActionTable("Draft from a module", (
        "use the lines selected in the module as the snippet"),
     _a("draft.run", "ctrl+d", "Draft", "run_agent", "run the agent and preview its draft"),
     _a("draft.back", "escape", "Back", "back", "back to the list"),
+    _a("draft.close", "q", "Back", "back", "back to the list (when not typing)", show=False, palette=False),
 ))
 
 DRAFT_PREVIEW_ACTIONS = ActionTable("Draft preview", (
     _a("draft_preview.save", "ctrl+s", "Save draft", "save", "save the draft (checked, committed as the agent)",
        priority=True),
-    _a("draft_preview.discard", "escape", "Discard", "back", "discard the draft", priority=True),
+    _a("draft_preview.discard", "escape", "Discard", "back", "discard the draft (asks first when you edited it)",
+       priority=True),
 ))
 
 QUEUE_ACTIONS = ActionTable("What awaits me (the review queue)", (
@@ -221,11 +254,11 @@ QUEUE_ACTIONS = ActionTable("What awaits me (the review queue)", (
 ))
 
 HISTORY_ACTIONS = ActionTable("History", (
-    _a("history.back", "escape", "Back", "back", "back to the list"),
+    _a("history.back", "escape,q", "Back", "back", "back to the list"),
 ))
 
 AUDIT_ACTIONS = ActionTable("Audit", (
-    _a("audit.back", "escape", "Back", "back", "back to the list"),
+    _a("audit.back", "escape,q", "Back", "back", "back to the list"),
     _a("audit.severity", "e", "Errors/warnings", "severity", "show every finding, errors only, errors and warnings"),
     _a("audit.by_code", "c", "This code", "by_code", "only the highlighted finding's code"),
     _a("audit.by_term", "t", "This term", "by_term", "only the highlighted finding's term"),
@@ -266,3 +299,25 @@ HELP_TABLES: tuple[ActionTable, ...] = (
 def all_actions() -> dict[str, ScreenAction]:
     """Every action of every table, by binding id."""
     return {action.id: action for table in HELP_TABLES for action in table}
+
+
+def markdown_table() -> str:
+    """Every key of every screen with its binding id, as the Markdown page `docs/KEYS.md`."""
+    lines = ["# Keys of the terminal UI", "",
+             "Generated from `authoring/tui/actions.py` (`python -m authoring.tui.actions > docs/KEYS.md`; a test",
+             "checks it is current). Remap any of them by its id in your own configuration,",
+             "`$XDG_CONFIG_HOME/authoring/config.toml` (usually `~/.config/authoring/config.toml`):", "",
+             "```toml", "[ui.keys]", '"review.approve" = "A"', '"list.down" = "down,j,ctrl+n"', "```", "",
+             "Keys are Textual key names (`ctrl+s`, `escape`, `pageup`, `f5`, `question_mark`, a character),",
+             "several separated by commas. No key means the action is in the command palette (ctrl+p) only.", ""]
+    for table in HELP_TABLES:
+        lines += [f"## {table.title}", "", "| id | keys | does |", "|---|---|---|"]
+        for action in table:
+            keys = ", ".join(f"`{key}`" for key in action.keys.split(",") if key) or "palette"
+            lines.append(f"| `{action.id}` | {keys} | {action.help_text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

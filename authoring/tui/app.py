@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual.app import App
@@ -21,7 +22,7 @@ from authoring.core.safetext import visible
 from authoring.errors import AuthoringError, GateRefused
 from authoring.repo.service import Glossary
 from authoring.tui.actions import APP_ACTIONS
-from authoring.tui.commands import GlossaryCommands
+from authoring.tui.commands import GlossaryCommands, TermCommands
 from authoring.tui.formatting import problems_text
 from authoring.tui.screens.browser import BrowserScreen
 from authoring.tui.screens.dialogs import MessageDialog
@@ -36,14 +37,17 @@ class AuthoringApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "authoring"
-    COMMANDS = App.COMMANDS | {GlossaryCommands}
+    COMMANDS = App.COMMANDS | {GlossaryCommands, TermCommands}
     ACTIONS = APP_ACTIONS
     BINDINGS = APP_ACTIONS.bindings()
 
-    def __init__(self, glossary: Glossary, demo: bool = False) -> None:
+    def __init__(self, glossary: Glossary, demo: bool = False, keymap: Mapping[str, str] | None = None) -> None:
+        """`keymap`: the user's remapping, binding id → keys (`tui.keymap.load_keymap`, already checked)."""
         super().__init__()
         self.glossary = glossary
         self.demo = demo
+        self.keymap = dict(keymap or {})  # what help and the palette show; Textual's own copy is normalised
+        self.set_keymap(self.keymap)
         self.service_lock = threading.RLock()
         self.ready_marker = os.environ.get(READY_MARKER_ENV)
 
@@ -110,8 +114,15 @@ def start_process_helpers() -> None:
 
 def run_app(glossary: Glossary, demo: bool = False) -> None:
     """Run the UI until the user quits; the terminal is restored by Textual on the way out."""
+    from authoring.tui.keymap import load_keymap
+
+    try:
+        keymap = load_keymap()  # a wrong `[ui.keys]` is a located error before the terminal is taken over
+    except BaseException:
+        glossary.close()
+        raise
     start_process_helpers()
     try:
-        AuthoringApp(glossary, demo).run()
+        AuthoringApp(glossary, demo, keymap).run()
     finally:
         glossary.close()

@@ -58,3 +58,27 @@ class GlossaryCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(action.description), partial(self._run, action, target),
                           help=self._help(action))
+
+
+class TermCommands(Provider):
+    """`Open TERM_ID`: every term of the list by id or name, on the term list (the crosslink history
+    remembers where you came from, so `[` goes back)."""
+
+    def _terms(self) -> list[tuple[str, str]]:
+        from authoring.tui.screens.browser import BrowserScreen
+        from authoring.tui.widgets.term_table import TermTable
+
+        if not isinstance(self.screen, BrowserScreen):
+            return []
+        return [(s.id, s.term or "") for s in self.screen.query_one(TermTable).summaries]
+
+    async def _open(self, term_id: str) -> None:
+        self.screen.action_open_term(term_id)  # type: ignore[attr-defined]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for term_id, name in self._terms():
+            label = f"Open {term_id}" + (f" — {name}" if name else "")
+            score = max(matcher.match(term_id), matcher.match(name) if name else 0)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self._open, term_id), help="go to this term")

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from textual.worker import Worker, WorkerState
 
+from authoring.tui.actions import AppKeysFirst
+
 if TYPE_CHECKING:
     from authoring.repo.service import Glossary
 
@@ -32,8 +34,8 @@ class ServiceHost(Protocol):
         """Show a failed worker's error to the user."""
 
 
-class ServiceScreenMixin:
-    """Gives a screen `glossary` and `call` through its app."""
+class ServiceScreenMixin(AppKeysFirst):
+    """Gives a screen `glossary` and `call` through its app (and Help and Quit first in its footer)."""
 
     @property
     def glossary(self) -> Glossary:

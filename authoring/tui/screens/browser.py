@@ -94,6 +94,9 @@ class BrowserScreen(WorkbenchScreen):
         self.detail: Detail | None = None
         self.indexed = False
         self.pending_focus: str | None = None
+        self.back_stack: list[str] = []  # terms gone away from (`[`), most recent last
+        self.forward_stack: list[str] = []  # terms gone back from (`]`)
+        self.submitted_query: str | None = None  # the search text Enter last submitted (see search_submitted)
         self.list_drawn = threading.Event()
         self.searches: SearchRunner[SearchResults] = SearchRunner()
         self.search_hits: dict[str, tuple[str, str]] = {}  # id → (field, snippet) of the results shown
@@ -249,6 +252,7 @@ class BrowserScreen(WorkbenchScreen):
         if self.focused is not None and self.focused is not self.query_one(TermTable):
             raise SkipAction()  # typing in the search (or another field): `/` is just a character there
         # At once, not after the keys already queued (as `Widget.focus` would).
+        self.submitted_query = None
         self.set_focus(search)
 
     def action_clear_search(self) -> None:
@@ -372,7 +376,34 @@ class BrowserScreen(WorkbenchScreen):
     # -- navigation -----------------------------------------------------------------------------------
 
     def action_open_term(self, term_id: str) -> None:
-        """Show a term (a crosslink was followed): clear filters that would hide it."""
+        """Go to a term (a crosslink followed, an audit finding, the palette), remembering where from
+        (`[` goes back, `]` forward again)."""
+        here = self.query_one(TermTable).current_id
+        if self._show_term(term_id) and here and here != term_id:
+            self.back_stack.append(here)
+            self.forward_stack.clear()
+
+    def action_go_back(self) -> None:
+        """Back to the term shown before the last one gone to."""
+        self._step(self.back_stack, self.forward_stack, "back")
+
+    def action_go_forward(self) -> None:
+        """Forward again, after going back."""
+        self._step(self.forward_stack, self.back_stack, "forward")
+
+    def _step(self, source: list[str], other: list[str], way: str) -> None:
+        here = self.query_one(TermTable).current_id
+        while source:
+            target = source.pop()
+            if self._show_term(target):
+                if here:
+                    other.append(here)
+                return
+        self.notify(f"nothing to go {way} to: [ and ] step through the terms gone to (crosslinks, the palette, "
+                    "the audit)", timeout=4)
+
+    def _show_term(self, term_id: str) -> bool:
+        """Put the cursor on a term, clearing a search or filter that hides it; False (said) when there is none."""
         table = self.query_one(TermTable)
         if not table.move_to(term_id):
             self.query_one("#search", Input).value = ""
@@ -380,8 +411,9 @@ class BrowserScreen(WorkbenchScreen):
             table.set_view(View(sort=table.view.sort, reverse=table.view.reverse))
             if not table.move_to(term_id):
                 self.notify(f"no term {term_id}", severity="warning")
-                return
-        table.focus()
+                return False
+        self.set_focus(table)
+        return True
 
     def action_follow_link(self) -> None:
         detail = self.detail

@@ -364,4 +364,15 @@ class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
         self.dismiss(message.term_id)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        """Discard the draft; ask first when its text was edited (the edits would be lost)."""
+        if self.query_one("#draft-text", TextArea).text == self.preview.text:
+            self.dismiss(None)
+            return
+        from authoring.tui.screens.dialogs import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Discard your edits to this draft?",
+                                           "Nothing has been saved; ctrl+s saves the draft."), answered)

@@ -329,8 +329,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             if yes:
                 self.act(lambda g: g.promote(self.term_id, to=target))
 
-        self.app.push_screen(ConfirmDialog(f"Promote {self.term_id} from {self.status} to {target.value}?",
-                                           "This is one commit, made as you."), confirmed)
+        self.if_allowed("promote", target.value, lambda: self.app.push_screen(ConfirmDialog(
+            f"Promote {self.term_id} from {self.status} to {target.value}?", "This is one commit, made as you."),
+            confirmed))
 
     def action_demote(self) -> None:
         """Move back (or revive a rejected term as a draft) to a target the workflow allows, with a note."""
@@ -343,8 +344,8 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
             if target:
                 title = (f"Revive {self.term_id} as a {target}: why?" if verb == "Revive" else
                          f"Demote {self.term_id} to {target}: why?")
-                self.app.push_screen(NoteDialog(title),
-                                     self._with_note(lambda g, note: g.demote(self.term_id, target, note or "")))
+                self.if_allowed("demote", target, lambda: self.app.push_screen(
+                    NoteDialog(title), self._with_note(lambda g, note: g.demote(self.term_id, target, note or ""))))
 
         targets = [target.value for target in option.targets]
         if len(targets) == 1:
@@ -355,8 +356,23 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     def action_reject(self) -> None:
         if self._offered(Move.REJECT) is None:
             return
-        self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"),
-                             self._with_note(lambda g, note: g.reject(self.term_id, note or "")))
+        self.if_allowed("reject", None, lambda: self.app.push_screen(
+            NoteDialog(f"Reject {self.term_id}: why?"), self._with_note(lambda g, note: g.reject(self.term_id,
+                                                                                                note or ""))))
+
+    def if_allowed(self, move: str, target: str | None, ask: Callable[[], object]) -> None:
+        """Ask for the note or the confirmation (`ask`) only once the service says the move is allowed:
+        a refusal after the note was typed would throw the note away."""
+        if self._ready_for(move):
+            self.check_move(move, target, ask)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-check")
+    def check_move(self, move: str, target: str | None, ask: Callable[[], object]) -> None:
+        report = self.call(lambda g: g.move_report(self.term_id, move, target))
+        if report.missing:  # shown by the app as a refusal listing every unmet gate
+            raise GateRefused(f"{self.term_id}: {move} {report.status} → {report.target or '?'} refused",
+                              report.missing)
+        self.app.call_from_thread(ask)
 
     def _ready_for(self, what: str) -> bool:
         """False (saying why) while the review loads or when the front matter does not parse."""

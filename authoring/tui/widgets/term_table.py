@@ -12,7 +12,7 @@ Must never: do I/O or call the service.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -27,7 +27,7 @@ from textual.strip import Strip
 from authoring.core.safetext import visible
 from authoring.core.summary import TermSummary
 from authoring.core.summary import keeps as _keep
-from authoring.tui.actions import LIST_ACTIONS
+from authoring.tui.actions import LIST_ACTIONS, keys_of
 from authoring.tui.formatting import problem_count, status_badge
 
 SORTS = ("id", "term", "status", "version", "updated", "problems")
@@ -182,6 +182,7 @@ class TermTable(ScrollView, can_focus=True):
         self.view = View()
         self.shown: list[TermSummary] = []
         self.pending: set[str] = set()
+        self._armed = False  # the first `g` of `g g` was pressed
         self._cursor = 0
         self._widths = self._default_widths()
         self.approvals: dict[str, int] = {}
@@ -234,7 +235,7 @@ class TermTable(ScrollView, can_focus=True):
         if keep is None or self.view.query or not self.move_to(keep):
             # a new search shows its best match first; never leave the view scrolled past the rows
             self._cursor = 0
-            self.scroll_to(0, 0, animate=False)
+            self.scroll_to(0, 0, animate=False, force=True)
             self.post_message(self.RowHighlighted(self, self.current_id, 0))
         self.refresh()
 
@@ -257,12 +258,14 @@ class TermTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, self.current_id, row))
 
     def _scroll_cursor_into_view(self) -> None:
+        # `force`: right after the rows changed (a crosslink cleared a search that showed one row) the
+        # scrollbar is not yet shown, and an unforced scroll would be ignored, leaving the cursor off screen.
         visible = self._visible_rows()
         top = round(self.scroll_y)
         if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=False)
+            self.scroll_to(y=self._cursor, animate=False, force=True)
         elif self._cursor >= top + visible:
-            self.scroll_to(y=self._cursor - visible + 1, animate=False)
+            self.scroll_to(y=self._cursor - visible + 1, animate=False, force=True)
 
     @property
     def _row_width(self) -> int:
@@ -308,6 +311,20 @@ class TermTable(ScrollView, can_focus=True):
 
     def action_first_row(self) -> None:
         self.move_cursor(0)
+
+    def action_first_row_twice(self) -> None:
+        """`g g` (vi): the first press arms, a second one right after goes to the first row."""
+        if self._armed:
+            self._armed = False
+            self.move_cursor(0)
+        else:
+            self._armed = True
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key but the one that armed `g g` disarms it (`g j g` is not `g g`)."""
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
+        if event.key not in keys_of(LIST_ACTIONS.by_id()["list.top_twice"], keymap):
+            self._armed = False
 
     def action_last_row(self) -> None:
         self.move_cursor(len(self.shown) - 1)
