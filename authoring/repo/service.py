@@ -19,10 +19,10 @@ from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
+from authoring.repo.action_path import SYSTEM_CLOCK, ActionResult, Clock, Transaction, commit_message
 from authoring.repo.git import Git, find_root, repository_lock
-from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
 
-__all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
+__all__ = ["ActionResult", "Glossary", "Transaction", "commit_message"]  # re-exported for callers
 from authoring.workflow.identity import Identity, parse_identity
 
 if TYPE_CHECKING:
@@ -53,8 +53,10 @@ if TYPE_CHECKING:
 class Glossary:
     """A glossary repository: configuration, terms, and the actions on them."""
 
-    def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
+    def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None,
+                 clock: Clock | None = None) -> None:
         self.root = root
+        self.clock = clock or SYSTEM_CLOCK  # the one source of time of every action (tests give a `FixedClock`)
         self.config_file = config_file
         self._config: Config | None = None
         layout = config_file.layout
@@ -66,7 +68,8 @@ class Glossary:
         self._index: TermIndex | None = None
 
     @classmethod
-    def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True) -> Glossary:
+    def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True,
+             clock: Clock | None = None) -> Glossary:
         """Open the glossary at `repo` (default: the Git work tree around the current directory).
 
         The configuration file is read at once, and checked against its schema at once unless
@@ -74,7 +77,7 @@ class Glossary:
         """
         root = find_root(repo or Path.cwd())
         identity = parse_identity(actor) if actor else None
-        glossary = cls(root, read_config_file(root), identity)
+        glossary = cls(root, read_config_file(root), identity, clock)
         if check_config:
             glossary.check_config()  # a wrong configuration is refused on opening
         return glossary
@@ -269,7 +272,7 @@ class Glossary:
 
     def require_clean(self, paths: Sequence[Path]) -> None:
         """Refuse (`Conflict`) when any of `paths` has uncommitted changes made outside the tool."""
-        dirty = self.git.status_of([p for p in paths if p.exists() or True])
+        dirty = self.git.status_of(paths)  # a deleted path is dirty too: every path is asked
         if dirty:
             names = ", ".join(sorted(dirty))
             raise Conflict(f"{names} has uncommitted changes made outside authoring; commit or stash them"
@@ -379,16 +382,16 @@ class Glossary:
 
     def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
                       message: str, author: Identity) -> str:
-        """Write files, record a review event and commit them as one action (see `actions.land`).
+        """Write files, record a review event and commit them as one action (see `action_path.land`).
 
         `writes` are `(path, new bytes or None to delete, bytes read before or None if it must not
         exist)`. For checks that must see the files under the lock, use `transaction()` and
-        `actions.land(tx, ...)` instead.
+        `action_path.land(tx, ...)` instead.
         """
-        from authoring.repo import actions
+        from authoring.repo.action_path import land
 
         with self.transaction() as tx:
-            return actions.land(tx, writes, event, message, author)
+            return land(tx, writes, event, message, author)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 
