@@ -182,7 +182,8 @@ def test_repair_write_commits_the_file_with_trailers(broken_repo: Path) -> None:
     assert "TIDE_GAUGE: repair front matter" in log and "Term: TIDE_GAUGE" in log and "Action: repair" in log
     event_file, term_file = git(broken_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert term_file == "terms/TIDE_GAUGE.md"
-    assert event_file.startswith("review_logs/TIDE_GAUGE/") and event_file.endswith(".yaml") and "-repair-" in event_file
+    assert event_file.startswith("review_logs/TIDE_GAUGE/") and event_file.endswith(".yaml")
+    assert "-repair-" in event_file
     assert git(broken_repo, "status", "--porcelain") == ""
 
 
