@@ -323,7 +323,7 @@ class Exchange:
 
     def _commit(self, row: ImportRow, target: Path, text: str, entry: dict[str, Any], author: Any,
                 source: str) -> str:
-        from authoring.repo.action_path import commit_message, new_event
+        from authoring.repo.action_path import commit_message, land, new_event
         from authoring.workflow.review_log import Action, content_revision
 
         note = f"imported from {Path(source).name} line {row.line}"
@@ -339,7 +339,8 @@ class Exchange:
         if requester is not None and requester.key != author.key:
             trailers["Requested-by"] = str(requester)
         message = commit_message(row.id, f"import from {Path(source).name}", trailers)
-        return self.glossary.record_action([(target, text.encode("utf-8"), None)], event, message, author)
+        with self.glossary.transaction() as tx:
+            return land(tx, [(target, text.encode("utf-8"), None)], event, message, author)
 
     # -- site ------------------------------------------------------------------------------------------
 

@@ -5,12 +5,17 @@ terms, and carries out every action as a transaction: under the repository lock,
 whose process died, check that the files are as the action saw them (no uncommitted outside edits),
 then land them as one commit (`repo.landing`: all or nothing, whatever gets in the way).
 
+It may be called from several threads at once (the UI's workers): every public method runs under the
+glossary's one re-entrant `lock`, which its `Git` shares and a transaction holds to its end
+(`repo.serialised`); callers never take a lock of their own.
+
 Must never: import a UI; parse YAML except through the core; run Git except through `repo.git`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +26,7 @@ from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.action_path import SYSTEM_CLOCK, ActionResult, Clock, Transaction, commit_message
 from authoring.repo.git import Git, find_root, repository_lock
+from authoring.repo.serialised import serialised, unserialised
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message"]  # re-exported for callers
 from authoring.workflow.identity import Identity, parse_identity
@@ -50,11 +56,13 @@ if TYPE_CHECKING:
     from authoring.repo.exchange_service import Exchange
 
 
+@serialised
 class Glossary:
-    """A glossary repository: configuration, terms, and the actions on them."""
+    """A glossary repository: configuration, terms, and the actions on them (thread-safe: see the module)."""
 
     def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None,
                  clock: Clock | None = None) -> None:
+        self.lock = threading.RLock()
         self.root = root
         self.clock = clock or SYSTEM_CLOCK  # the one source of time of every action (tests give a `FixedClock`)
         self.config_file = config_file
@@ -64,7 +72,7 @@ class Glossary:
             layout = Layout(self.config.terms_dir, self.config.modules_dir, self.config.review_logs_dir)
         self._layout = layout
         self._actor = actor
-        self.git = Git(root)
+        self.git = Git(root, self.lock)
         self._index: TermIndex | None = None
 
     @classmethod
@@ -154,6 +162,7 @@ class Glossary:
 
     # -- reading --------------------------------------------------------------------------------------
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def term_ids(self) -> list[str]:
         """Every term id (file stem) in the terms directory, sorted."""
         if not self.terms_dir.is_dir():
@@ -213,9 +222,12 @@ class Glossary:
         if self._index is None:
             from authoring.repo.index import TermIndex, index_dir
 
-            self._index = TermIndex(index_dir(self.git.git_dir, self.root), self.terms_dir, self.display)
+            with self.lock:  # made once, whichever thread asks first
+                if self._index is None:
+                    self._index = TermIndex(index_dir(self.git.git_dir, self.root), self.terms_dir, self.display)
         return self._index
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def summaries(self, term_ids: Sequence[str] | None = None,
                   progress: ProgressCallback | None = None) -> list[TermSummary]:
         """Summaries of the given terms (default: all), in id order, each true to the file's current bytes.
@@ -250,6 +262,7 @@ class Glossary:
                                      fix="replace the file with a regular file named CANONICAL_ID.md"))
         return term
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def cached_summaries(self, term_ids: Sequence[str] | None = None) -> list[TermSummary]:
         """What the index last knew of the given terms (default: all), in id order, without reading them.
 
@@ -260,6 +273,7 @@ class Glossary:
         known = self.index.cached(wanted)
         return [known[term_id] for term_id in wanted if term_id in known]
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def check(self, term_ids: Sequence[str] | None = None,
               progress: ProgressCallback | None = None) -> list[Problem]:
         """Every problem of the given terms (default: all), file by file."""
@@ -283,7 +297,7 @@ class Glossary:
         """Run one action under the repository lock, after settling any action whose process died;
         an operating-system failure becomes one line naming the path (never a traceback)."""
         try:
-            with repository_lock(self.git.git_dir):
+            with self.lock, repository_lock(self.git.git_dir):  # this process's threads, then other processes
                 self._recover_locked()
                 tx = Transaction(self)
                 try:
@@ -379,19 +393,6 @@ class Glossary:
         from authoring.workflow.statuses import Move
 
         return gate_report(self, term_id, Move.PROMOTE, _status(to))
-
-    def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
-                      message: str, author: Identity) -> str:
-        """Write files, record a review event and commit them as one action (see `action_path.land`).
-
-        `writes` are `(path, new bytes or None to delete, bytes read before or None if it must not
-        exist)`. For checks that must see the files under the lock, use `transaction()` and
-        `action_path.land(tx, ...)` instead.
-        """
-        from authoring.repo.action_path import land
-
-        with self.transaction() as tx:
-            return land(tx, writes, event, message, author)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 

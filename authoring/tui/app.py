@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from pathlib import Path
 
 from textual.app import App
@@ -47,7 +46,6 @@ class AuthoringApp(App[None]):
         super().__init__()
         self.glossary = glossary
         self.demo = demo
-        self.service_lock = threading.RLock()
         self.ready_marker = os.environ.get(READY_MARKER_ENV)
 
     def on_mount(self) -> None:
