@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from authoring.core import ids
 from authoring.core.termfile import load_term
-from authoring.drafting.agents import make_agent
+from authoring.drafting.agents import agent_spec, make_agent
 from authoring.drafting.candidates import Candidate, find_candidates
 from authoring.drafting.draft import (
     EMPTY_NOTE,
@@ -42,12 +42,6 @@ from authoring.workflow.review_log import Action, event_path, load_events, term_
 
 if TYPE_CHECKING:
     from authoring.repo.action_path import Repository
-
-DEFAULT_AGENTS = {
-    "import": "Import Agent <import-agent@authoring.invalid>",
-    "extractive": "Extractive Agent <agent@authoring.invalid>",
-    "llm": "LLM Agent <llm-agent@authoring.invalid>",
-}
 
 
 @dataclass
@@ -117,7 +111,8 @@ def mark_duplicates(glossary: Repository, found: list[Candidate]) -> None:
 
 
 def agent_identity(glossary: Repository, agent_name: str) -> Identity:
-    """Who a draft is committed as: `--as`, else the configured agent for this kind, else a built-in one.
+    """Who a draft is committed as: `--as`; else the agent's registered identity when `[people] agents` lists
+    it or lists no agent at all; else the first agent listed (a repository's own agent identity).
 
     A draft's author is its agent (spec §7), so `--as` must not name a human editor: their later
     approval would be of their own text, and the history would hide that an agent wrote it.
@@ -125,12 +120,11 @@ def agent_identity(glossary: Repository, agent_name: str) -> Identity:
     people = glossary.config.people
     explicit = glossary.acting_as
     if explicit is None:
-        for text in people.agents:
-            if agent_name.casefold() in text.casefold():
-                return parse_identity(text)
-        if people.agents:
-            return parse_identity(people.agents[0])
-        return parse_identity(DEFAULT_AGENTS.get(agent_name, DEFAULT_AGENTS["extractive"]))
+        registered = parse_identity(agent_spec(agent_name).identity)
+        listed = [parse_identity(text) for text in people.agents]
+        if not listed:
+            return registered
+        return next((who for who in listed if who.key == registered.key), listed[0])
     role = role_of(explicit, people.editors, people.agents)
     if role == Role.AGENT:
         return explicit

@@ -329,8 +329,9 @@ class Exchange:
         note = f"imported from {Path(source).name} line {row.line}"
         if row.status and row.status != "draft":
             note = self._source_note(row, source)
-        event = new_event(self.glossary, row.id, author, Action.DRAFT, role_name="agent", from_status=None,
-                          to_status="draft", version="0.1", revision=content_revision(entry), note=note)
+        event = new_event(self.glossary, row.id, author, Action.DRAFT, role_name="agent", agent="import",
+                          from_status=None, to_status="draft", version="0.1", revision=content_revision(entry),
+                          note=note)
         trailers = {"Term": row.id, "Action": "draft", "Status": "draft", "Agent": "import",
                     "Source": f"{Path(source).name} line {row.line}"}
         if row.status:
