@@ -240,15 +240,6 @@ class Module:
             raise UsageError(f"section {section.label} of {self.id} has no text under its heading")
         return Snippet(self.ref, section.label, first, last, self.excerpt(first, last))
 
-    def find(self, excerpt: str) -> tuple[int, int] | None:
-        """The lines (first, last) where `excerpt` stands in the module, or None (for audits)."""
-        index = self.text.find(excerpt.rstrip("\n") if excerpt.endswith("\n") else excerpt)
-        if index < 0:
-            return None
-        first = self.text.count("\n", 0, index) + 1
-        last = first + excerpt.rstrip("\n").count("\n")
-        return first, last
-
 
 def _heading_number(text: str) -> tuple[str | None, str]:
     match = _SECTION_NUMBER.match(text)
@@ -363,18 +354,6 @@ def load_module(path: Path, display: str | None = None, root: Path | None = None
     text = decode_module(data, shown)
     front, body_line, problems = read_front_matter(text, shown)
     return Module(path, text, front, problems, body_line)
-
-
-@dataclass(frozen=True)
-class ModuleFile:
-    """A module file known by name, before it is read."""
-
-    path: Path
-
-    @property
-    def stem(self) -> str:
-        """The file name without `.md`."""
-        return self.path.stem
 
 
 class ModuleLibrary:
