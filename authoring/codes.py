@@ -95,6 +95,7 @@ class Code(StrEnum):
     BAD_SIGNATURE = "bad-signature"
     # -- audit: who did it (docs/TRUST.md) -----------------------------------------------------------------
     FORGED_EVENT = "forged-event"
+    MERGE_STATUS_CHANGE = "merge-status-change"
     UNVERIFIED_IDENTITY = "unverified-identity"
     AGENT_IMPERSONATION = "agent-impersonation"
     UNSIGNED_EVENT = "unsigned-event"
@@ -250,6 +251,9 @@ CATALOGUE: dict[Code, About] = {
                              "commit on the branch added it, it was rewritten, or the commit that added it was "
                              "authored by someone other than its `who`.",
                              "Remove the file; have the person named record the event with their own identity."),
+    Code.MERGE_STATUS_CHANGE: About("audit", ERROR, "A merge commit set a term's status that none of its parents had: "
+                                    "the move was made by the merge itself, outside every action.",
+                                    "Undo the merge's change to the term; make the move with `promote`/`demote`."),
     Code.UNVERIFIED_IDENTITY: About("audit", WARNING, "An approval or status move whose committer is not its author "
                                     "(`--as`), unsigned by the author: a claim nobody proved (an error when "
                                     "signatures are required).",

@@ -29,7 +29,7 @@ from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.serialised import serialised, unserialised
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message"]  # re-exported for callers
-from authoring.workflow.identity import Identity, parse_identity
+from authoring.workflow.identity import Identity, email_of, parse_identity
 
 if TYPE_CHECKING:
     # Imported where used: `check`, `list` and the UI's start run from the index without ruamel,
@@ -421,8 +421,9 @@ class Glossary:
         from authoring.repo.revisions import RevisionCache
 
         path = self.term_path(term_id)
+        agents = frozenset(email_of(agent) for agent in self.config.people.agents)
         entries = term_history(self.git, RevisionCache(self.git), self.git.relative(path),
-                               self.git.relative(self.review_logs_dir / term_id))
+                               self.git.relative(self.review_logs_dir / term_id), agents)
         if not entries and not path.is_file():
             raise NotFound(f"no term {term_id} (looked for {self.display(path)}) and none in the history")
         return entries

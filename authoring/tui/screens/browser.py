@@ -16,7 +16,6 @@ from typing import Any
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -25,6 +24,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
+from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
 from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
@@ -55,25 +55,8 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     # search) rather than into the search box, the first focusable widget.
     AUTO_FOCUS = "#terms"
 
-    BINDINGS = [
-        # A priority binding acts when the key arrives, before the keys typed after it are passed on
-        # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
-        # the UI is still starting, puts "loom" in the search.
-        Binding("slash", "search", "Search", priority=True),
-        Binding("f", "cycle_filter", "Filter"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False),
-        Binding("enter", "review", "Review"),
-        # short descriptions: with enter Review first, the footer must still reach "? Help" at 120 columns
-        Binding("e", "edit", "Edit"),
-        Binding("g", "follow_link", "Links"),
-        Binding("h", "history", "History"),
-        Binding("a", "audit", "Audit"),
-        Binding("n", "draft", "Draft"),
-        Binding("r", "repair", "Repair", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("escape", "clear_search", "Clear", show=False),
-    ]
+    ACTIONS = BROWSER_ACTIONS
+    BINDINGS = BROWSER_ACTIONS.bindings()
 
     class TermsLoaded(Message):
         """A batch of summaries is ready (`done` of `total`); `final` when indexing has finished."""

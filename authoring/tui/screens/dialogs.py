@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -19,13 +18,15 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
+from authoring.tui.actions import CONFIRM_ACTIONS, DIALOG_ACTIONS, MESSAGE_ACTIONS
 from authoring.tui.formatting import inert_renderable
 
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note (a review comment, the reason for a move back); empty is refused when required."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, *, required: bool = True, placeholder: str = "why?") -> None:
         super().__init__()
@@ -63,7 +64,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
     a typo is caught before anything is asked of the service (which would refuse it too).
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, term_id: str, known_ids: Sequence[str]) -> None:
         super().__init__()
@@ -131,7 +133,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no, with the consequence spelled out."""
 
-    BINDINGS = [Binding("escape", "no", "No"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+    ACTIONS = CONFIRM_ACTIONS
+    BINDINGS = CONFIRM_ACTIONS.bindings()
 
     def __init__(self, question: str, detail: RenderableType = "") -> None:
         super().__init__()
@@ -158,7 +161,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class MessageDialog(ModalScreen[None]):
     """A message the user must read (a refused move with every unmet gate, an error with its location)."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    ACTIONS = MESSAGE_ACTIONS
+    BINDINGS = MESSAGE_ACTIONS.bindings()
 
     def __init__(self, title: str, body: RenderableType, *, error: bool = False) -> None:
         super().__init__()
@@ -182,7 +186,8 @@ class MessageDialog(ModalScreen[None]):
 class ChoiceDialog(ModalScreen[str | None]):
     """Pick one of a few values (a crosslink to follow, a status to move to, an agent)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]]) -> None:
         """`choices` are (value, label) pairs."""
@@ -206,7 +211,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 class FieldPrompt(ModalScreen[str | None]):
     """Ask which field to edit, as a dotted path, suggesting the entry's existing fields."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, term_id: str, paths: Sequence[str]) -> None:
         super().__init__()

@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
 from authoring.drafting.agents import drafting_agents
+from authoring.tui.actions import DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS
 from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
 
@@ -78,12 +78,8 @@ def candidate_label(candidate: Candidate) -> Text:
 class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     """Dismisses with the drafted term's id, or None."""
 
-    BINDINGS = [
-        Binding("slash", "filter_modules", "Filter modules", priority=True),
-        Binding("ctrl+l", "use_lines", "Use selected lines"),
-        Binding("ctrl+d", "run_agent", "Draft"),
-        Binding("escape", "back", "Back"),
-    ]
+    ACTIONS = DRAFT_ACTIONS
+    BINDINGS = DRAFT_ACTIONS.bindings()
 
     class ModulesLoaded(Message):
         """The module list is ready."""
@@ -308,10 +304,8 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
 class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
     """The draft as it would be written, editable; ctrl+s saves it (checked, committed as the agent)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save draft", priority=True),
-        Binding("escape", "back", "Discard", priority=True),
-    ]
+    ACTIONS = DRAFT_PREVIEW_ACTIONS
+    BINDINGS = DRAFT_PREVIEW_ACTIONS.bindings()
 
     class Saved(Message):
         """The draft was committed."""

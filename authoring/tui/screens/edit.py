@@ -12,7 +12,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -21,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from authoring.errors import AuthoringError
 from authoring.repo.field_preview import FieldPreview
+from authoring.tui.actions import EDIT_ACTIONS
 from authoring.tui.formatting import changes_text, problems_text
 from authoring.tui.screens.dialogs import ConfirmDialog
 from authoring.tui.service_calls import ServiceScreenMixin
@@ -46,10 +46,8 @@ def preview_text(preview: FieldPreview) -> Text:
 class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
     """Edit `dotted` of `term_id`; dismisses with the commit id, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Preview / commit", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    ACTIONS = EDIT_ACTIONS
+    BINDINGS = EDIT_ACTIONS.bindings()
 
     class FieldLoaded(Message):
         """The field's current YAML text is ready."""
