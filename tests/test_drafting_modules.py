@@ -49,6 +49,7 @@ def test_demo_sections_and_snippets_are_exact() -> None:
     assert by_lines.lines == "L29-L30"
     assert by_lines.text == lines[28] + "\n" + lines[29] + "\n"
     assert module.snippet_lines("29-30") == by_lines
+    assert module.find(by_lines.text) == (29, 30)
 
 
 @pytest.mark.parametrize("spec, message", [("80-90", "runs past its end"), ("30-29", "empty or reversed"),

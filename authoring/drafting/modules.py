@@ -240,6 +240,15 @@ class Module:
             raise UsageError(f"section {section.label} of {self.id} has no text under its heading")
         return Snippet(self.ref, section.label, first, last, self.excerpt(first, last))
 
+    def find(self, excerpt: str) -> tuple[int, int] | None:
+        """The lines (first, last) where `excerpt` stands in the module, or None (for audits)."""
+        index = self.text.find(excerpt.rstrip("\n") if excerpt.endswith("\n") else excerpt)
+        if index < 0:
+            return None
+        first = self.text.count("\n", 0, index) + 1
+        last = first + excerpt.rstrip("\n").count("\n")
+        return first, last
+
 
 def _heading_number(text: str) -> tuple[str | None, str]:
     match = _SECTION_NUMBER.match(text)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.file_edit import TextEdits
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -329,12 +330,15 @@ class Glossary:
         remove_stale_temporaries(self.git.git_dir)
         return recover(self.git)
 
-    def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
+    def set_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                  force: bool = False) -> ActionResult:
         """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
-        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed.
+        A path neither the entry nor the schema has needs `new_key`; replacing a mapping or a list with
+        another kind of value needs `force` (`core.field_paths`)."""
         from authoring.repo import actions
 
-        return actions.edit_field(self, term_id, dotted, value_text)
+        return actions.edit_field(self, term_id, dotted, value_text, new_key=new_key, force=force)
 
     # -- the workflow (logic in `repo.actions`, gates in `workflow.gates`) ---------------------------
 
@@ -403,15 +407,28 @@ class Glossary:
 
         return field_yaml(self.load(term_id), parse_path(dotted))
 
-    def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
+    def field_paths(self, term_id: str) -> list[str]:
+        """The field paths an edit of the term may name: the entry's own, then the schema's (for completion)."""
+        from authoring.core.field_paths import known_paths
+
+        return known_paths(self.load(term_id).entry)
+
+    def preview_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                      force: bool = False) -> FieldPreview:
         """What `set_field` would change (the field, and the version, date and status that follow) and the
         problems it would introduce, without writing anything."""
         from authoring.core.paths import format_path, parse_path
         from authoring.repo import actions
         from authoring.repo.field_preview import preview_of
 
-        loaded, after = actions.preview_edit(self, term_id, dotted, value_text)
+        loaded, after = actions.preview_edit(self, term_id, dotted, value_text, new_key=new_key, force=force)
         return preview_of(loaded.term, format_path(parse_path(dotted)), after)
+
+    def text_edits(self) -> TextEdits:
+        """Edit a term's body or whole file as text, checked, diffed, committed: `repo/file_edit.py`."""
+        from authoring.repo.file_edit import TextEdits
+
+        return TextEdits(self)
 
     # -- history and audit (spec §8) -------------------------------------------------------------
 

@@ -130,6 +130,11 @@ BROWSER_ACTIONS = ActionTable("Term list", (
        "diff, gates, approve, request changes, comment, promote, demote", footer="Review"),
     _a("browser.edit", "e", "Edit field", "edit", "edit one field of the selected term in place (YAML)",
        footer="Edit"),
+    _a("browser.edit_body", "b", "Edit body", "edit_body",
+       "edit the Markdown body in place; checked and shown as a diff before the commit", show=False),
+    _a("browser.external_editor", "E", "Edit in $EDITOR", "external_editor",
+       "edit the whole file in $EDITOR (also fixes a file that does not parse); diffed before the commit",
+       show=False),
     _a("browser.links", "g", "Go to crosslink", "follow_link",
        "open one of the term's crosslinks (or its successor)", footer="Links"),
     _a("browser.history", "h", "History", "history", "the selected term's history"),
@@ -168,6 +173,13 @@ EDIT_ACTIONS = ActionTable("Edit a field", (
     _a("edit.save", "ctrl+s", "Preview / commit", "save",
        "preview the change (validated), then again to commit", priority=True),
     _a("edit.cancel", "escape", "Cancel", "cancel", "leave without saving (asks when there are changes)",
+       priority=True),
+))
+
+BODY_EDIT_ACTIONS = ActionTable("Edit the body", (
+    _a("body_edit.save", "ctrl+s", "Preview / commit", "save",
+       "show the diff and problems (checked), then again to commit", priority=True),
+    _a("body_edit.cancel", "escape", "Cancel", "cancel", "leave without saving (asks when there are changes)",
        priority=True),
 ))
 
@@ -215,9 +227,16 @@ DIALOG_ACTIONS = ActionTable("Dialogs (note, choice, field, deprecation)", (
     _a("dialog.cancel", "escape", "Cancel", "cancel", "close the dialog; nothing is done"),
 ))
 
+FIELD_PROMPT_ACTIONS = ActionTable("Which field to edit", (
+    _a("field_prompt.complete", "tab", "Complete", "complete",
+       "complete the field path (to what every match shares, listing them)", priority=True),
+    _a("field_prompt.cancel", "escape", "Cancel", "cancel", "close the prompt; nothing is done"),
+))
+
 HELP_TABLES: tuple[ActionTable, ...] = (
-    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS,
-    HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS, DIALOG_ACTIONS, HELP_ACTIONS,
+    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, BODY_EDIT_ACTIONS, DRAFT_ACTIONS,
+    DRAFT_PREVIEW_ACTIONS, HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS, DIALOG_ACTIONS,
+    FIELD_PROMPT_ACTIONS, HELP_ACTIONS,
 )
 """Every table, in the order the help screen shows them (a new screen's table goes here too)."""
 

@@ -27,7 +27,7 @@ from authoring.repo.index import IndexProgress
 from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
-from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
+from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
@@ -337,16 +337,32 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         if not term_id:
             return
         if self.detail is not None and self.detail.term_id == term_id and not self.detail.parses:
-            self.notify(f"{term_id} does not parse: repair it first (r), or fix the located error by hand",
+            self.notify(f"{term_id} does not parse: repair it first (r), or fix it in $EDITOR (E)",
                         severity="error")
             return
-        paths = entry_paths(self.detail.entry) if self.detail and self.detail.entry else []
+        entry = self.detail.entry if self.detail and self.detail.term_id == term_id else None
 
         def field_chosen(dotted: str | None) -> None:
             if dotted:
                 self.open_editor(term_id, dotted)
 
-        self.app.push_screen(FieldPrompt(term_id, paths), field_chosen)
+        self.app.push_screen(FieldPrompt(term_id, entry), field_chosen)
+
+    def action_edit_body(self) -> None:
+        """Edit the Markdown body in place (checked and diffed by the service before the commit)."""
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.text_edit import BodyEditScreen
+
+            self.app.push_screen(BodyEditScreen(term_id), lambda _: self.reload_term(term_id))
+
+    def action_external_editor(self) -> None:
+        """Edit the whole file in $EDITOR (the app steps aside meanwhile); also fixes a file that does not parse."""
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.text_edit import edit_in_external_editor
+
+            edit_in_external_editor(self, term_id)
 
     def open_editor(self, term_id: str, dotted: str) -> None:
         """Open the field editor (the screen loads the field's current text itself)."""

@@ -25,6 +25,7 @@ from authoring.drafting.agents import drafting_agents
 from authoring.tui.actions import DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS
 from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.widgets.guarded_text_area import GuardedTextArea
 
 if TYPE_CHECKING:
     from authoring.drafting.candidates import Candidate
@@ -325,19 +326,27 @@ class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
         with Vertical(id="draft-preview"):
             yield Static(f"{preview.term_id} from {preview.module} {preview.lines} by the {preview.agent} agent"
                          f"{f' ({preview.model})' if preview.model else ''}; commits as {preview.author}. "
-                         "Adjust the text, then ctrl+s to save, esc to discard.", id="draft-preview-title")
+                         "Adjust the text (the cited sources are read-only), then ctrl+s to save, esc to discard.",
+                         id="draft-preview-title")
             if preview.warnings:
                 yield Static(Text("\n".join(f"! {w}" for w in preview.warnings), style="yellow"), id="draft-warnings")
             if preview.grounding is not None and preview.grounding.sentences:
                 yield Static(grounding_text(preview.grounding), id="draft-grounding")
-            yield TextArea(preview.text, id="draft-text", show_line_numbers=True,
-                           tab_behavior="indent")
+            # the cited sources are the module's text, settled by it (spec §4): read-only here
+            yield GuardedTextArea(preview.text, protected=preview.settled, id="draft-text", show_line_numbers=True,
+                                  tab_behavior="indent")
             yield Static("", id="draft-save-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"preview of the draft {self.preview.term_id}"
         self.query_one("#draft-text", TextArea).focus()
+
+    @on(GuardedTextArea.Refused)
+    def settled_refused(self) -> None:
+        self.query_one("#draft-save-status", Static).update(Text(
+            "provenance.sources is settled by the module (the exact snippet, its module and lines): read-only here;"
+            " draft again to cite other lines", style="yellow"))
 
     def action_save(self) -> None:
         text = self.query_one("#draft-text", TextArea).text
