@@ -45,9 +45,16 @@ def unserialised(method: Callable[..., T]) -> Callable[..., T]:
 
 
 def serialised(cls: type[T]) -> type[T]:
-    """Make every public method of `cls` (not properties, class or static methods, nor `unserialised` ones)
-    take `self.lock` for its whole run. The instances must set `self.lock` (a `threading.RLock`) first."""
-    for name, member in list(vars(cls).items()):
-        if not name.startswith("_") and inspect.isfunction(member) and not getattr(member, "__unserialised__", False):
-            setattr(cls, name, _locked(member))
+    """Make every public method of `cls` and its mixins (not properties, class or static methods, nor
+    `unserialised` ones) take `self.lock` for its whole run. The instances must set `self.lock` (a
+    `threading.RLock`) first."""
+    seen: set[str] = set()
+    for klass in cls.__mro__[:-1]:  # the class and its mixins (methods a mixin gives are the class's too)
+        for name, member in vars(klass).items():
+            if name in seen:
+                continue  # overridden lower in the order: that one is wrapped (or left) already
+            seen.add(name)
+            if not name.startswith("_") and inspect.isfunction(member) and not getattr(member, "__unserialised__",
+                                                                                       False):
+                setattr(cls, name, _locked(member))
     return cls

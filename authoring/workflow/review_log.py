@@ -47,6 +47,9 @@ class Action(StrEnum):
     REPAIR = "repair"
     """Front matter that did not parse, repaired by `authoring repair --write` (bookkeeping: no content
     change, the event's `repairs` lists the kinds of repair)."""
+    UNDO = "undo"
+    """An editor's (or agent's) earlier action withdrawn as a new action (`repo.undo`): the event names the
+    undone commit (`undoes`), its action (`undone`) and the events it withdraws (`withdraws`)."""
 
 
 class ReviewEvent(BaseModel):
