@@ -10,6 +10,7 @@ import pytest
 
 from authoring.core.repair import propose
 from authoring.core.termfile import load_term
+from authoring.workflow.review_log import Action, parse_event, term_revision
 from tests.conftest import EDITOR, git, make_repo, run_cli
 
 HEAD = "---\nterm: Tide Gauge\ncanonical_id: TIDE_GAUGE\nstatus: draft\nversion: 0.1\nlast_updated: 2026-01-02\n"
@@ -179,8 +180,28 @@ def test_repair_write_commits_the_file_with_trailers(broken_repo: Path) -> None:
     log = git(broken_repo, "log", "-1", "--format=%an <%ae>%n%B")
     assert log.startswith(EDITOR)
     assert "TIDE_GAUGE: repair front matter" in log and "Term: TIDE_GAUGE" in log and "Action: repair" in log
-    assert git(broken_repo, "show", "--name-only", "--format=", "HEAD").split() == ["terms/TIDE_GAUGE.md"]
+    event_file, term_file = git(broken_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert term_file == "terms/TIDE_GAUGE.md"
+    assert event_file.startswith("review_logs/TIDE_GAUGE/") and event_file.endswith(".yaml")
+    assert "-repair-" in event_file
     assert git(broken_repo, "status", "--porcelain") == ""
+
+
+def test_repair_write_records_a_repair_event_the_trail_accepts(broken_repo: Path) -> None:
+    """Repair lands like every action: the file plus one `repair` event, which history shows and the audit
+    neither flags nor counts as a content change."""
+    before = run_cli("audit", "--json", "--no-cache", "--repo", broken_repo)
+    assert run_cli("repair", "TIDE_GAUGE", "--write", "--repo", broken_repo, "--as", EDITOR).code == 0
+    (event_file,) = (broken_repo / "review_logs" / "TIDE_GAUGE").iterdir()
+    event = parse_event(event_file.read_text(encoding="utf-8"), event_file.name)
+    assert (event.action, event.who, event.model_extra) == (Action.REPAIR, EDITOR, {"repairs": ["quote-value"]})
+    assert event.revision == term_revision(load_term(broken_repo / "terms" / "TIDE_GAUGE.md"))
+    history = json.loads(run_cli("history", "TIDE_GAUGE", "--json", "--repo", broken_repo).out)
+    assert [r["action"] for r in history[0]["reviews"]] == ["repair"] and history[0]["action"] == "repair", history
+    after = run_cli("audit", "--json", "--no-cache", "--repo", broken_repo)
+    codes = lambda out: sorted(f["code"] for f in json.loads(out)["findings"] if f.get("term") == "TIDE_GAUGE")  # noqa: E731
+    new = set(codes(after.out)) - set(codes(before.out))
+    assert not new, json.loads(after.out)["findings"]
 
 
 def test_repair_all_json_writes_what_it_can_and_reports_the_rest(broken_repo: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from authoring.repo.action_path import FixedClock
 from authoring.tui.widgets.term_table import TermTable
 from tests.tui_support import make_app, press, settle
 
@@ -21,7 +22,8 @@ def _frozen_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fixed commit dates (so commit ids are the same every run) and a fixed "today" for edits."""
     for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
         monkeypatch.setenv(variable, "2026-11-20T12:00:00+00:00")
-    monkeypatch.setattr("authoring.repo.actions.today", lambda: dt.date(2026, 11, 20))
+    noon = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr("authoring.repo.service.SYSTEM_CLOCK", FixedClock(noon))  # the app's glossary's clock
 
 
 def at(term_id: str, *keys: str) -> Any:

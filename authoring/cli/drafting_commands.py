@@ -12,6 +12,7 @@ import typer
 
 from authoring.cli.app import app
 from authoring.cli.options import GLOBALS, emit, open_glossary, run, say
+from authoring.drafting.agents import REGISTRY, drafting_agents
 
 
 def _progress(line: str) -> None:
@@ -60,7 +61,9 @@ def draft(
     term: Annotated[str | None, typer.Option("--term", help="The term's name (default: the snippet's best"
                                                             " new candidate).")] = None,
     term_id: Annotated[str | None, typer.Option("--id", help="The canonical id (default: from the name).")] = None,
-    agent: Annotated[str | None, typer.Option("--agent", help="extractive (default) or llm.")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="A registered drafting agent: "
+                                              + ", ".join(spec.name for spec in drafting_agents())
+                                              + " (default: [agents] default; see `authoring agents`).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Draft over an existing or rejected term.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the draft; write and commit nothing.")] = False,
     note: Annotated[str | None, typer.Option("--note", help="Why: needed to draft over a term past draft"
@@ -114,9 +117,19 @@ def modules() -> None:
 
 
 @app.command("agents")
-def agents() -> None:
-    """How each drafting agent and model fares: drafts, ratified unchanged, fields editors changed before
-    ratification, rejections with their reasons, median time to ratify."""
+def agents(
+    registered: Annotated[bool, typer.Option("--registered", help="Only the registered agents (name, identity,"
+                                                                  " whether it drafts, what it does).")] = False,
+) -> None:
+    """The registered agents, then how each agent and model fares: drafts, ratified unchanged, fields editors
+    changed before ratification, rejections with their reasons, median time to ratify (`--json`: the
+    scorecard; `--registered --json`: the registry)."""
+    specs = [spec.to_json() for spec in REGISTRY.values()]
+    width = max(len(str(spec["name"])) for spec in specs)
+    listing = ["AGENTS"] + [f"{spec['name']:<{width}}  {spec['identity']}  {spec['description']}" for spec in specs]
+    if registered:
+        run(lambda: emit(specs, lambda: "\n".join(listing)))
+        return
 
     def body() -> None:
         from authoring.repo.agent_scorecard import scorecard
@@ -125,9 +138,9 @@ def agents() -> None:
             data = [score.to_json() for score in scorecard(glossary)]
 
         def text() -> str:
+            lines: list[str] = [*listing, ""]
             if not data:
-                return "no drafts by agents yet"
-            lines: list[str] = []
+                return "\n".join([*lines, "no drafts by agents yet"])
             for s in data:
                 median = s["median_hours_to_ratify"]
                 lines.append(f"{s['agent']}  model {s['model']}")

@@ -36,8 +36,7 @@ def list_terms(
             raise UsageError(hint)
         if status:
             rows = [r for r in rows if keeps(r, status)]
-        data = [{"id": r.id, "term": r.term, "status": r.status, "version": r.version,
-                 "last_updated": r.last_updated, "errors": r.errors, "warnings": r.warnings} for r in rows]
+        data = [r.row_json() for r in rows]
 
         def text() -> str:
             if not rows:

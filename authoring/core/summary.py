@@ -41,10 +41,15 @@ class TermSummary:
     """The ids in the first column of `poetic_connections.association_matrix` (see `core.crosslinks`)."""
 
     def to_json(self) -> dict[str, Any]:
-        """Stable keys for `list --json` and for the index."""
+        """Every field, problems included: what the index stores (`from_json` reads it back)."""
         data = asdict(self)
         data["problems"] = [p.to_json() for p in self.problems]
         return data
+
+    def row_json(self) -> dict[str, Any]:
+        """The row of `list --json` (stable keys for scripts): id, term, status, version, last update, counts."""
+        return {"id": self.id, "term": self.term, "status": self.status, "version": self.version,
+                "last_updated": self.last_updated, "errors": self.errors, "warnings": self.warnings}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TermSummary:

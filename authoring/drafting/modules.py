@@ -365,18 +365,6 @@ def load_module(path: Path, display: str | None = None, root: Path | None = None
     return Module(path, text, front, problems, body_line)
 
 
-@dataclass(frozen=True)
-class ModuleFile:
-    """A module file known by name, before it is read."""
-
-    path: Path
-
-    @property
-    def stem(self) -> str:
-        """The file name without `.md`."""
-        return self.path.stem
-
-
 class ModuleLibrary:
     """The modules of a repository: resolves references and caches what it has read.
 

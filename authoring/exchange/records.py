@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from authoring.core.crosslinks import links
+
 STATUSES = ("draft", "candidate", "ratified", "rejected", "deprecated")
 """Every workflow status, in the order of the line."""
 
@@ -71,8 +73,9 @@ class ExportTerm:
 
     @property
     def related(self) -> list[str]:
-        """Every crosslinked id, once, in kind order."""
-        return list(dict.fromkeys(i for kind in CROSSLINK_KINDS for i in self.crosslinks.get(kind, [])))
+        """Every crosslinked id, once: the known kinds in their order, then any other kind in file order."""
+        kinds = [*CROSSLINK_KINDS, *(k for k in self.crosslinks if k not in CROSSLINK_KINDS)]
+        return list(dict.fromkeys(i for kind in kinds for i in self.crosslinks.get(kind, [])))
 
     @property
     def approvals(self) -> list[HistoryItem]:
@@ -103,9 +106,9 @@ def record(term_id: str, entry: dict[str, Any], path: str = "", events: Iterable
     triad = {k: str(v).strip() for k, v in triad_raw.items()
              if k in ("art", "law", "philosophy") and isinstance(v, str) and v.strip()} \
         if isinstance(triad_raw, dict) else {}
-    crosslinks_raw = entry.get("crosslinks")
-    crosslinks = {kind: _strings(crosslinks_raw.get(kind)) for kind in CROSSLINK_KINDS} \
-        if isinstance(crosslinks_raw, dict) else {}
+    crosslinks: dict[str, list[str]] = {}
+    for link in links(entry, associations=False):  # the one rule of what a link is (`core.crosslinks`)
+        crosslinks.setdefault(link.kind, []).append(link.target)
     provenance = entry.get("provenance")
     sources: list[Source] = []
     editors: list[str] = []

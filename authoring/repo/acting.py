@@ -17,10 +17,10 @@ from authoring.errors import GateRefused
 from authoring.workflow.identity import Identity, email_of
 
 if TYPE_CHECKING:
-    from authoring.repo.service import Glossary
+    from authoring.repo.action_path import Repository
 
 
-def acting(glossary: Glossary, what: str, term_id: str) -> Identity:
+def acting(glossary: Repository, what: str, term_id: str) -> Identity:
     """The acting identity, refused (exit 3) when a configured agent's checkout claims someone else:
     an agent's Git identity acting `--as` an editor is impersonation, not a review."""
     actor = glossary.actor()
@@ -34,7 +34,7 @@ def acting(glossary: Glossary, what: str, term_id: str) -> Identity:
     return actor
 
 
-def read_before_lock(glossary: Glossary, term_id: str) -> bytes | None:
+def read_before_lock(glossary: Repository, term_id: str) -> bytes | None:
     """The term file's bytes as the actor's command first read them (None when unreadable): what a
     command that binds to "what I saw" compares with once it holds the lock."""
     try:
@@ -43,7 +43,7 @@ def read_before_lock(glossary: Glossary, term_id: str) -> bytes | None:
         return None
 
 
-def as_read(glossary: Glossary, term_id: str, data: bytes) -> TermFile:
+def as_read(glossary: Repository, term_id: str, data: bytes) -> TermFile:
     """The term as it was read before the lock (`read_before_lock`), parsed."""
     path = glossary.term_path(term_id)
     return load_term(path, glossary.display(path), data=data, fast=True)

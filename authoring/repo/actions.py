@@ -1,14 +1,15 @@
 """The workflow's actions on a repository: review, status moves, content edits, folding headers.
 
-Each action runs as one transaction (see `service.Transaction`): under the repository lock it loads
+Each action runs as one transaction (see `action_path.Transaction`): under the repository lock it loads
 the term and its review events, refuses when the term file has uncommitted outside changes (exit 4)
 or does not parse (exit 1, located), asks the pure gates of `workflow.gates` what is missing
 (exit 3, naming every unmet gate), splices the changes into the file through the round-trip
 `Editor`, writes the file and one new event file, and commits exactly those two paths as the actor.
 Any failure before the commit lands puts both files and the index back as they were.
 
-`land()` is the reusable primitive for "write these files + record this event + commit" inside a
-transaction; `Glossary.record_action()` wraps it in a transaction of its own.
+Every action ends with `action_path.land()` ("write these files + record this event + commit", inside a
+transaction); `land`, `new_event` and `role` are re-exported here for the callers that know them by this
+module. The actions need only `action_path.Repository` of a glossary: this module imports no service.
 
 Must never: import a UI; run Git except through the service's `Git`; write YAML except through `Editor`.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from authoring.core import field_paths
@@ -26,17 +26,16 @@ from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of, parse_path
 from authoring.core.roundtrip import Editor
-from authoring.core.safetext import require_note
 from authoring.core.termfile import TermFile, comparable
 from authoring.core.valueparse import parse_value
 from authoring.errors import Conflict, GateRefused, Problem, Severity, UsageError
 from authoring.repo.acting import acting, as_read, read_before_lock
-from authoring.repo.service import ActionResult, Glossary, Transaction, today
-from authoring.repo.service import commit_message as _message
+from authoring.repo.action_path import ActionResult, Repository, Transaction, land, new_event, role, today
+from authoring.repo.action_path import commit_message as _message
 from authoring.repo.trail import committed_events
 from authoring.workflow import gates
 from authoring.workflow.gaps import Gap, messages
-from authoring.workflow.identity import Identity, Role, role_of
+from authoring.workflow.identity import Identity
 from authoring.workflow.review_log import (
     WORKFLOW_FIELDS,
     Action,
@@ -51,44 +50,12 @@ from authoring.workflow.versions import next_major, next_minor, styled_date, sty
 Trailers = Sequence[tuple[str, str]]
 
 
-# -- the reusable primitive ------------------------------------------------------------------------
-
-
-def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
-         message: str, author: Identity) -> str:
-    """Inside a transaction: write each `(path, new bytes or None to delete, bytes the action read or None
-    if it must not exist)`, record `event` as a new file under `review_logs/`, and commit exactly those
-    paths as `author`. Returns the commit id. Any failure undoes every write (the transaction does)."""
-    planned = [(path, data, based_on, False) for path, data, based_on in writes]
-    if event is not None:
-        # An event file has a fresh, random name: no outside edit of it can exist, so it needs no
-        # `git status` (the check costs a Git process per action).
-        planned.append((event_path(tx.glossary.review_logs_dir, event), event.render().encode("utf-8"), None, True))
-    tx.write_many(planned)
-    return tx.commit(message, author)
-
-
-def new_event(glossary: Glossary, term_id: str, actor: Identity, action: Action, *, from_status: str | None,
-              to_status: str | None, version: Any, revision: str, note: str | None) -> ReviewEvent:
-    """A review event stamped now, by `actor` in their current role, on the term's content revision."""
-    return ReviewEvent(term=term_id, when=dt.datetime.now(dt.UTC), who=str(actor), role=role(glossary, actor).value,
-                       action=action, from_status=from_status, to_status=to_status,
-                       version=None if version is None else str(version), revision=revision,
-                       note=require_note(note) if note else None)
-
-
 def revision_of(editor: Editor) -> str:
     """The content revision of the term as the editor now holds it (entry, legacy headers and body)."""
     count = len(editor.term.blocks)
     split = editor.term.split
     return content_revision(editor.data(-1), [editor.data(b) for b in range(count - 1)],
                             split.body if split is not None else "")
-
-
-def role(glossary: Glossary, actor: Identity) -> Role:
-    """The actor's role under the repository's `[people]` lists."""
-    people = glossary.config.people
-    return role_of(actor, people.editors, people.agents)
 
 
 # -- reading under the lock -------------------------------------------------------------------------
@@ -108,7 +75,7 @@ class Loaded:
     """The whole file's content revision (`review_log.term_revision`)."""
 
 
-def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded:
+def load_for_action(glossary: Repository, tx: Transaction, term_id: str) -> Loaded:
     """Load a term for an action: it must parse (else `ParseError`, located) and carry no uncommitted
     outside changes (else `Conflict`, exit 4)."""
     term = glossary.load(term_id)
@@ -127,7 +94,7 @@ def load_for_action(glossary: Glossary, tx: Transaction, term_id: str) -> Loaded
     return Loaded(term, editor, entry, current, events, unreadable, term_revision(term) or "")
 
 
-def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
+def gate_input(glossary: Repository, loaded: Loaded, actor: Identity, with_sources: bool = False) -> gates.GateInput:
     """What the pure gates look at; snippets are checked only when a gate needs them."""
     from authoring.repo.authorship_history import content_commit_authors
 
@@ -139,7 +106,7 @@ def gate_input(glossary: Glossary, loaded: Loaded, actor: Identity, with_sources
                            commit_authors=content_commit_authors(glossary, loaded.term.stem))
 
 
-def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.SourceCheck]:
+def check_sources(glossary: Repository, entry: dict[str, Any]) -> list[gates.SourceCheck]:
     """Whether each `provenance.sources` snippet stands in its module (whitespace-normalised)."""
     provenance = entry.get("provenance")
     sources = provenance.get("sources") if isinstance(provenance, dict) else None
@@ -273,7 +240,7 @@ def _result(term_id: str, action: str, commit: str, text: str, **details: Any) -
 # -- the actions ----------------------------------------------------------------------------------
 
 
-def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
+def review(glossary: Repository, term_id: str, action: Action, note: str | None,
            seen_revision: str | None = None) -> ActionResult:
     """Record an approval, a request for changes or a comment: one event file, one commit.
 
@@ -309,14 +276,14 @@ def review(glossary: Glossary, term_id: str, action: Action, note: str | None,
                        event_path(glossary.review_logs_dir, event)))
 
 
-def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: str | None,
+def move(glossary: Repository, term_id: str, kind: Move, to: Status | None, note: str | None,
          superseded_by: str | None = None) -> ActionResult:
     """Move a term's status through its gates: promote, demote, reject or deprecate.
 
     A promotion without `to` means "one step up from what I see": the status is read before the lock,
     and if another action changed it meanwhile the move is a `Conflict` (exit 4), never a second step."""
     actor = acting(glossary, kind.value, term_id)
-    today = _today()
+    day = today(glossary.clock)
     seen_bytes = read_before_lock(glossary, term_id) if kind is Move.PROMOTE and to is None else None
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
@@ -347,8 +314,8 @@ def move(glossary: Glossary, term_id: str, kind: Move, to: Status | None, note: 
             set_status(editor, target)
             if superseded_by is not None:
                 editor.set(("superseded_by",), superseded_by)
-            touch(editor, today)
-            review_log = append_review_log(editor, today, actor, note or summary)
+            touch(editor, day)
+            review_log = append_review_log(editor, day, actor, note or summary)
         version_after = entry_version(editor)
         event = new_event(glossary, term_id, actor, Action(kind.value), from_status=current.value,
                           to_status=target.value, version=version_after, revision=revision_of(editor), note=note)
@@ -383,7 +350,7 @@ def _target(kind: Move, current: Status, to: Status | None, term_id: str) -> Sta
     raise UsageError("demote needs --to STATUS")
 
 
-def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+def edit_field(glossary: Repository, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
                force: bool = False) -> ActionResult:
     """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
     today, a ratified term reopened as a candidate), recorded as an `edit` event and committed.
@@ -400,7 +367,7 @@ def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str, *
                             f"set {format_path(path)}", [("Field", format_path(path))], field=format_path(path))
 
 
-def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+def preview_edit(glossary: Repository, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
                  force: bool = False) -> tuple[Loaded, bytes]:
     """What `edit_field` would write (the same checks and bookkeeping), without writing or committing:
     the term as loaded and the bytes the file would have."""
@@ -412,12 +379,12 @@ def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str,
     original = loaded.term.data
     _set_content_field(glossary, loaded, actor, path, value, new_key=new_key, force=force)
     if loaded.editor.changed:
-        _bookkeep_edit(loaded, actor, f"edit {format_path(path)}", f"set {format_path(path)}")
+        _bookkeep_edit(glossary, loaded, actor, f"edit {format_path(path)}", f"set {format_path(path)}")
         return loaded, loaded.editor.render()
     return loaded, original
 
 
-def _set_content_field(glossary: Glossary, loaded: Loaded, actor: Identity, path: FieldPath, value: Any, *,
+def _set_content_field(glossary: Repository, loaded: Loaded, actor: Identity, path: FieldPath, value: Any, *,
                        new_key: bool = False, force: bool = False) -> None:
     """The checks of a content edit, then the edit itself (in memory)."""
     if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
@@ -454,10 +421,10 @@ class _EditBookkeeping:
     review_log: str
 
 
-def _bookkeep_edit(loaded: Loaded, actor: Identity, summary: str, note: str) -> _EditBookkeeping:
+def _bookkeep_edit(glossary: Repository, loaded: Loaded, actor: Identity, summary: str, note: str) -> _EditBookkeeping:
     """Version, date and reopening after a content change (in memory)."""
     editor = loaded.editor
-    today = _today()
+    day = today(glossary.clock)
     version_before = entry_version(editor)
     content_changed = revision_of(editor) != loaded.revision
     current = target = loaded.status
@@ -465,22 +432,22 @@ def _bookkeep_edit(loaded: Loaded, actor: Identity, summary: str, note: str) -> 
     if content_changed:
         with editor.batch():  # one re-parse for all the bookkeeping
             set_version(editor, next_minor(version_before))
-            touch(editor, today)
+            touch(editor, day)
             if current is Status.RATIFIED:
                 target = Status.CANDIDATE
                 set_status(editor, target)
-                review_log = append_review_log(editor, today, actor, f"reopened as a candidate by: {note}")
+                review_log = append_review_log(editor, day, actor, f"reopened as a candidate by: {note}")
                 summary = f"{summary} (reopens ratified → candidate)"
     return _EditBookkeeping(summary, current, target, version_before, entry_version(editor), content_changed,
                             review_log)
 
 
-def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
+def _finish_edit(glossary: Repository, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
                  extra: Trailers, **details: Any) -> ActionResult:
     """Bookkeeping common to content edits: version, date, reopening, event, commit."""
     term_id = loaded.term.stem
     editor = loaded.editor
-    done = _bookkeep_edit(loaded, actor, summary, note)
+    done = _bookkeep_edit(glossary, loaded, actor, summary, note)
     current, target, summary = done.current, done.target, done.summary
     version_before, version_after = done.version_before, done.version_after
     event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
@@ -498,7 +465,7 @@ def _finish_edit(glossary: Glossary, tx: Transaction, loaded: Loaded, actor: Ide
                    **details)
 
 
-def fold_headers(glossary: Glossary, term_id: str) -> ActionResult:
+def fold_headers(glossary: Repository, term_id: str) -> ActionResult:
     """Fold legacy headers into the entry: a header field the entry lacks is copied into the entry;
     a header field that disagrees with the entry is rewritten to the entry's value. Recorded as an
     `edit` (a content edit only when the entry gained fields)."""
@@ -554,7 +521,3 @@ def _as_date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _today() -> dt.date:
-    return today()

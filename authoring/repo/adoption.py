@@ -19,7 +19,6 @@ run Git except through `repo.git`.
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -270,7 +269,7 @@ def adopt(root: Path, actor: Identity | None, terms_dir: str | None = None, note
                              f" ({', '.join(sorted(dirty)[:3])}…): adoption accepts committed terms; commit or"
                              " stash them first")
         statuses = {s.id: s.status or "draft" for s in glossary.summaries()}
-        record = AdoptionRecord(when=dt.datetime.now(dt.UTC), who=str(who), base=glossary.git.head(), note=note,
+        record = AdoptionRecord(when=glossary.clock.now(), who=str(who), base=glossary.git.head(), note=note,
                                 statuses=statuses)
         record_path = glossary.review_logs_dir / ADOPTION_FOLDER / record.file_name()
         with glossary.transaction() as tx:

@@ -7,7 +7,8 @@ note), or still open. For a ratified draft, the fields editors changed between t
 ratification are the field-level changes (deepdiff paths, as `history` shows them) of the commits in
 between that were not the agent's own, workflow bookkeeping aside; a draft ratified with its content
 revision unchanged counts as *ratified unchanged*. Time to ratify is from the draft event to the
-ratifying one.
+ratifying one. Each agent's `kind` is the registered agent (`drafting.agents.REGISTRY`) its drafts name
+(the event's `agent` field, else its note), None when no registered agent made them.
 
 Must never: write anything; run Git except through `repo.git` (via `Glossary.history`); import a UI.
 """
@@ -19,6 +20,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from authoring.drafting.agents import REGISTRY
 from authoring.workflow.review_log import Action, ReviewEvent, load_events
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 # Bookkeeping the workflow itself writes: not an editor's change to the content.
 _WORKFLOW = re.compile(r"^(?:status|version|last_updated|provenance\.review_log)(?:\.|$)")
 _NOTE_MODEL = re.compile(r"^drafted by the \S+ agent \(([^)]+)\)")
+_NOTE_KIND = re.compile(r"^drafted by the (\S+) agent")
 
 
 @dataclass
@@ -50,10 +53,12 @@ class DraftOutcome:
     """The rejection's note."""
     hours_to_ratify: float | None = None
     """From the draft to its ratification."""
+    kind: str | None = None
+    """The registered agent that made it (`extractive`, `llm`, `import`), None when none did."""
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys for `--json`."""
-        return {"term": self.term, "agent": self.agent, "model": self.model, "outcome": self.outcome,
+        return {"term": self.term, "agent": self.agent, "kind": self.kind, "model": self.model, "outcome": self.outcome,
                 "unchanged": self.unchanged, "fields_changed": self.fields_changed, "reason": self.reason,
                 "hours_to_ratify": None if self.hours_to_ratify is None else round(self.hours_to_ratify, 3)}
 
@@ -75,8 +80,10 @@ class AgentScore:
             for path in draft.fields_changed:
                 changed[path] = changed.get(path, 0) + 1
         hours = [d.hours_to_ratify for d in ratified if d.hours_to_ratify is not None]
+        kinds = sorted({d.kind for d in self.drafts if d.kind is not None})
         return {
-            "agent": self.agent, "model": self.model, "drafts": len(self.drafts),
+            "agent": self.agent, "kind": kinds[0] if len(kinds) == 1 else None, "kinds": kinds,
+            "model": self.model, "drafts": len(self.drafts),
             "ratified": len(ratified), "ratified_unchanged": sum(1 for d in ratified if d.unchanged),
             "ratified_after_edits": sum(1 for d in ratified if not d.unchanged),
             "fields_changed_before_ratification": dict(sorted(changed.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -96,6 +103,16 @@ def _model_of(event: ReviewEvent, history: list[HistoryEntry]) -> str:
     return match.group(1) if match else "-"
 
 
+def _kind_of(event: ReviewEvent) -> str | None:
+    """The registered agent a draft event names (its `agent` field, else its note's words), or None."""
+    extra = event.model_extra or {}
+    named = extra.get("agent")
+    if not isinstance(named, str):
+        match = _NOTE_KIND.match(event.note or "")
+        named = match.group(1) if match else None
+    return named if named in REGISTRY else None
+
+
 def _commit_of(event_id: str, history: list[HistoryEntry]) -> int | None:
     """The index (in oldest-first order) of the commit that recorded the event."""
     for index, entry in enumerate(history):
@@ -113,7 +130,7 @@ def _outcomes(glossary: Glossary, term_id: str, events: list[ReviewEvent]) -> li
     for n, start in enumerate(drafts):
         draft = events[start]
         end = drafts[n + 1] if n + 1 < len(drafts) else len(events)
-        outcome = DraftOutcome(term_id, draft.who, _model_of(draft, history), "open")
+        outcome = DraftOutcome(term_id, draft.who, _model_of(draft, history), "open", kind=_kind_of(draft))
         closing: ReviewEvent | None = None
         for event in events[start + 1 : end]:
             if event.action == Action.REJECT:

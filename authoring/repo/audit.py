@@ -52,7 +52,7 @@ from authoring.workflow.identity import Role, email_of
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
-    from authoring.repo.service import Glossary
+    from authoring.repo.action_path import Repository
 
 
 # Statuses reached only through review: arriving at one without a recorded review is suspicious.
@@ -160,7 +160,7 @@ class _TermTrail:
 class Auditor:
     """One audit run over a glossary."""
 
-    def __init__(self, glossary: Glossary, require_signed: bool = False,
+    def __init__(self, glossary: Repository, require_signed: bool = False,
                  progress: AuditProgressCallback | None = None, trusted_rev: str | None = None) -> None:
         self.glossary = glossary
         # called once per term or commit in every stage: the caller throttles what it shows

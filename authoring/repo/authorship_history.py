@@ -16,10 +16,10 @@ from authoring.repo.revisions import ABSENT, RevisionCache
 from authoring.workflow.adoption import ADOPTION_FOLDER
 
 if TYPE_CHECKING:
-    from authoring.repo.service import Glossary
+    from authoring.repo.action_path import Repository
 
 
-def adoption_commit(glossary: Glossary) -> str | None:
+def adoption_commit(glossary: Repository) -> str | None:
     """The newest commit that added an adoption record, or None when the repository was never adopted."""
     folder = glossary.review_logs_dir / ADOPTION_FOLDER
     if not folder.is_dir():
@@ -30,7 +30,7 @@ def adoption_commit(glossary: Glossary) -> str | None:
     return None
 
 
-def content_commit_authors(glossary: Glossary, term_id: str) -> list[tuple[str, str]]:
+def content_commit_authors(glossary: Repository, term_id: str) -> list[tuple[str, str]]:
     """`(Name <email>, commit)` of every commit since the adoption baseline that changed the term's
     content (its content revision), newest first, as the audit counts them.
 

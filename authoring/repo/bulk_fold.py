@@ -16,15 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from authoring.errors import AuthoringError, ParseError, UsageError
-from authoring.repo.actions import (
-    _bookkeep_edit,
-    _fold,
-    load_for_action,
-    new_event,
-    refuse,
-    revision_of,
-    role,
-)
+from authoring.repo.action_path import commit_message, new_event, role
+from authoring.repo.actions import _bookkeep_edit, _fold, load_for_action, refuse, revision_of
 from authoring.workflow import gates
 from authoring.workflow.review_log import Action, event_path
 
@@ -58,8 +51,6 @@ class FoldAllResult:
 
 def fold_all(glossary: Glossary, progress: Callable[[int, int], None] | None = None) -> FoldAllResult:
     """Fold every term's legacy headers into its entry, all in one commit (see the module's doc)."""
-    from authoring.repo.service import commit_message
-
     actor = glossary.actor()
     missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
     if missing:
@@ -83,7 +74,7 @@ def fold_all(glossary: Glossary, progress: Callable[[int, int], None] | None = N
             if not editor.changed:
                 continue
             note = "fold legacy headers: " + ", ".join(folded)
-            bookkeeping = _bookkeep_edit(loaded, actor, "fold legacy headers", note)
+            bookkeeping = _bookkeep_edit(glossary, loaded, actor, "fold legacy headers", note)
             event = new_event(glossary, term_id, actor, Action.EDIT, from_status=bookkeeping.current.value,
                               to_status=bookkeeping.target.value, version=bookkeeping.version_after,
                               revision=revision_of(editor), note=note)

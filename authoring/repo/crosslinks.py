@@ -20,7 +20,7 @@ from authoring.core.crosslinks import ASSOCIATION, KnownTerm, Link, Resolver, li
 from authoring.errors import Severity
 
 if TYPE_CHECKING:
-    from authoring.repo.service import Glossary
+    from authoring.repo.action_path import Repository
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Wanted:
         return {"target": self.target, "count": self.count, "cited_by": self.cited_by}
 
 
-def wanted(glossary: Glossary) -> list[Wanted]:
+def wanted(glossary: Repository) -> list[Wanted]:
     """Every missing link target (not a term by id, declared id, name, nor a near miss of one), most cited
     first, from the term index (fast: no term is parsed again)."""
     summaries = glossary.summaries()

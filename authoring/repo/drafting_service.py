@@ -12,14 +12,13 @@ Must never: import a UI; parse YAML except through the core; run Git except thro
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from authoring.core import ids
 from authoring.core.termfile import load_term
-from authoring.drafting.agents import make_agent
+from authoring.drafting.agents import agent_spec, make_agent
 from authoring.drafting.candidates import Candidate, find_candidates
 from authoring.drafting.draft import (
     EMPTY_NOTE,
@@ -36,19 +35,14 @@ from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
 from authoring.drafting.termhood import is_weak_name, prepare
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
+from authoring.repo.action_path import ActionResult, commit_message, land, new_event, today
 from authoring.repo.draft_guard import require_exact_sources, settled_texts
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
-from authoring.workflow.review_log import Action, ReviewEvent, event_path, load_events, term_revision
+from authoring.workflow.review_log import Action, event_path, load_events, term_revision
 
 if TYPE_CHECKING:
-    from authoring.repo.service import ActionResult, Glossary
-
-DEFAULT_AGENTS = {
-    "import": "Import Agent <import-agent@authoring.invalid>",
-    "extractive": "Extractive Agent <agent@authoring.invalid>",
-    "llm": "LLM Agent <llm-agent@authoring.invalid>",
-}
+    from authoring.repo.action_path import Repository
 
 
 @dataclass
@@ -73,18 +67,18 @@ class CandidateReport:
                 "problems": [p.to_json() for p in self.problems]}
 
 
-def module_library(glossary: Glossary) -> ModuleLibrary:
+def module_library(glossary: Repository) -> ModuleLibrary:
     """The repository's modules (every folder of `modules_dirs`, in precedence order)."""
     return ModuleLibrary(glossary.module_sources, glossary.root)
 
 
-def lexicon(glossary: Glossary) -> Lexicon:
+def lexicon(glossary: Repository) -> Lexicon:
     """The names, aliases and statuses of every term, indexed for matching."""
     return Lexicon.build(KnownTerm(s.id, s.term, tuple(s.aliases), s.status, tuple(s.modules))
                          for s in glossary.summaries())
 
 
-def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
+def candidates(glossary: Repository, module_ref: str, limit: int | None = None,
                progress: Progress | None = None) -> CandidateReport:
     """The candidate terms of a module, best first."""
     library = module_library(glossary)
@@ -99,7 +93,7 @@ def candidates(glossary: Glossary, module_ref: str, limit: int | None = None,
     return CandidateReport(module.ref, library.display(module.path), module.title, found, list(module.problems))
 
 
-def background_texts(glossary: Glossary, library: ModuleLibrary, module: Module) -> list[str]:
+def background_texts(glossary: Repository, library: ModuleLibrary, module: Module) -> list[str]:
     """The other modules' texts, prepared for termhood's background (not those excluded from context:
     a compiled bundle repeats every module and would make every phrase look common)."""
     patterns = tuple(glossary.config.exclude_from_context)
@@ -107,7 +101,7 @@ def background_texts(glossary: Glossary, library: ModuleLibrary, module: Module)
             if other.path != module.path and not excluded(other, library, patterns)]
 
 
-def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
+def mark_duplicates(glossary: Repository, found: list[Candidate]) -> None:
     """Mark each new candidate with the existing terms it may duplicate (`core.duplicates`)."""
     from authoring.core.duplicates import Labelled, possible_duplicates
 
@@ -117,7 +111,7 @@ def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
             candidate.may_duplicate = possible_duplicates(candidate.term, candidate.canonical_id, terms)
 
 
-def requester(glossary: Glossary) -> Identity | None:
+def requester(glossary: Repository) -> Identity | None:
     """Who asks for a draft: `--as` when it names someone other than an agent, else Git's user."""
     explicit = glossary.acting_as
     if explicit is not None:
@@ -127,9 +121,10 @@ def requester(glossary: Glossary) -> Identity | None:
     return glossary.git.user()
 
 
-def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
-    """Who a draft is committed as: `--as` naming an agent, else the configured agent for this kind, else a
-    built-in one.
+def agent_identity(glossary: Repository, agent_name: str) -> Identity:
+    """Who a draft is committed as: `--as` naming an agent; else the agent's registered identity when
+    `[people] agents` lists it or lists no agent at all; else the first agent listed (a repository's own
+    agent identity).
 
     A draft's author is its agent (spec §7): an editor acting (`--as` an editor, in the CLI or the UI)
     requests the draft (`Requested-by:`) and the agent authors it, so their later approval is not of
@@ -139,12 +134,11 @@ def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
     explicit = glossary.acting_as
     role = role_of(explicit, people.editors, people.agents) if explicit is not None else None
     if explicit is None or role == Role.EDITOR:  # an editor requests: the configured agent authors
-        for text in people.agents:
-            if agent_name.casefold() in text.casefold():
-                return parse_identity(text)
-        if people.agents:
-            return parse_identity(people.agents[0])
-        return parse_identity(DEFAULT_AGENTS.get(agent_name, DEFAULT_AGENTS["extractive"]))
+        registered = parse_identity(agent_spec(agent_name).identity)
+        listed = [parse_identity(text) for text in people.agents]
+        if not listed:
+            return registered
+        return next((who for who in listed if who.key == registered.key), listed[0])
     if role == Role.AGENT:
         return explicit
     if people.agents:
@@ -153,7 +147,7 @@ def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
     return explicit
 
 
-def rejection_note(glossary: Glossary, term_id: str, entry: dict[str, Any] | None) -> str | None:
+def rejection_note(glossary: Repository, term_id: str, entry: dict[str, Any] | None) -> str | None:
     """Why a term was rejected: the note of its last `reject` event, else its review log's last note."""
     events, _ = load_events(glossary.review_logs_dir, term_id, glossary.root)
     for event in reversed(events):
@@ -241,7 +235,7 @@ class DraftPreview:
                 "grounding": self.grounding.to_json() if self.grounding is not None else None}
 
 
-def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
+def prepare_draft(glossary: Repository, module_ref: str, *, lines: str | None = None, section: str | None = None,
                   term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
                   force: bool = False, progress: Progress | None = None, note: str | None = None) -> DraftPreview:
     """Make and check a draft without writing anything (refusals as in `draft`)."""
@@ -302,7 +296,8 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
             raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(said), said)
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
                            rejected_note=rejected,
-                           exclude_from_context=tuple(glossary.config.exclude_from_context))
+                           exclude_from_context=tuple(glossary.config.exclude_from_context),
+                           today=today(glossary.clock))
     result = worker.draft(request, progress)
     if before is None:
         from authoring.core.duplicates import Labelled, possible_duplicates
@@ -324,14 +319,12 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
                         identity, result.warnings, before, old_status, note, result.grounding, settled)
 
 
-def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = None,
+def save_draft(glossary: Repository, preview: DraftPreview, text: str | None = None,
                progress: Progress | None = None) -> ActionResult:
     """Write a prepared draft (or the user's edit of its `text`) and its `draft` event, in one commit.
 
     An edited text must still pass `check`, keep the draft's canonical id and stay a draft.
     """
-    from authoring.repo.service import ActionResult, commit_message
-
     display = glossary.display(preview.path)
     final = preview.text if text is None else text
     entry = preview.entry
@@ -353,14 +346,14 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
     extras: dict[str, Any] = {"agent": preview.agent, "model": preview.model}
     if grounding is not None:
         extras["grounding"] = grounding.counts()
-    event = ReviewEvent(term=preview.term_id, when=dt.datetime.now(dt.UTC), who=str(preview.author), role="agent",
-                        action=Action.DRAFT, from_status=preview.old_status, to_status="draft",
-                        version=str(entry.get("version")), revision=_revision(preview.path, display, final),
-                        note=f"drafted by the {preview.agent} agent{model} from {preview.module} {preview.lines}"
-                             + (" (edited before saving)" if text is not None and text != preview.text else "")
-                             + (f": {preview.note}" if preview.note else "")
-                             + (f"; grounding: {grounding.summary()}" if grounding is not None else ""),
-                        **extras)
+    event = new_event(glossary, preview.term_id, preview.author, Action.DRAFT, role_name="agent",
+                      from_status=preview.old_status, to_status="draft", version=entry.get("version"),
+                      revision=_revision(preview.path, display, final),
+                      note=f"drafted by the {preview.agent} agent{model} from {preview.module} {preview.lines}"
+                           + (" (edited before saving)" if text is not None and text != preview.text else "")
+                           + (f": {preview.note}" if preview.note else "")
+                           + (f"; grounding: {grounding.summary()}" if grounding is not None else ""),
+                      **extras)
     trailers = {"Term": preview.term_id, "Action": "draft", "Status": "draft", "Agent": preview.agent,
                 "Module": f"{preview.module} {preview.lines}"}
     if preview.model:
@@ -374,8 +367,8 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
     message = commit_message(preview.term_id, f"draft from {preview.module} {preview.lines}", trailers)
     if progress:
         progress("committing")
-    commit = glossary.record_action([(preview.path, final.encode("utf-8"), preview.before)], event, message,
-                                    preview.author)
+    with glossary.transaction() as tx:
+        commit = land(tx, [(preview.path, final.encode("utf-8"), preview.before)], event, message, preview.author)
     events_file = event_path(glossary.review_logs_dir, event)
     return ActionResult(preview.term_id, "draft", commit, f"{preview.term_id}: drafted from {preview.module}"
                         f" {preview.lines} by {preview.author.name} ({commit[:8]})",
@@ -390,7 +383,7 @@ def _revision(path: Path, display: str, text: str) -> str | None:
     return term_revision(load_term(path, display, text.encode("utf-8"), fast=True))
 
 
-def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, section: str | None = None,
+def draft(glossary: Repository, module_ref: str, *, lines: str | None = None, section: str | None = None,
           term: str | None = None, term_id: str | None = None, agent: str | DraftAgent | None = None,
           force: bool = False, progress: Progress | None = None, note: str | None = None) -> ActionResult:
     """Draft a term from a module snippet and commit it with its `draft` review event."""
@@ -399,7 +392,7 @@ def draft(glossary: Glossary, module_ref: str, *, lines: str | None = None, sect
     return save_draft(glossary, preview, progress=progress)
 
 
-def term_grounding(glossary: Glossary, term_id: str) -> Grounding | None:
+def term_grounding(glossary: Repository, term_id: str) -> Grounding | None:
     """How far a term's own sources (cited snippets, context windows) support each sentence of its prose;
     None when the entry does not parse."""
     term = glossary.load(term_id)

@@ -21,7 +21,6 @@ Must never: import a UI; parse YAML except through the core; run Git except thro
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -298,8 +297,9 @@ class Exchange:
     def _render(self, row: ImportRow, agent: str, source: str) -> tuple[str, dict[str, Any]]:
         from authoring.core.render import Style, block_lines
         from authoring.drafting.draft import render_body, verify_term
+        from authoring.repo.action_path import today as today_of
 
-        today = dt.date.today().isoformat()
+        today = today_of(self.glossary.clock).isoformat()
         review_log: list[dict[str, str]] = []
         if row.status and row.status != "draft":
             review_log.append({"date": today, "reviewer": agent, "notes": self._source_note(row, source)})
@@ -323,15 +323,15 @@ class Exchange:
 
     def _commit(self, row: ImportRow, target: Path, text: str, entry: dict[str, Any], author: Any,
                 source: str) -> str:
-        from authoring.repo.service import commit_message
-        from authoring.workflow.review_log import Action, ReviewEvent, content_revision
+        from authoring.repo.action_path import commit_message, land, new_event
+        from authoring.workflow.review_log import Action, content_revision
 
         note = f"imported from {Path(source).name} line {row.line}"
         if row.status and row.status != "draft":
             note = self._source_note(row, source)
-        event = ReviewEvent(term=row.id, when=dt.datetime.now(dt.UTC), who=str(author), role="agent",
-                            action=Action.DRAFT, from_status=None, to_status="draft", version="0.1",
-                            revision=content_revision(entry), note=note)
+        event = new_event(self.glossary, row.id, author, Action.DRAFT, role_name="agent", agent="import",
+                          from_status=None, to_status="draft", version="0.1", revision=content_revision(entry),
+                          note=note)
         trailers = {"Term": row.id, "Action": "draft", "Status": "draft", "Agent": "import",
                     "Source": f"{Path(source).name} line {row.line}"}
         if row.status:
@@ -340,7 +340,8 @@ class Exchange:
         if requester is not None and requester.key != author.key:
             trailers["Requested-by"] = str(requester)
         message = commit_message(row.id, f"import from {Path(source).name}", trailers)
-        return self.glossary.record_action([(target, text.encode("utf-8"), None)], event, message, author)
+        with self.glossary.transaction() as tx:
+            return land(tx, [(target, text.encode("utf-8"), None)], event, message, author)
 
     # -- site ------------------------------------------------------------------------------------------
 

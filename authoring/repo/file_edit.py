@@ -232,6 +232,7 @@ def commit(glossary: Glossary, edit: FileEdit) -> ActionResult:
     from authoring.core.roundtrip import Editor
     from authoring.repo import actions
     from authoring.repo.acting import acting
+    from authoring.repo.action_path import role
     from authoring.repo.service import ActionResult
     from authoring.repo.trail import committed_events
     from authoring.workflow import gates
@@ -256,7 +257,7 @@ def commit(glossary: Glossary, edit: FileEdit) -> ActionResult:
         status = status_of(before.entry) if before.entry is not None else status_of(entry)
         if status is None:
             raise UsageError(f"{edit.display}: status {entry.get('status')!r} is not a workflow status")
-        missing = gates.permission_gaps(Action.EDIT, actor, actions.role(glossary, actor))
+        missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
         if missing:
             raise actions.refuse(edit.term_id, "edit", missing)
         events, unreadable = committed_events(glossary, edit.term_id)

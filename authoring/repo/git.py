@@ -6,6 +6,14 @@ staging (`repo.gitfiles`), hooks through `git hook run`, `git commit-tree` (sign
 the demo) commits files already in the work tree with `git commit --only`. Arguments are lists,
 never a shell. A stale `index.lock` or a moved branch is a `Conflict`; a full disk says so.
 
+Every Git process is started by one runner, `_spawn` (`Git._exec`/`_call`/`_ask` in a work tree), and
+every failure is read by one mapping, `_failure` (a held `index.lock`, a moved branch, a full disk). Every
+object is read through `cat-file`: one at a time through GitPython's persistent process (`_object`:
+`read_blob`, `show_file`, `read_tree`), many at once through one `cat-file --batch` (`read_blobs`).
+
+A `Git` is safe to share between threads: every public method runs under its re-entrant `lock` (see
+`repo.serialised`; the service hands its own lock to its `Git`, so an action and a read never interleave).
+
 GitPython is imported on first use, not with this module: finding the repository and its Git
 directory is one `git rev-parse`, so the UI's start and the index's checks do not pay GitPython's
 import (a tenth of a second).
@@ -19,6 +27,7 @@ import contextlib
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +40,7 @@ from authoring.repo.filelock import exclusive_lock
 from authoring.repo.gitfiles import TreeEntry
 from authoring.repo.gitlog import NULL_OID, FileChange, LogCommit, blob_id, log_format, parse_log
 from authoring.repo.gitplain import GitError, merge_file_paths
+from authoring.repo.serialised import serialised
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
@@ -61,29 +71,59 @@ def find_root(start: Path) -> Path:
     return Path(_rev_parse(start, "--show-toplevel"))
 
 
-def _plain_git(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """A quick Git question asked without GitPython (whose import the UI's start cannot afford)."""
-    checkpoint("spawn", args[0])
-    return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, check=False)
+def _command(args: Sequence[str]) -> str:
+    """The Git command `args` run (`log` in `-c key=value log ...`; `hook NAME` for a hook), for fault
+    tracing and messages."""
+    for i, arg in enumerate(args):
+        if not arg.startswith("-") and (i == 0 or args[i - 1] != "-c"):
+            return f"hook {args[i + 3]}" if arg == "hook" and len(args) > i + 3 else arg
+    return ""
+
+
+def _spawn(where: Path, args: Sequence[str], env: dict[str, str] | None = None,
+           data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The one way a Git process is started: `git ARGS` in `where`, never through a shell, stdin given (or
+    empty: Git never waits on the terminal), stdout and stderr captured; the exit status is the caller's."""
+    checkpoint("spawn", _command(args))
+    try:
+        return subprocess.run(["git", "-c", "core.quotepath=false", *args], cwd=where, capture_output=True,
+                              env={**os.environ, **env} if env else None, input=data or b"", check=False)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror}") from None
+
+
+def _text(out: bytes) -> str:
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _plain_git(where: Path, *args: str) -> tuple[int, str]:
+    """A quick Git question asked without GitPython (whose import the UI's start cannot afford): the exit
+    status and stdout."""
+    done = _spawn(where, args)
+    return done.returncode, _text(done.stdout)
 
 
 def _rev_parse(where: Path, what: str) -> str:
     """`git rev-parse WHAT` run in `where`, or a `UsageError` saying why there is no work tree there."""
     if not where.is_dir():
         raise UsageError(f"{where}: no such directory")
-    done = _plain_git(where, "rev-parse", "--is-bare-repository", what)
-    lines = done.stdout.splitlines()
+    code, out = _plain_git(where, "rev-parse", "--is-bare-repository", what)
+    lines = out.splitlines()
     if lines[:1] == ["true"]:
         raise UsageError(f"{where}: a bare repository has no terms to work on")
-    if done.returncode != 0 or len(lines) != 2:
+    if code != 0 or len(lines) != 2:
         raise UsageError(f"{where}: not inside a Git repository (use --repo PATH, or `authoring init`)")
     return lines[1]
 
 
+@serialised
 class Git:
-    """A Git work tree. Use as a context manager, or call `close()`: GitPython leaks processes otherwise."""
+    """A Git work tree. Use as a context manager, or call `close()`: GitPython leaks processes otherwise.
 
-    def __init__(self, root: Path) -> None:
+    Every public method runs under `lock` (re-entrant; `lock` given: the owner's, e.g. the service's)."""
+
+    def __init__(self, root: Path, lock: threading.RLock | None = None) -> None:
+        self.lock = lock or threading.RLock()
         self.root = root
         self._user: Identity | None = None
         self._user_read = False
@@ -95,10 +135,11 @@ class Git:
     @property
     def repo(self) -> git.Repo:
         """GitPython's repository object, made on first use."""
-        if self._repo is None:
-            checkpoint("spawn", "cat-file")
-            self._repo = _gitpython().Repo(self.root)
-        return self._repo
+        with self.lock:
+            if self._repo is None:
+                checkpoint("spawn", "cat-file")
+                self._repo = _gitpython().Repo(self.root)
+            return self._repo
 
     def __enter__(self) -> Git:
         return self
@@ -128,16 +169,16 @@ class Git:
 
     def _config_get(self, *args: str) -> str | None:
         # A plain `git config` (no GitPython): the UI reads the acting identity as it starts.
-        done = _plain_git(self.root, "config", *args)
-        if done.returncode != 0:  # 1: the key is not set
+        code, out = self._ask(["config", *args])
+        if code != 0:  # 1: the key is not set
             return None
-        return done.stdout.strip() or None
+        return out.strip() or None
 
     def set_local_config(self, key: str, value: str) -> bool:
         """Set a value in this clone's `.git/config`; False when it already had exactly that value."""
         if self.local_config(key) == value:
             return False
-        self._run("config", "--local", key, value)
+        self._call(["config", "--local", key, value])
         return True
 
     def user(self) -> Identity | None:
@@ -158,8 +199,8 @@ class Git:
         """Porcelain status codes (`XY`) of the paths that differ from HEAD; clean paths are absent."""
         if not paths:
             return {}
-        out = self._run("--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                        *[self.relative(p) for p in paths])
+        out = self._call(["--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                          *[self.relative(p) for p in paths]])
         result: dict[str, str] = {}
         entries = out.split("\0")
         i = 0
@@ -177,10 +218,10 @@ class Git:
         """What the files under `paths` (relative) hold, as Git knows it cheaply: HEAD, the index's entries
         (`ls-files -s`: mode, blob id, path) and the paths whose work-tree bytes differ from the index or
         that Git does not track (untracked or ignored), whose content the caller must read itself."""
-        head = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}") if self.head() else ""
-        staged = self._run("ls-files", "-s", "-z", "--", *paths)
-        out = self._run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
-                        "--no-renames", "--", *paths)
+        head = self._call(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) if self.head() else ""
+        staged = self._call(["ls-files", "-s", "-z", "--", *paths])
+        out = self._call(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
+                          "--no-renames", "--", *paths])
         dirty = sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
         return head.strip(), staged, dirty
 
@@ -193,12 +234,7 @@ class Git:
 
     def show_file(self, rev: str, path: str) -> bytes | None:
         """A file's bytes at a revision, or None when it does not exist there."""
-        try:
-            blob = self.repo.commit(rev).tree / path
-        except (KeyError, ValueError, _gitpython().BadName):
-            return None
-        data: bytes = blob.data_stream.read()
-        return data
+        return self.read_blob(f"{rev}:{path}")
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -229,21 +265,27 @@ class Git:
             args.append("--diff-merges=dense-combined")
         if rev:
             args.append(rev)
-        out = self._run(*args, "--", *paths)
+        out = self._call([*args, "--", *paths])
         try:
             return parse_log(out, form)
         except ValueError as exc:
             raise GitError(f"git log: {exc}") from None
 
     def read_blob(self, oid: str) -> bytes | None:
-        """A blob's bytes by id, or `rev:path` (through GitPython's one persistent `cat-file` process)."""
+        """A blob's bytes by id, or `rev:path`; None when it names no blob."""
+        found = self._object(oid)
+        return found[1] if found is not None and found[0] == "blob" else None
+
+    def _object(self, name: str) -> tuple[str, bytes] | None:
+        """An object's kind and bytes (through GitPython's one persistent `cat-file` process), or None when
+        `name` names none. A name holding a line break cannot be asked (it would end the question)."""
+        if "\n" in name or not name:
+            return None
         try:
-            _sha, kind, _size, data = self.repo.git.get_object_data(oid)
+            _sha, kind, _size, data = self.repo.git.get_object_data(name)
         except (ValueError, _gitpython().GitCommandError):
             return None
-        if (kind.decode() if isinstance(kind, bytes) else str(kind)) != "blob":
-            return None
-        return bytes(data)
+        return (kind.decode() if isinstance(kind, bytes) else str(kind)), bytes(data)
 
     def read_blobs(self, oids: Sequence[str]) -> dict[str, bytes]:
         """Many blobs in one round trip: every id written to one `git cat-file --batch`, all answers read
@@ -251,11 +293,7 @@ class Git:
         wanted = list(dict.fromkeys(oids))
         if not wanted:
             return {}
-        done = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch"], check=False,
-                              input="".join(f"{oid}\n" for oid in wanted).encode(), capture_output=True)
-        if done.returncode != 0:
-            raise GitError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
-        out = done.stdout
+        out = self._exec(["cat-file", "--batch"], data="".join(f"{oid}\n" for oid in wanted).encode())
         found: dict[str, bytes] = {}
         position = 0
         for oid in wanted:
@@ -272,21 +310,15 @@ class Git:
 
     def blob_at(self, rev: str, path: str) -> str | None:
         """The blob id of `path` at commit `rev`, or None when the file is not there."""
-        try:
-            out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}:{path}"])
-        except _gitpython().GitCommandError:
-            return None
-        return str(out).strip() or None
+        code, out = self._ask(["rev-parse", "--verify", "--quiet", f"{rev}:{path}"])
+        return (out.strip() or None) if code == 0 else None
 
     def resolve(self, rev: str) -> str | None:
         """The full commit id `rev` names, or None when it names no commit."""
         if not rev or rev.startswith("-"):
             return None
-        try:
-            out = self.repo.git.execute(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])
-        except _gitpython().GitCommandError:
-            return None
-        return str(out).strip() or None
+        code, out = self._ask(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"])
+        return (out.strip() or None) if code == 0 else None
 
     def signatures(self, commits: Sequence[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
         """Git's verdict on each commit's signature against `allowed_signers`, in one process:
@@ -297,8 +329,8 @@ class Git:
             return {}
         config = f"gpg.ssh.allowedSignersFile={allowed_signers}"
         form = log_format()  # a principal is text from the allowed-signers file: separators with a nonce
-        out = self._run("-c", config, "log", "--no-walk=unsorted",
-                        f"--format=%H%x1f{form.nonce}%G?%x1f{form.nonce}%GS%x1e{form.nonce}", *wanted)
+        out = self._call(["-c", config, "log", "--no-walk=unsorted",
+                          f"--format=%H%x1f{form.nonce}%G?%x1f{form.nonce}%GS%x1e{form.nonce}", *wanted])
         found: dict[str, tuple[str, str]] = {}
         for record in out.split(form.record):
             fields = record.strip("\n").split(form.unit)
@@ -310,15 +342,12 @@ class Git:
         """Git's verdict on `rev`'s signature against `allowed_signers` (`%G?`: `G` good, `N` none, `B` bad,
         `U`/`E` unknown signer or unverifiable, …) and Git's words on it."""
         config = f"gpg.ssh.allowedSignersFile={allowed_signers}"
-        verdict = self._run("-c", config, "log", "-1", "--format=%G?", rev).strip() or "N"
+        verdict = self._call(["-c", config, "log", "-1", "--format=%G?", rev]).strip() or "N"
         if verdict in ("G", "N"):
             return verdict, "good signature" if verdict == "G" else "no signature"
-        try:
-            out = self.repo.git.execute(["git", "-c", config, "verify-commit", rev], with_extended_output=True)
-            detail = f"{out[1]} {out[2]}"
-        except _gitpython().GitCommandError as exc:
-            detail = str(exc.stderr or "")
-        detail = " ".join(detail.replace("stderr:", "").split()).strip("'\" ")
+        done = _spawn(self.root, ["-c", config, "verify-commit", rev])
+        detail = f"{_text(done.stdout)} {_text(done.stderr)}"
+        detail = " ".join(detail.split()).strip("'\" ")
         return verdict, detail[:300] or f"signature verdict {verdict}"
 
     # -- writing -----------------------------------------------------------------------------------
@@ -333,7 +362,7 @@ class Git:
         rels = [self.relative(p) for p in paths]
         present = [r for r, p in zip(rels, paths, strict=True) if p.exists()]
         if present:
-            self._run("add", "--", *present)
+            self._call(["add", "--", *present])
         env = {}
         if self.user() is None:
             who = committer or author
@@ -365,8 +394,11 @@ class Git:
         return None if commit is None else str(self.repo.commit(commit).tree.hexsha)
 
     def read_tree(self, tree: str) -> list[TreeEntry]:
-        """A tree's entries (binary id, mode, name), through GitPython's persistent `cat-file`."""
-        return gitfiles.parse_tree(self.repo.odb.stream(bytes.fromhex(tree)).read())
+        """A tree's entries (binary id, mode, name), through the persistent `cat-file` (`_object`)."""
+        found = self._object(tree)
+        if found is None or found[0] != "tree":
+            raise GitError(f"git cat-file: {tree} is not a tree in this repository")
+        return gitfiles.parse_tree(found[1])
 
     @property
     def objects_dir(self) -> Path:
@@ -387,8 +419,8 @@ class Git:
     def _commit_settings(self) -> dict[str, str]:
         """The settings the commit path needs, read once with one `git config` (includes honoured)."""
         if self._settings is None:
-            done = _plain_git(self.root, "config", "-z", "--get-regexp", _COMMIT_SETTINGS)
-            pairs = (item.partition("\n") for item in done.stdout.split("\0") if item)
+            _code, out = self._ask(["config", "-z", "--get-regexp", _COMMIT_SETTINGS])
+            pairs = (item.partition("\n") for item in out.split("\0") if item)
             self._settings = {key.lower(): value for key, _, value in pairs}
         return self._settings
 
@@ -410,7 +442,7 @@ class Git:
 
     def is_ancestor(self, commit: str, of: str) -> bool:
         """Whether `commit` is `of` or one of its ancestors."""
-        return _plain_git(self.root, "merge-base", "--is-ancestor", commit, of).returncode == 0
+        return self._ask(["merge-base", "--is-ancestor", commit, of])[0] == 0
 
     def update_index_file(self, index_file: Path, entries: Sequence[tuple[str, int, str | None]]) -> None:
         """Set entries `(path, mode, blob id or None to remove)` in the index file `index_file`."""
@@ -448,29 +480,23 @@ class Git:
             how = ["reset", "--quiet", "HEAD"] if self.head() else ["rm", "--cached", "--quiet", "--ignore-unmatch"]
             self._call([*how, "--", *rels])
 
+    def _exec(self, args: list[str], env: dict[str, str] | None = None, data: bytes | None = None,
+              what: str | None = None) -> bytes:
+        """Run `git ARGS` in the work tree; its stdout, or the failure as our error (`_failure`)."""
+        done = _spawn(self.root, args, env, data)
+        if done.returncode != 0:
+            raise _failure(what or _command(args), _text(done.stderr), self.git_dir)
+        return done.stdout
+
     def _call(self, args: list[str], env: dict[str, str] | None = None, data: bytes | None = None,
               what: str | None = None) -> str:
-        """Run `git ARGS` (without GitPython: stdin and the environment are ours to give); stdout."""
-        checkpoint("spawn", args[0] if args[0] != "hook" else f"hook {args[3]}")
-        full_env = {**os.environ, **(env or {})}
-        try:
-            done = subprocess.run(["git", "-c", "core.quotepath=false", *args], cwd=self.root, env=full_env,
-                                  input=data or b"", capture_output=True, check=False)
-        except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror}") from None
-        if done.returncode != 0:
-            raise _failure(what or args[0], done.stderr.decode("utf-8", "replace"), self.git_dir)
-        return done.stdout.decode("utf-8", "surrogateescape")
+        """`_exec`, its stdout as text (undecodable bytes kept as surrogates: paths round-trip)."""
+        return _text(self._exec(args, env, data, what))
 
-    def _run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        what = next((a for i, a in enumerate(args) if not a.startswith("-") and (i == 0 or args[i - 1] != "-c")), "")
-        checkpoint("spawn", what)
-        try:
-            out = self.repo.git.execute(["git", "-c", "core.quotepath=false", *args], env=env,
-                                        strip_newline_in_stdout=False)
-        except _gitpython().GitCommandError as exc:
-            raise _failure(what, str(exc.stderr or exc), self.git_dir) from None
-        return str(out)
+    def _ask(self, args: list[str]) -> tuple[int, str]:
+        """A question whose non-zero answer is an answer (`config --get`, `merge-base --is-ancestor`):
+        the exit status and stdout."""
+        return _plain_git(self.root, *args)
 
 
 def _failure(what: str, stderr: str, git_dir: Path) -> AuthoringError:
@@ -490,10 +516,9 @@ def _failure(what: str, stderr: str, git_dir: Path) -> AuthoringError:
 def init_repository(path: Path) -> None:
     """`git init` a new repository at `path` (created if missing), on Git's default branch."""
     path.mkdir(parents=True, exist_ok=True)
-    try:
-        _gitpython().Repo.init(path).close()
-    except _gitpython().GitCommandError as exc:
-        raise GitError(f"git init failed: {str(exc.stderr or exc).strip()}") from None
+    done = _spawn(path, ["init", "--quiet"])
+    if done.returncode != 0:
+        raise _failure("init", _text(done.stderr), path / ".git")
 
 
 def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str] = ("ours", "base", "theirs"),
@@ -513,8 +538,8 @@ def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, 
 
 def config_at(where: Path, key: str) -> str | None:
     """A Git configuration value as Git sees it in `where` (the repository's, else the user's), or None."""
-    done = _plain_git(where, "config", "--get", key)
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
+    code, out = _plain_git(where, "config", "--get", key)
+    return (out.strip() or None) if code == 0 else None
 
 
 @contextlib.contextmanager

@@ -150,7 +150,7 @@ def review_queue(glossary: Glossary) -> Queue:
 
 def compute_queue(glossary: Glossary, actor: Identity) -> Queue:
     """Work the queue out from the repository (see the module's doc for what it reads)."""
-    from authoring.repo.actions import role
+    from authoring.repo.action_path import role
     from authoring.workflow import gates
     from authoring.workflow.content_authorship import authors_of
     from authoring.workflow.review_log import term_revision

@@ -95,14 +95,14 @@ def relocate(glossary: Glossary, term_ids: Sequence[str] | None = None) -> list[
 
 def _relocate_one(glossary: Glossary, term_id: str, modules: Modules) -> ActionResult:
     from authoring.repo import actions
-    from authoring.repo.service import ActionResult
+    from authoring.repo.action_path import ActionResult, land, new_event, role
     from authoring.workflow import gates
     from authoring.workflow.review_log import Action
 
     actor = glossary.actor()
     with glossary.transaction() as tx:
         loaded = actions.load_for_action(glossary, tx, term_id)
-        missing = gates.permission_gaps(Action.EDIT, actor, actions.role(glossary, actor))
+        missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
         if missing:
             raise actions.refuse(term_id, "relocate", missing)
         moves = moved_sources(loaded.entry, modules)  # again, under the lock: what is on disk now
@@ -115,13 +115,13 @@ def _relocate_one(glossary: Glossary, term_id: str, modules: Modules) -> ActionR
         pointers = "; ".join(f"provenance.sources.{m.index}.lines {m.old} → {m.new}" for m in moves)
         note = f"relocate: {pointers} (the cited text is unchanged: bookkeeping)"
         version = actions.entry_version(editor)
-        event = actions.new_event(glossary, term_id, actor, Action.COMMENT, from_status=loaded.status.value,
-                                  to_status=loaded.status.value, version=version,
-                                  revision=actions.revision_of(editor), note=note)
+        event = new_event(glossary, term_id, actor, Action.COMMENT, from_status=loaded.status.value,
+                          to_status=loaded.status.value, version=version, revision=actions.revision_of(editor),
+                          note=note)
         trailers = [("Term", term_id), ("Action", "relocate"), ("Status", loaded.status.value),
                     *(("Relocated", f"sources.{m.index}: {m.old} → {m.new}") for m in moves)]
-        commit = actions.land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,
-                              actions.commit_message(term_id, "relocate moved snippets", trailers), actor)
+        commit = land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,
+                      actions.commit_message(term_id, "relocate moved snippets", trailers), actor)
     return ActionResult(term_id, "relocate", commit, f"{term_id}: relocated {len(moves)} snippet(s) ({commit[:8]})",
                         {"moves": [{"source": m.index, "from": m.old, "to": m.new} for m in moves],
                          "revision": event.revision})

@@ -1,12 +1,14 @@
 """`Glossary.repair` and `Glossary.repair_all`: plans from `core.repair`, written and committed one file at a
-time, each as its own `ID: repair front matter` commit.
+time, each as its own `ID: repair front matter` commit with a `repair` review event (the repairs made), landed
+through `action_path.land` like every other action.
 
 Which files need a plan is read from the term index (`Glossary.summaries`): a file that parses and has
 no structural fault (`unfenced-entry`, `unterminated-block`) has nothing to repair, so a whole-corpus
 run plans only the few hundred malformed files instead of reloading 1,691 (that reload was most of the
 26 s `repair --all` took). `progress(done, total)` is called in the calling thread once per planned file.
 
-Must never: write a file whose plan is not `applicable` (parses, verified), or touch another file.
+Must never: write a file whose plan is not `applicable` (parses, verified), or touch another file than it
+and its event; import the service (it uses `action_path.Repository`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from authoring.errors import Conflict, EditError, UsageError
+from authoring.repo.action_path import commit_message, land, new_event
 
 if TYPE_CHECKING:
     from authoring.core.repair import RepairPlan
-    from authoring.repo.service import Glossary
+    from authoring.core.termfile import TermFile
+    from authoring.repo.action_path import Repository
     from authoring.workflow.identity import Identity
+    from authoring.workflow.review_log import ReviewEvent
 
 # Problems a structural rule repairs in a file that otherwise parses.
 STRUCTURAL = frozenset({"unfenced-entry", "unterminated-block"})
@@ -76,13 +81,13 @@ class RepairRun:
         return {kind: {k: counts[k] for k in columns} for kind, counts in sorted(table.items())}
 
 
-def needs_plan(glossary: Glossary, term_ids: Collection[str] | None = None) -> list[str]:
+def needs_plan(glossary: Repository, term_ids: Collection[str] | None = None) -> list[str]:
     """The terms whose files do not parse or have a structural fault, from the index, in id order."""
     return [s.id for s in glossary.summaries(list(term_ids) if term_ids is not None else None)
             if not s.parses or any(p.code in STRUCTURAL for p in s.problems)]
 
 
-def repair(glossary: Glossary, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
+def repair(glossary: Repository, term_id: str, write: bool = False, kinds: Collection[str] | None = None,
            confirmed: bytes | None = None) -> RepairResult:
     """One term's plan; with `write`, applied and committed, or `EditError` when it cannot be. With
     `confirmed` (the repaired bytes a person saw and accepted), any other result is refused (`Conflict`)."""
@@ -98,7 +103,7 @@ def repair(glossary: Glossary, term_id: str, write: bool = False, kinds: Collect
     return result
 
 
-def repair_all(glossary: Glossary, write: bool = False, kinds: Collection[str] | None = None,
+def repair_all(glossary: Repository, write: bool = False, kinds: Collection[str] | None = None,
                progress: RepairProgress | None = None) -> RepairRun:
     """Plans for every term that needs one; with `write`, each applicable plan is its own commit and the
     rest are reported, not raised."""
@@ -117,11 +122,11 @@ def repair_all(glossary: Glossary, write: bool = False, kinds: Collection[str] |
     return run
 
 
-def repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity | None,
+def repair_term(glossary: Repository, term_id: str, write: bool, actor: Identity | None,
                 kinds: Collection[str] | None = None, confirmed: bytes | None = None) -> RepairResult:
-    """Plan one term; with `write` and an applicable plan, plan again under the lock and commit it."""
+    """Plan one term; with `write` and an applicable plan, plan again under the lock and commit it with a
+    `repair` review event (which repairs it made), through the same path as every action."""
     from authoring.core.repair import propose
-    from authoring.repo.actions import commit_message
 
     plan = propose(glossary.load(term_id), kinds)
     if not (write and plan.applicable):
@@ -134,7 +139,24 @@ def repair_term(glossary: Glossary, term_id: str, write: bool, actor: Identity |
             return RepairResult(term_id, plan)
         if confirmed is not None and plan.after != confirmed:
             raise Conflict(f"{term_id}: the file changed since the repair was shown; nothing was written")
-        tx.write(term.path, plan.after, based_on=term.data)
+        event = repair_event(glossary, term, plan.after, list(plan.kinds), actor)
         trailers = {"Term": term_id, "Action": "repair", "Repairs": ", ".join(plan.kinds)}
-        commit = tx.commit(commit_message(term_id, "repair front matter", list(trailers.items())), actor)
+        commit = land(tx, [(term.path, plan.after, term.data)], event,
+                      commit_message(term_id, "repair front matter", list(trailers.items())), actor)
     return RepairResult(term_id, plan, commit)
+
+
+def repair_event(glossary: Repository, term: TermFile, repaired: bytes, kinds: list[str],
+                 actor: Identity) -> ReviewEvent:
+    """The `repair` event of a repaired file: bookkeeping, like a relocation — status and version as the
+    repaired file states them, the content revision it now has, and the repairs made (`repairs`)."""
+    from authoring.core.termfile import load_term
+    from authoring.workflow.review_log import Action, term_revision
+
+    after = load_term(term.path, term.display, data=repaired, fast=True)
+    entry = after.entry or {}
+    status = entry.get("status")
+    status_text = str(status) if isinstance(status, str) else None
+    return new_event(glossary, term.stem, actor, Action.REPAIR, from_status=status_text, to_status=status_text,
+                     version=entry.get("version"), revision=term_revision(after),
+                     note="repaired front matter: " + ", ".join(kinds), repairs=kinds)

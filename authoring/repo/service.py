@@ -5,12 +5,17 @@ terms, and carries out every action as a transaction: under the repository lock,
 whose process died, check that the files are as the action saw them (no uncommitted outside edits),
 then land them as one commit (`repo.landing`: all or nothing, whatever gets in the way).
 
+It may be called from several threads at once (the UI's workers): every public method runs under the
+glossary's one re-entrant `lock`, which its `Git` shares and a transaction holds to its end
+(`repo.serialised`); callers never take a lock of their own.
+
 Must never: import a UI; parse YAML except through the core; run Git except through `repo.git`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +24,14 @@ from authoring.config_file import ConfigFile, Layout, read_config_file
 from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
+from authoring.repo.action_path import SYSTEM_CLOCK, ActionResult, Clock, Transaction, commit_message
 from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.search_api import SearchMethods
-from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
+from authoring.repo.serialised import serialised, unserialised
 from authoring.repo.workbench_calls import WorkbenchCalls
+from authoring.repo.workbench_calls import status_arg as _status
 
-__all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
+__all__ = ["ActionResult", "Glossary", "Transaction", "commit_message"]  # re-exported for callers
 from authoring.workflow.identity import Identity, email_of, parse_identity
 
 if TYPE_CHECKING:
@@ -43,19 +50,22 @@ if TYPE_CHECKING:
     from authoring.repo.exchange_service import Exchange
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.file_edit import TextEdits
-    from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.repo.repair_service import RepairResult, RepairRun
-    from authoring.repo.review_view import ReviewView
     from authoring.workflow.review_log import Action, ReviewEvent
 
 
-class Glossary(SearchMethods, WorkbenchCalls):
-    """A glossary repository: configuration, terms, and the actions on them."""
 
-    def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
+@serialised
+class Glossary(SearchMethods, WorkbenchCalls):
+    """A glossary repository: configuration, terms, and the actions on them (thread-safe: see the module)."""
+
+    def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None,
+                 clock: Clock | None = None) -> None:
+        self.lock = threading.RLock()
         self.root = root
+        self.clock = clock or SYSTEM_CLOCK  # the one source of time of every action (tests give a `FixedClock`)
         self.config_file = config_file
         self._config: Config | None = None
         layout = config_file.layout
@@ -63,11 +73,12 @@ class Glossary(SearchMethods, WorkbenchCalls):
             layout = Layout(self.config.terms_dir, self.config.modules_dir, self.config.review_logs_dir)
         self._layout = layout
         self._actor = actor
-        self.git = Git(root)
+        self.git = Git(root, self.lock)
         self._index: TermIndex | None = None
 
     @classmethod
-    def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True) -> Glossary:
+    def open(cls, repo: Path | None = None, actor: str | None = None, *, check_config: bool = True,
+             clock: Clock | None = None) -> Glossary:
         """Open the glossary at `repo` (default: the Git work tree around the current directory).
 
         The configuration file is read at once, and checked against its schema at once unless
@@ -75,7 +86,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
         """
         root = find_root(repo or Path.cwd())
         identity = parse_identity(actor) if actor else None
-        glossary = cls(root, read_config_file(root), identity)
+        glossary = cls(root, read_config_file(root), identity, clock)
         if check_config:
             glossary.check_config()  # a wrong configuration is refused on opening
         return glossary
@@ -152,6 +163,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
 
     # -- reading --------------------------------------------------------------------------------------
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def term_ids(self) -> list[str]:
         """Every term id (file stem) in the terms directory, sorted."""
         if not self.terms_dir.is_dir():
@@ -211,9 +223,12 @@ class Glossary(SearchMethods, WorkbenchCalls):
         if self._index is None:
             from authoring.repo.index import TermIndex, index_dir
 
-            self._index = TermIndex(index_dir(self.git.git_dir, self.root), self.terms_dir, self.display)
+            with self.lock:  # made once, whichever thread asks first
+                if self._index is None:
+                    self._index = TermIndex(index_dir(self.git.git_dir, self.root), self.terms_dir, self.display)
         return self._index
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def summaries(self, term_ids: Sequence[str] | None = None,
                   progress: ProgressCallback | None = None) -> list[TermSummary]:
         """Summaries of the given terms (default: all), in id order, each true to the file's current bytes.
@@ -248,6 +263,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
                                      fix="replace the file with a regular file named CANONICAL_ID.md"))
         return term
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def cached_summaries(self, term_ids: Sequence[str] | None = None) -> list[TermSummary]:
         """What the index last knew of the given terms (default: all), in id order, without reading them.
 
@@ -258,6 +274,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
         known = self.index.cached(wanted)
         return [known[term_id] for term_id in wanted if term_id in known]
 
+    @unserialised  # reads through the term index, safe across threads and processes
     def check(self, term_ids: Sequence[str] | None = None,
               progress: ProgressCallback | None = None) -> list[Problem]:
         """Every problem of the given terms (default: all), file by file."""
@@ -270,7 +287,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
 
     def require_clean(self, paths: Sequence[Path]) -> None:
         """Refuse (`Conflict`) when any of `paths` has uncommitted changes made outside the tool."""
-        dirty = self.git.status_of([p for p in paths if p.exists() or True])
+        dirty = self.git.status_of(paths)  # a deleted path is dirty too: every path is asked
         if dirty:
             names = ", ".join(sorted(dirty))
             raise Conflict(f"{names} has uncommitted changes made outside authoring; commit or stash them"
@@ -281,7 +298,7 @@ class Glossary(SearchMethods, WorkbenchCalls):
         """Run one action under the repository lock, after settling any action whose process died;
         an operating-system failure becomes one line naming the path (never a traceback)."""
         try:
-            with repository_lock(self.git.git_dir):
+            with self.lock, repository_lock(self.git.git_dir):  # this process's threads, then other processes
                 self._recover_locked()
                 tx = Transaction(self)
                 try:
@@ -373,34 +390,6 @@ class Glossary(SearchMethods, WorkbenchCalls):
         from authoring.repo.bulk_fold import fold_all
 
         return fold_all(self, progress)
-
-    def gate_report(self, term_id: str, to: Status | str | None = None) -> GateReport:
-        """What promoting the term (to the next status, or `to`) would need; writes nothing."""
-        from authoring.repo.gate_report import gate_report
-        from authoring.workflow.statuses import Move
-
-        return gate_report(self, term_id, Move.PROMOTE, _status(to))
-
-    def move_report(self, term_id: str, move: str, to: Status | str | None = None) -> GateReport:
-        """What a move (`promote`, `demote`, `reject`, `deprecate`) would need apart from its note, which
-        the UI asks for only once the move is known to be allowed; writes nothing."""
-        from authoring.repo.gate_report import gate_report
-        from authoring.workflow.statuses import Move
-
-        return gate_report(self, term_id, Move(move), _status(to), note="(asked for next)")
-
-    def record_action(self, writes: Sequence[tuple[Path, bytes | None, bytes | None]], event: ReviewEvent | None,
-                      message: str, author: Identity) -> str:
-        """Write files, record a review event and commit them as one action (see `actions.land`).
-
-        `writes` are `(path, new bytes or None to delete, bytes read before or None if it must not
-        exist)`. For checks that must see the files under the lock, use `transaction()` and
-        `actions.land(tx, ...)` instead.
-        """
-        from authoring.repo import actions
-
-        with self.transaction() as tx:
-            return actions.land(tx, writes, event, message, author)
 
     # -- previews for the UI (and `set --dry-run`) ------------------------------------------------------
 
@@ -516,13 +505,6 @@ class Glossary(SearchMethods, WorkbenchCalls):
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
-    def review_view(self, term_id: str, to: Status | str | None = None) -> ReviewView:
-        """The review of one term as every face shows it: status, problems, diff, checklist, events,
-        revision and the moves the workflow allows (`repo.review_view`); writes nothing."""
-        from authoring.repo.review_view import review_view
-
-        return review_view(self, term_id, _status(to))
-
     def review_events(self, term_id: str) -> list[ReviewEvent]:
         """The term's review events, oldest first (unreadable event files are reported by `audit`)."""
         from authoring.workflow.review_log import load_events
@@ -589,14 +571,3 @@ class Glossary(SearchMethods, WorkbenchCalls):
         from authoring.repo.exchange_service import Exchange
 
         return Exchange(self)
-
-
-def _status(value: Status | str | None) -> Status | None:
-    from authoring.core.model import Status
-
-    if value is None or isinstance(value, Status):
-        return value
-    try:
-        return Status(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a status; use one of {', '.join(s.value for s in Status)}") from None

@@ -25,7 +25,7 @@ from authoring.workflow.identity import email_of
 from authoring.workflow.review_log import MalformedEvent, ReviewEvent, parse_event
 
 if TYPE_CHECKING:
-    from authoring.repo.service import Glossary
+    from authoring.repo.action_path import Repository
 
 
 @dataclass
@@ -90,7 +90,7 @@ def committed_trail(git: Git, logs_rel: str, term_id: str, *, agents: frozenset[
     return trail
 
 
-def committed_events(glossary: Glossary, term_id: str) -> tuple[list[ReviewEvent], list[Problem]]:
+def committed_events(glossary: Repository, term_id: str) -> tuple[list[ReviewEvent], list[Problem]]:
     """The term's review events as committed at HEAD that pass the authorship rule (`repo.trail`), and
     the committed event files that cannot be read. Untracked or uncommitted event files never count."""
     config = glossary.config

@@ -37,17 +37,8 @@ from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
 from authoring.errors import Conflict, GateRefused, ParseError
 from authoring.repo.acting import acting
-from authoring.repo.actions import (
-    append_review_log,
-    entry_version,
-    load_for_action,
-    new_event,
-    refuse,
-    revision_of,
-    role,
-    touch,
-)
-from authoring.repo.transaction import ActionResult, commit_message, today
+from authoring.repo.action_path import ActionResult, commit_message, new_event, role, today
+from authoring.repo.actions import append_review_log, entry_version, load_for_action, refuse, revision_of, touch
 from authoring.workflow import gates
 from authoring.workflow.gaps import Gap, Gate
 from authoring.workflow.identity import Identity
@@ -202,7 +193,7 @@ def undo(glossary: Glossary, note: str | None = None, expected: str | None = Non
             raise Conflict(f"your last action is now {plan.commit[:10]} ({plan.subject}), not {expected[:10]};"
                            " nothing was undone: look again, then undo")
         _refuse_if_blocked(glossary, plan, actor)
-        day = today()
+        day = today(glossary.clock)
         planned: list[tuple[Path, bytes | None, bytes | None, bool]] = []
         details: dict[str, dict[str, Any]] = {}
         summary = f"undo {plan.action} ({plan.commit[:10]})"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -48,7 +47,6 @@ class AuthoringApp(App[None]):
         self.demo = demo
         self.keymap = dict(keymap or {})  # what help and the palette show; Textual's own copy is normalised
         self.set_keymap(self.keymap)
-        self.service_lock = threading.RLock()
         self.ready_marker = os.environ.get(READY_MARKER_ENV)
 
     def on_mount(self) -> None:

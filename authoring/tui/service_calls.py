@@ -1,16 +1,16 @@
-"""How screens reach the repository service: one `Glossary`, one lock, calls made from worker threads.
+"""How screens reach the repository service: one `Glossary`, calls made from worker threads.
 
-GitPython is not thread-safe, so every service call that may touch Git runs under the app's lock;
-a screen's workers pass `call` a function of the glossary (`self.call(lambda g: g.promote(term_id))`),
-typed end to end, and post the result back.
+The service is thread-safe on its own (every `Glossary` method runs under the glossary's lock, which its
+`Git` shares: see `repo.serialised`), so a screen takes no lock: its workers call the glossary
+(`self.call(lambda g: g.promote(term_id))`, or `with self.service() as glossary:`), typed end to end,
+and post the result back.
 
-Must never: be called on the UI thread for work that touches files or Git.
+Must never: be called on the UI thread for work that touches files or Git; hold a lock of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -25,10 +25,9 @@ T = TypeVar("T")
 
 
 class ServiceHost(Protocol):
-    """What the app offers its screens: the glossary and the lock around it."""
+    """What the app offers its screens: the glossary."""
 
     glossary: Glossary
-    service_lock: threading.RLock
 
     def report_failure(self, error: BaseException | None) -> None:
         """Show a failed worker's error to the user."""
@@ -45,10 +44,9 @@ class ServiceScreenMixin(AppKeysFirst):
 
     @contextlib.contextmanager
     def service(self) -> Iterator[Glossary]:
-        """The glossary, held under the service lock for the length of the `with` block."""
+        """The glossary, for the length of the `with` block (each call on it is serialised by the service)."""
         host: ServiceHost = self.app  # type: ignore[attr-defined]
-        with host.service_lock:
-            yield host.glossary
+        yield host.glossary
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every screen's failed worker goes to the app's one report (a notification or a modal)."""
@@ -57,8 +55,7 @@ class ServiceScreenMixin(AppKeysFirst):
             host.report_failure(event.worker.error)
 
     def call(self, service_call: Callable[[Glossary], T]) -> T:
-        """Run `service_call(glossary)` under the service lock (from a worker thread); mypy checks the call."""
+        """Run `service_call(glossary)` (from a worker thread); mypy checks the call."""
         host: ServiceHost = self.app  # type: ignore[attr-defined]
-        with host.service_lock:
-            return service_call(host.glossary)
+        return service_call(host.glossary)
 

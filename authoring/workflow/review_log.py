@@ -44,6 +44,9 @@ class Action(StrEnum):
     EDIT = "edit"
     REJECT = "reject"
     DEPRECATE = "deprecate"
+    REPAIR = "repair"
+    """Front matter that did not parse, repaired by `authoring repair --write` (bookkeeping: no content
+    change, the event's `repairs` lists the kinds of repair)."""
     UNDO = "undo"
     """An editor's (or agent's) earlier action withdrawn as a new action (`repo.undo`): the event names the
     undone commit (`undoes`), its action (`undone`) and the events it withdraws (`withdraws`)."""

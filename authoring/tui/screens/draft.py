@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static, T
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
+from authoring.drafting.agents import drafting_agents
 from authoring.tui.actions import DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS
 from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from authoring.drafting.modules import Module, Section
     from authoring.repo.drafting_service import DraftPreview
 
-AGENTS = (("extractive", "extractive (no network)"), ("llm", "LLM (configured endpoint)"))
 
 
 @dataclass
@@ -133,7 +133,8 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
                 yield OptionList(id="sections")
                 yield Static("Candidates (● new, ○ existing, ≈ may duplicate)", classes="pane-title")
                 yield OptionList(id="candidates")
-                yield Select([(label, name) for name, label in AGENTS], value="extractive", allow_blank=False,
+                agents = drafting_agents()  # the registry's, in its order: the first is the default here
+                yield Select([(spec.label, spec.name) for spec in agents], value=agents[0].name, allow_blank=False,
                              id="agent", compact=True)
         yield Footer()
 
