@@ -71,7 +71,11 @@ async def offered_by_screen(pilot: Pilot[Any], review: ReviewScreen) -> dict[str
         if isinstance(dialog, MessageDialog):
             assert title(pilot).startswith("Refused:"), title(pilot)
             assert "None" not in title(pilot) + shown(dialog.query_one("#message-body", Static), 200)
-            offered[move.value] = []
+            # a move the workflow does not allow is refused as `move: …`; an allowed one whose gates are not
+            # met yet (checked before any note is asked) is refused as "S → T refused" with its gates
+            body = shown(dialog.query_one("#message-body", Static), 400)
+            gated = None if "move:" in body else re.search(r" → (\w+) refused", title(pilot))
+            offered[move.value] = [gated.group(1)] if gated else []
         elif isinstance(dialog, ConfirmDialog):  # promote: "Promote X from S to T?"
             found = re.search(r" to (\w+)\?$", title(pilot))
             assert found, title(pilot)

@@ -83,7 +83,7 @@ async def test_help_shows_every_action_of_every_table_with_its_keys(demo_repo: P
             assert table.title in text
             for action in table:
                 assert action.help_text in text, action.id
-        assert "^q leave authoring" in text and "/ fuzzy search by id, term or alias" in text
+        assert "^q leave authoring" in text and "/ search ids, names, aliases, definitions, bodies, notes" in text
 
 
 async def palette_names(pilot: object, app: AuthoringApp) -> list[str]:

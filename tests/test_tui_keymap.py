@@ -40,7 +40,7 @@ async def test_a_remapped_key_runs_its_action_and_footer_help_and_palette_show_i
         footer = {key.description: key.key_display for key in app.screen.query(FooterKey)}
         assert footer["Links"] == "o"
         # in its table's place, not moved to the end (where it would fall off an 80-column footer)
-        assert list(footer)[:7] == ["Help", "Quit", "Review", "Search", "Filter", "Edit", "Links"]
+        assert list(footer)[:8] == ["Help", "Quit", "Review", "Queue", "Search", "Filter", "Edit", "Links"]
         table = app.screen.query_one(TermTable)
         table.move_to("TIDAL_LOOM")
         await settle(pilot)
