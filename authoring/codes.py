@@ -76,6 +76,9 @@ class Code(StrEnum):
     SNIPPET_CHANGED = "snippet-changed"
     SNIPPET_MOVED = "snippet-moved"
     SNIPPET_FOUND = "snippet-found"
+    DRAFT_SETTLED_FIELD = "draft-settled-field"
+    EDIT_WORKFLOW_FIELD = "edit-workflow-field"
+    EDIT_BODY_CHANGES_ENTRY = "edit-body-changes-entry"
     DANGLING_CROSSLINK = "dangling-crosslink"
     DANGLING_ASSOCIATION = "dangling-association"
     CROSSLINK_BY_DECLARED_ID = "crosslink-by-declared-id"
@@ -95,6 +98,7 @@ class Code(StrEnum):
     BAD_SIGNATURE = "bad-signature"
     # -- audit: who did it (docs/TRUST.md) -----------------------------------------------------------------
     FORGED_EVENT = "forged-event"
+    MERGE_STATUS_CHANGE = "merge-status-change"
     UNVERIFIED_IDENTITY = "unverified-identity"
     AGENT_IMPERSONATION = "agent-impersonation"
     UNSIGNED_EVENT = "unsigned-event"
@@ -207,6 +211,19 @@ CATALOGUE: dict[Code, About] = {
                                 " it, compared ignoring emphasis, code ticks, quote and dash variants (`...` a gap);"
                                 " a warning for a draft.",
                                 "Cite the text as the module has it, or correct the module reference."),
+    Code.DRAFT_SETTLED_FIELD: About("draft", ERROR, "An edited draft changes what its module settles (the cited"
+                                    " sources), or cites a snippet or context window that is not an exact excerpt"
+                                    " of its module (spec §4); the draft is not written.",
+                                    "Keep the citation as the agent took it from the module; draft again from other"
+                                    " lines to cite other text."),
+    Code.EDIT_WORKFLOW_FIELD: About("edit", ERROR, "An edit of the file's text changes a field the workflow keeps"
+                                    " (status, version, last_updated, provenance.review_log); it is not written.",
+                                    "Put the field back as it was; promote, demote, reject or review change it."),
+    Code.EDIT_BODY_CHANGES_ENTRY: About("edit", ERROR, "An edit of the Markdown body changes the front matter's"
+                                        " fields (a `---` line in the body starts a new block, which becomes the"
+                                        " entry); it is not written.",
+                                        "Keep `---` lines out of the body; edit fields with `authoring set` (e)"
+                                        " or the whole file with `authoring edit`."),
     Code.SNIPPET_CHANGED: About("audit", ERROR, "A cited snippet was in an earlier version of its module and is not"
                                 " in it now: the module changed since it was cited (the finding names the commit);"
                                 " a warning for a draft.",
@@ -250,6 +267,9 @@ CATALOGUE: dict[Code, About] = {
                              "commit on the branch added it, it was rewritten, or the commit that added it was "
                              "authored by someone other than its `who`.",
                              "Remove the file; have the person named record the event with their own identity."),
+    Code.MERGE_STATUS_CHANGE: About("audit", ERROR, "A merge commit set a term's status that none of its parents had: "
+                                    "the move was made by the merge itself, outside every action.",
+                                    "Undo the merge's change to the term; make the move with `promote`/`demote`."),
     Code.UNVERIFIED_IDENTITY: About("audit", WARNING, "An approval or status move whose committer is not its author "
                                     "(`--as`), unsigned by the author: a claim nobody proved (an error when "
                                     "signatures are required).",

@@ -62,6 +62,31 @@ def test_the_users_index_holds_nothing_of_the_action_until_the_commit_lands(demo
     assert git(demo_repo, "status", "--porcelain").splitlines() == ["A  notes.txt"]
 
 
+def test_whoever_sees_the_new_branch_sees_the_new_index(demo_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A user's `git commit -a` reads HEAD, then the index, before it waits for `index.lock`. At the instant the
+    # branch moves, the index it would read must already hold the action's files, else its commit (made on the
+    # new HEAD from the old index) deletes what just landed.
+    seen: list[tuple[str, list[str]]] = []
+    real = Git.update_ref
+
+    def observe(self: Git, ref: str, new: str, old: str | None, reason: str) -> None:
+        real(self, ref, new, old, reason)
+        listed = subprocess.run(["git", "ls-files", "--", "review_logs/", TERM], cwd=demo_repo, capture_output=True,
+                                text=True, check=True, env={k: v for k, v in os.environ.items()
+                                                           if k != "GIT_INDEX_FILE"}).stdout.split()
+        seen.append((new, listed))
+
+    monkeypatch.setattr(Git, "update_ref", observe)
+    events_before = git(demo_repo, "ls-files", "review_logs").split()
+    with Glossary.open(demo_repo, actor=EDITOR) as glossary:
+        result = glossary.review("SLACK_WATER", "comment", note="seen at the commit point")
+    [(commit, listed)] = seen
+    landed = set(git(demo_repo, "show", "--name-only", "--format=", commit).split())
+    new_event = landed - {TERM}
+    assert len(new_event) == 1 and result.commit == commit
+    assert set(listed) >= new_event and set(listed) - {TERM} == set(events_before) | new_event
+
+
 # -- outside edits at the last moment ---------------------------------------------------------------------
 
 
@@ -193,11 +218,7 @@ def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_
             tool_commits += 1
             assert action.strip() == "comment" and len(files) == 1 and files[0].startswith("review_logs/")
     assert tool_commits == len(landed)  # 0 events of failed actions in history (and every landed one there)
-    if stale_deletions:
-        # Known, open (issue 13): `git commit -a` reads the index before it takes `index.lock`; when the tool's
-        # commit lands between that read and that lock, the user's commit is made from the stale index and
-        # deletes the event that just landed. Reported, not hidden; everything else above stays strict.
-        pytest.xfail(f"a user's commit made from a stale index deleted {stale_deletions}")
+    assert stale_deletions == []  # the new index is in place before the branch moves (landing, step 6)
     assert all(subprocess.run(["git", "-C", str(demo_repo), "merge-base", "--is-ancestor", c, "HEAD"],
                               check=False).returncode == 0 for c in landed)
     assert len(git(demo_repo, "ls-files", "review_logs").split()) == events_before + len(landed)

@@ -143,8 +143,12 @@ def test_identity_rules(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "g", {"modules/DEMO-001_the_tidal_loom.md":
                                       (Path(__file__).parent.parent / MODULE).read_text(encoding="utf-8"),
                                       "terms/.gitkeep": ""}, config)
-    refused = run_cli("--repo", repo, "--as", EDITOR, "draft", "DEMO-001", "--section", "4")
-    assert refused.code == 3 and "is an editor" in refused.err
+    # an editor acting requests the draft; the agent authors it (issue 15, item 7)
+    requested = run_cli("--repo", repo, "--as", EDITOR, "draft", "DEMO-001", "--section", "4", "--term", "Knot Drift")
+    assert requested.code == 0, requested.err
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Drafting Bot <bot@example.org>"
+    assert f"Requested-by: {EDITOR}" in git(repo, "log", "-1", "--format=%B")
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
     stranger = run_cli("--repo", repo, "draft", "DEMO-001", "--section", "4", "--as", "Eve <eve@example.org>")
     assert stranger.code == 3 and "not listed in [people] agents" in stranger.err
     ok = run_cli("--repo", repo, "draft", "DEMO-001", "--section", "4")

@@ -115,6 +115,74 @@ def test_forged_untracked_and_misfiled_events_do_not_count(tmp_path: Path) -> No
     messages = " ".join(f["message"] for f in found)
     assert "says term WEFT_PRESSURE" in messages and f"authored by {MALLORY}" in messages
 
+    # the history shows them, and says they do not count
+    history = json.loads(cli(repo, "history", TERM, "--json").out)
+    judged = {e["commit"]: review for e in history for review in e["reviews"]}
+    assert not judged[mallory_commit]["counts"] and MALLORY in judged[mallory_commit]["doubt"]
+    assert not judged[misfiled_commit]["counts"] and "WEFT_PRESSURE" in judged[misfiled_commit]["doubt"]
+    assert all(review["counts"] and review["doubt"] is None for commit, review in judged.items()
+               if commit not in (mallory_commit, misfiled_commit))
+    shown = cli(repo, "history", TERM).out
+    assert shown.count("[does not count: forged-event:") == 2
+
+
+@pytest.mark.parametrize("separator", ["\x1e", "\x1f"])
+def test_control_characters_in_a_message_cannot_forge_a_commits_author(tmp_path: Path, separator: str) -> None:
+    # Mallory's message holds what `git log`'s record and field separators would look like, followed by a
+    # made-up commit header naming Bob as the author: the parse must not take it for Git's own output.
+    repo = candidate(tmp_path / "g")
+    text = (repo / TERM_FILE).read_text()
+    forged = event(TERM, BOB, Action.APPROVE, text, "candidate", "candidate")
+    name, mail = BOB.split(" <")
+    header = "\x1f".join(["f" * 40, head(repo), name, mail.rstrip(">"), "2026-11-29T10:00:00+00:00", "approve"])
+    message = f"{TERM}: approve\n\n{separator}{header}\n"
+    user(repo, MALLORY)
+    mallory_commit = commit_event(repo, forged, MALLORY)
+    git(repo, "commit", "--amend", "--quiet", "--cleanup=verbatim", "-m", message)
+    mallory_commit = head(repo)
+    assert separator in git(repo, "log", "-1", "--format=%B")
+    user(repo, ALICE)
+    refused = cli(repo, "promote", TERM)
+    assert refused.code == 3 and "0 valid" in refused.err
+    code, report = audit(repo)
+    [found] = codes(report)["forged-event"]
+    assert code == 1 and found["commit"] == mallory_commit and f"authored by {MALLORY}" in found["message"]
+    history = json.loads(cli(repo, "history", TERM, "--json").out)
+    assert mallory_commit in json.dumps(history) and "f" * 40 not in json.dumps(history)
+
+
+def _merge_by_hand(repo: Path, change: dict[str, str], side: str) -> str:
+    """A side branch and a main-line commit, merged; `change` written into the merge commit itself."""
+    git(repo, "checkout", "-q", "-b", side)
+    plain_commit(repo, {f"notes/{side}.txt": "side\n"}, "side work")
+    git(repo, "checkout", "-q", "-")
+    plain_commit(repo, {f"notes/main-{side}.txt": "main\n"}, "main work")
+    git(repo, "merge", "--no-commit", "--no-ff", "-q", side)
+    for name, text in change.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+        git(repo, "add", name)
+    git(repo, "commit", "-q", "--no-edit")
+    return head(repo)
+
+
+def test_a_status_or_event_made_inside_a_merge_commit_is_reported(tmp_path: Path) -> None:
+    repo = candidate(tmp_path / "g")
+    user(repo, MALLORY)
+    clean = _merge_by_hand(repo, {}, "side")
+    assert "merge-status-change" not in codes(audit(repo)[1])  # an ordinary merge is not a finding
+    text = (repo / TERM_FILE).read_text()
+    forged = event(TERM, BOB, Action.APPROVE, text, "candidate", "candidate")
+    evil = _merge_by_hand(repo, {TERM_FILE: ratified_text(text),
+                                 f"review_logs/{TERM}/{forged.file_name()}": forged.render()}, "evil")
+    assert evil != clean and len(git(repo, "log", "-1", "--format=%P").split()) == 2
+    code, report = audit(repo)
+    found = codes(report)
+    [status] = found["merge-status-change"]
+    assert code == 1 and status["commit"] == evil and status["term"] == TERM
+    assert "candidate → ratified" in status["message"] and MALLORY in status["message"]
+    assert [f["commit"] for f in found["forged-event"]] == [evil]
+
 
 def test_an_approval_rewritten_to_cover_new_content_does_not_count(tmp_path: Path) -> None:
     repo = candidate(tmp_path / "g")

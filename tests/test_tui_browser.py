@@ -137,7 +137,7 @@ async def test_help_screen_and_command_palette_list_the_actions(demo_repo: Path)
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = " ".join(shown(s, 110) for s in app.screen.query(Static))
-        assert "request changes" in help_text and "ctrl+q" in help_text
+        assert "request changes" in help_text and "^q" in help_text  # keys shown as the footer shows them
         await press(pilot, "escape")
         assert isinstance(app.screen, BrowserScreen)
         # the palette finds "Filter by status" and running it filters the list

@@ -40,8 +40,8 @@ def _root(ctx: typer.Context) -> None:
 HELP_PANELS: dict[str, tuple[str, ...]] = {
     "Glossary": ("list", "show", "check", "search", "duplicates", "schema"),
     "Workflow": ("gates", "review", "promote", "demote", "reject", "deprecate"),
-    "Drafting and editing": ("modules", "candidates", "wanted", "draft", "agents", "set", "fold-headers", "repair",
-                             "relocate"),
+    "Drafting and editing": ("modules", "candidates", "wanted", "draft", "agents", "set", "edit", "fold-headers",
+                             "repair", "relocate"),
     "History and audit": ("history", "diff", "audit"),
     "Exchange": ("export", "import", "site"),
     "Repository": ("init", "adopt", "demo", "merge-driver"),
@@ -53,6 +53,7 @@ def _register() -> None:
     import authoring.cli.adopt_commands
     import authoring.cli.audit_commands
     import authoring.cli.drafting_commands
+    import authoring.cli.edit_commands
     import authoring.cli.exchange_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401
         provenance_commands,

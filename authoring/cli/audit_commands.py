@@ -61,7 +61,8 @@ def history(term_id: Annotated[str, typer.Argument(metavar="ID", help="The term'
                              f" version {_move(e.version_before, e.version_after)}   {e.subject}")
                 for review in e.reviews:
                     note = f": {review['note']}".replace("\n", "\n      ") if review.get("note") else ""
-                    lines.append(f"  review: {review['action']} by {review['who']}{note}")
+                    doubt = "" if review.get("counts", True) else f"  [does not count: {review.get('doubt')}]"
+                    lines.append(f"  review: {review['action']} by {review['who']}{note}{doubt}")
                 if e.error:  # already located and graded: `PATH:L:C: error: CODE: …`
                     lines.append(f"  cannot read: {e.error}")
                 lines.extend(_change_lines(e.changes, "    "))

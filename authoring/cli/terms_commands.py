@@ -151,12 +151,17 @@ def set_field(
     term_id: Annotated[str, typer.Argument(metavar="ID")],
     field: Annotated[str, typer.Argument(metavar="FIELD.PATH", help="Dotted path: triad.art, aliases.0")],
     value: Annotated[str, typer.Argument(metavar="VALUE", help="A YAML value: text, 0.9, [a, b], '\"1.0\"'")],
+    new_key: Annotated[bool, typer.Option("--new-key", help="Add a field neither the entry nor the schema has"
+                                                            " (otherwise refused as a likely typo).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace a mapping or a list with another kind of"
+                                                        " value.")] = False,
 ) -> None:
-    """Change one field (VALUE is YAML) and commit the file."""
+    """Change one field (VALUE is YAML) and commit the file. FIELD.PATH must be a field the entry or
+    the schema has unless --new-key is given."""
 
     def body() -> None:
         with open_glossary() as glossary:
-            result = glossary.set_field(term_id, field, value)
+            result = glossary.set_field(term_id, field, value, new_key=new_key, force=force)
         emit(result.to_json(), result.message)
 
     run(body)

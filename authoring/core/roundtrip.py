@@ -206,6 +206,10 @@ class Editor:
                 else:
                     end = line_end
             text = literal if literal is not None else scalar_text(value, Style(quote='"'))
+        elif isinstance(value, dict | list):  # an empty list or mapping is written `[]` / `{}`, never as a string
+            text = "{}" if isinstance(value, dict) else "[]"
+            if _is_collection(node) and not node.flow_style:
+                text = " " + text
         else:
             quote = old_style if old_style in ("'", '"') else None
             text = scalar_text(value, Style(quote=quote, flow=in_flow))

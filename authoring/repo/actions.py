@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from authoring.core import field_paths
 from authoring.core.model import HEADER_FIELDS, Status
 from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of, parse_path
@@ -380,22 +381,25 @@ def _target(kind: Move, current: Status, to: Status | None, term_id: str) -> Sta
     raise UsageError("demote needs --to STATUS")
 
 
-def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str) -> ActionResult:
+def edit_field(glossary: Glossary, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+               force: bool = False) -> ActionResult:
     """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
-    today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+    today, a ratified term reopened as a candidate), recorded as an `edit` event and committed.
+    An unknown path needs `new_key`, a mapping or list replaced by another kind `force` (`core.field_paths`)."""
     path = parse_path(dotted)
     value = parse_value(value_text)
     actor = acting(glossary, "edit", term_id)
     with glossary.transaction() as tx:
         loaded = load_for_action(glossary, tx, term_id)
-        _set_content_field(glossary, loaded, actor, path, value)
+        _set_content_field(glossary, loaded, actor, path, value, new_key=new_key, force=force)
         if not loaded.editor.changed:
             return ActionResult(term_id, "edit", None, f"{term_id}: {dotted} already has that value")
         return _finish_edit(glossary, tx, loaded, actor, f"edit {format_path(path)}",
                             f"set {format_path(path)}", [("Field", format_path(path))], field=format_path(path))
 
 
-def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str) -> tuple[Loaded, bytes]:
+def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                 force: bool = False) -> tuple[Loaded, bytes]:
     """What `edit_field` would write (the same checks and bookkeeping), without writing or committing:
     the term as loaded and the bytes the file would have."""
     path = parse_path(dotted)
@@ -404,18 +408,22 @@ def preview_edit(glossary: Glossary, term_id: str, dotted: str, value_text: str)
     with glossary.transaction() as tx:  # nothing is written: the lock only makes the reading consistent
         loaded = load_for_action(glossary, tx, term_id)
     original = loaded.term.data
-    _set_content_field(glossary, loaded, actor, path, value)
+    _set_content_field(glossary, loaded, actor, path, value, new_key=new_key, force=force)
     if loaded.editor.changed:
         _bookkeep_edit(loaded, actor, f"edit {format_path(path)}", f"set {format_path(path)}")
         return loaded, loaded.editor.render()
     return loaded, original
 
 
-def _set_content_field(glossary: Glossary, loaded: Loaded, actor: Identity, path: FieldPath, value: Any) -> None:
+def _set_content_field(glossary: Glossary, loaded: Loaded, actor: Identity, path: FieldPath, value: Any, *,
+                       new_key: bool = False, force: bool = False) -> None:
     """The checks of a content edit, then the edit itself (in memory)."""
     if path[0] in WORKFLOW_FIELDS or path[:2] == ("provenance", "review_log"):
         raise UsageError(f"{format_path(path)} is kept by the workflow; use promote, demote, reject or deprecate"
                          " (status and version follow), and review --comment for notes")
+    where = loaded.term.display
+    field_paths.require_known(loaded.term.entry, format_path(path), where, new_key=new_key)
+    field_paths.require_same_kind(loaded.term.entry, path, value, where, force=force)
     missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
     if missing:
         raise refuse(loaded.term.stem, "edit", missing)

@@ -37,6 +37,7 @@ from authoring.core.module_refs import ModuleIndex, did_you_mean
 from authoring.errors import Severity, UsageError
 from authoring.repo.crosslinks import known_term, link_findings
 from authoring.repo.git import LogCommit
+from authoring.repo.merge_findings import MergeFinding, judge_merge_change
 from authoring.repo.module_findings import unresolved_references
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
@@ -176,6 +177,7 @@ class Auditor:
         self.base: TrustedBase | None = None
         self._pending: list[tuple[str, LogCommit, Any]] = []  # event findings, reported once statuses are known
         self._rewritten: set[str] = set()  # event files some commit changed after they were added
+        self._merge_findings: list[tuple[int, MergeFinding]] = []  # (walk index, what a merge did by itself)
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
@@ -369,13 +371,17 @@ class Auditor:
         trails: dict[str, _TermTrail] = {}
         # reading the log and its blobs takes a while before the commits can be counted
         self.progress(AuditProgress("walking history", 0, 0))
-        log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True)
+        log = self.git.log([f"{self.terms_rel}/", f"{self.logs_rel}/"], renames=True, merges=True)
         self.commits = len(log)
         if signers is not None:  # one Git process verifies every signed commit of the walk
             self.signatures = self.git.signatures([c.commit for c in log], signers)
         self.cache.prefetch([oid for commit in log for c in commit.changes for oid in (c.old_blob, c.new_blob)])
         for index, commit in enumerate(self._steps("walking history", log)):
             for change in commit.changes:
+                if change.parent_blobs:  # a file a merge changed itself (repo/merge_findings.py)
+                    found = judge_merge_change(self.cache, commit, change, self.terms_rel, self.logs_rel)
+                    self._merge_findings += [(index, found)] if found else []
+                    continue
                 term_id = self._term_of(change.path)
                 if term_id is not None:
                     self._term_change(trails, term_id, index, commit, change.old_blob, change.new_blob,
@@ -490,6 +496,10 @@ class Auditor:
                 continue  # the status change in that commit is already reported for its signature
             self.add(finding.severity, finding.code, folder, finding.message, commit=commit.commit,
                      path=f"{self.logs_rel}/{folder}/")
+        for index, merged in self._merge_findings:
+            if index < self.baseline_index:
+                self.add(merged.severity, merged.code, merged.term, merged.message, path=merged.path,
+                         commit=merged.commit)
         for term_id, revision in current.items():
             status = revision.status
             adopted = self.adoption is not None and self.adoption[1].statuses.get(term_id) == status

@@ -36,6 +36,7 @@ from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import Module, ModuleLibrary, Snippet
 from authoring.drafting.termhood import is_weak_name, prepare
 from authoring.errors import GateRefused, ParseError, Problem, UsageError
+from authoring.repo.draft_guard import require_exact_sources, settled_texts
 from authoring.workflow import gates
 from authoring.workflow.identity import Identity, Role, parse_identity, role_of
 from authoring.workflow.review_log import Action, ReviewEvent, event_path, load_events, term_revision
@@ -116,28 +117,36 @@ def mark_duplicates(glossary: Glossary, found: list[Candidate]) -> None:
             candidate.may_duplicate = possible_duplicates(candidate.term, candidate.canonical_id, terms)
 
 
-def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
-    """Who a draft is committed as: `--as`, else the configured agent for this kind, else a built-in one.
+def requester(glossary: Glossary) -> Identity | None:
+    """Who asks for a draft: `--as` when it names someone other than an agent, else Git's user."""
+    explicit = glossary.acting_as
+    if explicit is not None:
+        people = glossary.config.people
+        if role_of(explicit, people.editors, people.agents) != Role.AGENT:
+            return explicit
+    return glossary.git.user()
 
-    A draft's author is its agent (spec §7), so `--as` must not name a human editor: their later
-    approval would be of their own text, and the history would hide that an agent wrote it.
+
+def agent_identity(glossary: Glossary, agent_name: str) -> Identity:
+    """Who a draft is committed as: `--as` naming an agent, else the configured agent for this kind, else a
+    built-in one.
+
+    A draft's author is its agent (spec §7): an editor acting (`--as` an editor, in the CLI or the UI)
+    requests the draft (`Requested-by:`) and the agent authors it, so their later approval is not of
+    their own text and the history shows that an agent wrote it.
     """
     people = glossary.config.people
     explicit = glossary.acting_as
-    if explicit is None:
+    role = role_of(explicit, people.editors, people.agents) if explicit is not None else None
+    if explicit is None or role == Role.EDITOR:  # an editor requests: the configured agent authors
         for text in people.agents:
             if agent_name.casefold() in text.casefold():
                 return parse_identity(text)
         if people.agents:
             return parse_identity(people.agents[0])
         return parse_identity(DEFAULT_AGENTS.get(agent_name, DEFAULT_AGENTS["extractive"]))
-    role = role_of(explicit, people.editors, people.agents)
     if role == Role.AGENT:
         return explicit
-    editor_keys = {parse_identity(e).key for e in people.editors}
-    if explicit.key in editor_keys:
-        raise GateRefused(f"{explicit} is an editor; drafts are committed as their agent — pass an identity from"
-                          " [people] agents with --as, or leave --as out", ["an agent identity"])
     if people.agents:
         raise GateRefused(f"{explicit} is not listed in [people] agents; drafts are committed as a configured"
                           " agent", ["an agent identity"])
@@ -221,6 +230,8 @@ class DraftPreview:
     """Why the draft replaces a term past `draft` (required then, see `gates.draft_over_gaps`)."""
     grounding: Grounding | None = None
     """How far the sources support each sentence the agent wrote (None: it wrote no prose)."""
+    settled: list[str] = field(default_factory=list)
+    """The exact lines of the fields the module settles (the cited sources): a face keeps them read-only."""
 
     def to_json(self, display: str) -> dict[str, Any]:
         """Stable keys for `--json` (`display`: the path as shown to the user)."""
@@ -282,10 +293,10 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         raise GateRefused(f"{name} already exists as {other.id} (its {existing[0][1]}), though"
                           f" {glossary.display(path)} is missing; use --force to draft it there", ["--force"])
     if before is not None:  # drafting over a term past `draft` moves it back: an editor's call, with a note
-        requester = glossary.git.user()
+        asking = requester(glossary)
         people = glossary.config.people
-        requester_role = role_of(requester, people.editors, people.agents) if requester else Role.NONE
-        missing = gates.draft_over_gaps(old_status, requester, requester_role, note)
+        requester_role = role_of(asking, people.editors, people.agents) if asking else Role.NONE
+        missing = gates.draft_over_gaps(old_status, asking, requester_role, note)
         if missing:
             raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(missing), missing)
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
@@ -307,8 +318,9 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
     if progress:
         progress(f"checking {glossary.display(path)}")
     verify_term(text, path, glossary.display(path), result.entry)
+    settled = settled_texts(load_term(path, glossary.display(path), text.encode("utf-8")))
     return DraftPreview(target, path, text, result.entry, module.ref, snippet.lines, worker.name, result.model,
-                        identity, result.warnings, before, old_status, note, result.grounding)
+                        identity, result.warnings, before, old_status, note, result.grounding, settled)
 
 
 def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = None,
@@ -331,6 +343,10 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
         if entry.get("canonical_id") != preview.term_id or entry.get("status") != "draft":
             raise UsageError(f"{display}: an edited draft must keep canonical_id {preview.term_id} and status"
                              " draft")
+    # whatever face sent it: the cited snippet is the module's text, exactly (spec §4)
+    provenance = preview.entry.get("provenance")
+    cited = provenance.get("sources") if isinstance(provenance, dict) and text is not None else None
+    require_exact_sources(load_term(preview.path, display, final.encode("utf-8")), module_library(glossary), cited)
     model = f" ({preview.model})" if preview.model else ""
     grounding = ground(entry) if preview.grounding is not None else None
     extras: dict[str, Any] = {"agent": preview.agent, "model": preview.model}
@@ -351,9 +367,9 @@ def save_draft(glossary: Glossary, preview: DraftPreview, text: str | None = Non
     if grounding is not None:
         trailers["Grounding"] = f"{len(grounding.sentences) - len(grounding.unsupported)}/{len(grounding.sentences)}" \
                                 " sentences supported"
-    requester = glossary.git.user()
-    if requester is not None and requester.key != preview.author.key:
-        trailers["Requested-by"] = str(requester)
+    asking = requester(glossary)
+    if asking is not None and asking.key != preview.author.key:
+        trailers["Requested-by"] = str(asking)
     message = commit_message(preview.term_id, f"draft from {preview.module} {preview.lines}", trailers)
     if progress:
         progress("committing")

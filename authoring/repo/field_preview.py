@@ -38,7 +38,9 @@ class FieldPreview:
 def field_yaml(term: TermFile, path: FieldPath) -> str:
     """The field's current value as YAML text that `parse_value` reads back to the same value.
 
-    A missing field gives an empty text (the user types a value to add it).
+    A missing field gives an empty text (the user types a value to add it); so does an empty one
+    (`symbol:`), since an empty text reads back as null. An empty list or mapping is `[]` / `{}`, never
+    a quoted string, so saving it untouched changes nothing.
     """
     entry = term.entry
     if entry is None:
@@ -47,7 +49,11 @@ def field_yaml(term: TermFile, path: FieldPath) -> str:
         value = get_value(entry, path)
     except (KeyError, IndexError, TypeError):
         return ""
-    if isinstance(value, dict | list) and value:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        if not value:
+            return "{}\n" if isinstance(value, dict) else "[]\n"
         return "\n".join(block_lines(value, 0, Style())) + "\n"
     if isinstance(value, str) and "\n" in value:
         literal = literal_block(value, 2, "\n")

@@ -29,7 +29,7 @@ from authoring.faults import checkpoint
 from authoring.repo import gitfiles
 from authoring.repo.filelock import exclusive_lock
 from authoring.repo.gitfiles import TreeEntry
-from authoring.repo.gitlog import _LOG_FORMAT, NULL_OID, FileChange, LogCommit, _parse_log, blob_id
+from authoring.repo.gitlog import NULL_OID, FileChange, LogCommit, blob_id, log_format, parse_log
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
@@ -208,28 +208,37 @@ class Git:
     # -- history -----------------------------------------------------------------------------------
 
     def log(self, paths: Sequence[str], follow: bool = False, renames: bool = False,
-            rev: str | None = None, diff_filter: str | None = None) -> list[LogCommit]:
+            rev: str | None = None, diff_filter: str | None = None, merges: bool = False) -> list[LogCommit]:
         """Every commit that touched `paths` (newest first), with the files it changed and their blob ids.
 
-        One `git log` process: the header fields are separated by control characters and the changed
-        files come as `--raw -z` records, so nothing in a message or a path can confuse the parse.
+        One `git log` process: the header fields are separated by control characters followed by a
+        fresh nonce (`gitlog.log_format`) and the changed files come as `--raw -z` records, so nothing
+        in a name, a message or a path can confuse the parse.
         `follow` follows one file across renames (Git allows it for a single path only); `renames`
         detects renames among the given paths (else a rename is a deletion and an addition).
         `diff_filter` keeps only commits with changes of those kinds (`A`: the commits that added files).
+        `merges` lists, for each merge, the files it changed itself (its result equals no parent's:
+        `--diff-merges=dense-combined`), each with `parent_blobs`; otherwise a merge lists no files.
         """
         if self.head() is None:
             return []
-        args = ["log", f"--format={_LOG_FORMAT}", "-z", "--raw", "--no-abbrev", "--no-color"]
+        form = log_format()
+        args = ["log", f"--format={form.pretty}", "-z", "--raw", "--no-abbrev", "--no-color"]
         if follow:
             args.append("--follow")
         else:
             args.append("-M" if renames else "--no-renames")
         if diff_filter:
             args.append(f"--diff-filter={diff_filter}")
+        if merges:
+            args.append("--diff-merges=dense-combined")
         if rev:
             args.append(rev)
         out = self._run(*args, "--", *paths)
-        return _parse_log(out)
+        try:
+            return parse_log(out, form)
+        except ValueError as exc:
+            raise GitError(f"git log: {exc}") from None
 
     def read_blob(self, oid: str) -> bytes | None:
         """A blob's bytes by id, or `rev:path` (through GitPython's one persistent `cat-file` process)."""
@@ -292,10 +301,12 @@ class Git:
         if not wanted:
             return {}
         config = f"gpg.ssh.allowedSignersFile={allowed_signers}"
-        out = self._run("-c", config, "log", "--no-walk=unsorted", "--format=%H%x1f%G?%x1f%GS%x1e", *wanted)
+        form = log_format()  # a principal is text from the allowed-signers file: separators with a nonce
+        out = self._run("-c", config, "log", "--no-walk=unsorted",
+                        f"--format=%H%x1f{form.nonce}%G?%x1f{form.nonce}%GS%x1e{form.nonce}", *wanted)
         found: dict[str, tuple[str, str]] = {}
-        for record in out.split("\x1e"):
-            fields = record.strip("\n").split("\x1f")
+        for record in out.split(form.record):
+            fields = record.strip("\n").split(form.unit)
             if len(fields) == 3:
                 found[fields[0]] = (fields[1] or "N", fields[2].strip())
         return found

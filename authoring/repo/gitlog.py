@@ -9,13 +9,45 @@ Must never: run Git, parse YAML, import a UI.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from authoring.repo import gitfiles
 
-# Record separator before each commit, unit separator after each header field. The trailers come as
-# Git itself parses them from the message (its last paragraph, by Git's rules), one per line.
-_LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f%cn%x1f%ce%x1f%(trailers:only,unfold)%x1f"
+# A record separator before each commit and a unit separator after each header field, each followed by a
+# nonce drawn afresh for every walk: names, e-mails and messages are written by whoever made the commit,
+# and a message holding a bare separator and a made-up header (Bob as the author of Mallory's commit)
+# must never read as Git's own output. The trailers come as Git itself parses them from the message (its
+# last paragraph, by Git's rules), one per line.
+_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%B", "%cn", "%ce", "%(trailers:only,unfold)")
+
+
+@dataclass(frozen=True)
+class LogFormat:
+    """The `--format` of one walk and the separators it uses (see `log_format`)."""
+
+    nonce: str
+
+    @property
+    def record(self) -> str:
+        return f"\x1e{self.nonce}"
+
+    @property
+    def unit(self) -> str:
+        return f"\x1f{self.nonce}"
+
+    @property
+    def pretty(self) -> str:
+        """The `--format=` value."""
+        unit = f"%x1f{self.nonce}"
+        return f"%x1e{self.nonce}" + "".join(field + unit for field in _FIELDS)
+
+
+def log_format() -> LogFormat:
+    """A format whose separators no commit written before this call can contain."""
+    return LogFormat(secrets.token_hex(16))
+
+
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$")
 NULL_OID = "0" * 40
 
@@ -39,6 +71,9 @@ class FileChange:
     """The blob before the commit, None when the file was added."""
     new_blob: str | None
     """The blob after the commit, None when the file was deleted."""
+    parent_blobs: tuple[str | None, ...] = ()
+    """For a merge (`Git.log(merges=True)`): the file's blob in each parent (None where absent); the
+    merge changed the file itself — its result equals none of them. Empty for an ordinary commit."""
 
 
 @dataclass
@@ -80,12 +115,13 @@ class LogCommit:
         return found
 
 
-def _parse_log(out: str) -> list[LogCommit]:
+def parse_log(out: str, form: LogFormat) -> list[LogCommit]:
+    """The commits of a `git log --format=FORM.pretty -z --raw --no-abbrev` walk."""
     commits: list[LogCommit] = []
-    for record in out.split("\x1e")[1:]:
-        fields = record.split("\x1f")
-        if len(fields) < 10:
-            continue
+    for record in out.split(form.record)[1:]:
+        fields = record.split(form.unit)
+        if len(fields) != len(_FIELDS) + 1:
+            raise ValueError(f"git log printed a record of {len(fields)} fields, not {len(_FIELDS) + 1}")
         sha, parents, name, email, date, message, committer_name, committer_email, trailer_block = fields[:9]
         commit = LogCommit(sha, parents.split(), name, email, date, message, committer_name=committer_name,
                            committer_email=committer_email, trailer_block=trailer_block)
@@ -93,7 +129,12 @@ def _parse_log(out: str) -> list[LogCommit]:
         i = 0
         while i < len(tokens):
             meta = tokens[i].strip("\n")
-            if not meta.startswith(":") or meta.startswith("::"):
+            if meta.startswith("::"):  # a combined record: a file a merge changed beyond all its parents
+                if i + 1 < len(tokens):
+                    commit.changes.append(_combined(meta, tokens[i + 1]))
+                i += 2
+                continue
+            if not meta.startswith(":"):
                 i += 1
                 continue
             parts = meta[1:].split()
@@ -109,3 +150,13 @@ def _parse_log(out: str) -> list[LogCommit]:
                                              None if new_blob == NULL_OID else new_blob))
         commits.append(commit)
     return commits
+
+
+def _combined(meta: str, path: str) -> FileChange:
+    """`::MODE… OID… OIDNEW STATUS…` (one colon per parent) as a change against the first parent."""
+    parents = len(meta) - len(meta.lstrip(":"))
+    parts = meta.lstrip(":").split()
+    oids = [None if oid == NULL_OID else oid for oid in parts[parents + 1 : 2 * parents + 2]]
+    old, new = oids[:parents], oids[parents]
+    status = "D" if new is None else ("A" if all(o is None for o in old) else "M")
+    return FileChange(status, path, path, old[0], new, tuple(old))

@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from authoring.errors import NotFound, UsageError
 from authoring.repo.git import FileChange, Git, LogCommit
 from authoring.repo.revisions import ABSENT, FieldChange, Revision, RevisionCache, file_changes
+from authoring.repo.trail import adder_of
+from authoring.workflow.authorship import authored
 from authoring.workflow.review_log import Action, MalformedEvent, ReviewEvent, parse_event
 
 STATUS_ORDER = {"draft": 0, "candidate": 1, "ratified": 2}
@@ -62,7 +64,8 @@ class HistoryEntry(BaseModel):
     changes: list[FieldChange] = Field(default_factory=list)
     """Field-level changes made by the commit."""
     reviews: list[dict[str, Any]] = Field(default_factory=list)
-    """The review events the commit recorded."""
+    """The review events the commit recorded, each with `counts` (whether it counts at the gates, by the
+    authorship rule) and `doubt` (why not, or what is unproven; None when nothing)."""
     error: str | None = None
     """Why the file at this commit (or its parent) could not be read as an entry, if it could not."""
     touched_file: bool = True
@@ -73,12 +76,17 @@ class HistoryEntry(BaseModel):
 class _Step:
     commit: LogCommit
     change: FileChange | None
-    events: list[ReviewEvent]
+    events: list[dict[str, Any]]
     event_errors: list[str]
 
 
-def term_history(git: Git, cache: RevisionCache, term_rel: str, review_dir_rel: str) -> list[HistoryEntry]:
-    """Every commit that touched `term_rel` (following renames) or added events under its review folder."""
+def term_history(git: Git, cache: RevisionCache, term_rel: str, review_dir_rel: str,
+                 agents: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+    """Every commit that touched `term_rel` (following renames) or added events under its review folder.
+
+    Each review event is judged by the authorship rule (`workflow.authorship.authored`, as at the gates;
+    signatures aside): one that does not count says so (`counts: false`, `doubt`), never shown as if it
+    did. `agents` are the lower-cased emails of the configured agents."""
     followed = git.log([term_rel], follow=True)
     changes: dict[str, FileChange] = {}
     names = {term_rel}
@@ -98,7 +106,7 @@ def term_history(git: Git, cache: RevisionCache, term_rel: str, review_dir_rel: 
         if change is None and len(commit.parents) > 1:
             # `--follow` leaves merges out; a merge that changed the file shows in the ordered walk
             change = next(filter(None, (_merge_change(git, commit, name) for name in sorted(names))), None)
-        events, errors = _added_events(cache, commit, review_dirs)
+        events, errors = _added_events(cache, commit, review_dirs, agents)
         if change is None and not events and not errors:
             continue
         steps.append(_Step(commit, change, events, errors))
@@ -115,9 +123,10 @@ def _merge_change(git: Git, commit: LogCommit, path: str) -> FileChange | None:
     return FileChange(status, path, path, old, new)
 
 
-def _added_events(cache: RevisionCache, commit: LogCommit,
-                  review_dirs: Sequence[str]) -> tuple[list[ReviewEvent], list[str]]:
-    events: list[ReviewEvent] = []
+def _added_events(cache: RevisionCache, commit: LogCommit, review_dirs: Sequence[str],
+                  agents: frozenset[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The events a commit added or changed (as JSON, judged, oldest first) and those it could not read."""
+    events: list[tuple[ReviewEvent, dict[str, Any]]] = []
     errors: list[str] = []
     for change in commit.changes:
         if change.status not in "AMRC" or change.new_blob is None:
@@ -126,11 +135,16 @@ def _added_events(cache: RevisionCache, commit: LogCommit,
             continue
         data = cache.blob_bytes(change.new_blob)
         try:
-            events.append(parse_event((data or b"").decode("utf-8", errors="replace"), change.path))
+            event = parse_event((data or b"").decode("utf-8", errors="replace"), change.path)
         except MalformedEvent as exc:
             errors.append(exc.problem.format())
-    events.sort(key=lambda e: (e.when, e.id))
-    return events, errors
+            continue
+        verdict = authored(event, PurePosixPath(change.path).parts[-2], adder_of(commit, change.status != "A"),
+                           require_signed=False, agents=agents)
+        doubts = [f"{f.code}: {f.message}" for f in verdict.findings]
+        events.append((event, {**event.to_json(), "counts": verdict.counts, "doubt": "; ".join(doubts) or None}))
+    events.sort(key=lambda pair: (pair[0].when, pair[0].id))
+    return [judged for _, judged in events], errors
 
 
 def _entries(steps: list[_Step], cache: RevisionCache) -> list[HistoryEntry]:
@@ -159,16 +173,16 @@ def _entries(steps: list[_Step], cache: RevisionCache) -> list[HistoryEntry]:
             status_before=before.status, status_after=after.status,
             version_before=before.version, version_after=after.version,
             revision_after=after.content_revision, changes=changes,
-            reviews=[e.to_json() for e in step.events], error=error, touched_file=step.change is not None))
+            reviews=step.events, error=error, touched_file=step.change is not None))
         state = after
     entries.reverse()
     return entries
 
 
-def infer_action(change: FileChange | None, before: Revision, after: Revision, events: list[ReviewEvent]) -> str:
+def infer_action(change: FileChange | None, before: Revision, after: Revision, events: list[dict[str, Any]]) -> str:
     """What a commit without an `Action:` trailer did, judged from the file and the events it added."""
     if change is None:
-        return ",".join(dict.fromkeys(e.action.value for e in events)) or "review"
+        return ",".join(dict.fromkeys(str(e["action"]) for e in events)) or "review"
     if change.new_blob is None:
         return "delete"
     if change.old_blob is None:

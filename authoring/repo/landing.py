@@ -1,9 +1,10 @@
 """Landing an action: one commit made from the exact bytes the action computed, or nothing at all.
 
 The invariant (also in docs/DEVELOPING.md, "The commit path"): **nothing of an action is staged in
-the user's index, and its files change in the work tree only while the tool holds Git's own
-`index.lock`; the branch moves by compare-and-swap to a commit that already holds every byte; after
-that only renames remain.** So, at every instant, the repository is in the old state, or in the new
+the user's index before its commit exists, its index and work-tree files change only while the tool
+holds Git's own `index.lock`, and the new index is in place before the branch moves; the branch
+moves by compare-and-swap to a commit that already holds every byte; after that only unlinks
+remain.** So, at every instant, the repository is in the old state, or in the new
 state, or in a state the journal describes and the next action settles without new disk space.
 
 The steps, under the tool's repository lock:
@@ -18,13 +19,17 @@ The steps, under the tool's repository lock:
 5. the hooks run as `git commit` runs them (pre-commit, prepare-commit-msg and commit-msg with an
    index holding the new tree; a failing hook aborts), and `git commit-tree` makes the commit
    (signed when `commit.gpgsign` says so);
-6. the journal records the commit; `git update-ref REF NEW OLD` moves the branch only if it still
-   points where it did (the commit point);
-7. the prepared index is renamed over `.git/index`, `index.lock` removed, temporaries deleted, the
-   journal cleared; then the post-commit hook runs (its failure changes nothing, as in Git).
+6. the journal records the commit; the user's index is kept aside by a hard link
+   (`authoring-prev-index-TOKEN`) and the prepared index renamed over `.git/index` — still under
+   `index.lock`, so **whoever sees the new branch sees the new index**: a user's `git commit -a` reads
+   HEAD, then the index, before it waits for `index.lock`, and must never pair the new HEAD with the
+   old index (its commit would delete what we just landed);
+7. `git update-ref REF NEW OLD` moves the branch only if it still points where it did (the commit
+   point); then `index.lock` is removed, temporaries deleted, the journal cleared, and the
+   post-commit hook runs (its failure changes nothing, as in Git).
 
-A failure before step 6 undoes steps 2-4 by renames and unlinks only; after it, only renames and
-unlinks remain. Interrupts (Ctrl-C, SIGTERM) are held back while settling. A kill -9 anywhere is
+A failure before step 7 undoes steps 2-6 by renames and unlinks only (the kept index is renamed
+back); after it, only unlinks remain. Interrupts (Ctrl-C, SIGTERM) are held back while settling. A kill -9 anywhere is
 settled by `recover`, which every writing command runs first.
 
 Must never: stage anything in the user's index before the commit lands; write a file whose bytes it
@@ -88,12 +93,22 @@ class _Names:
         return self.git_dir / f"authoring-msg-{self.token}"
 
     @property
+    def prev_index(self) -> Path:
+        """A hard link to the user's index as it was, kept until the branch has moved."""
+        return self.git_dir / f"authoring-prev-index-{self.token}"
+
+    @property
+    def no_index(self) -> Path:
+        """A marker: there was no index before this action (so undoing removes the one it placed)."""
+        return self.git_dir / f"authoring-no-index-{self.token}"
+
+    @property
     def lock_source(self) -> Path:
         return self.git_dir / f"authoring-lock-{self.token}"
 
     def temporaries(self) -> list[Path]:
         """Every temporary file of the Git directory this action may have left (Git's own `.lock`s included)."""
-        made = [self.next_index, self.hook_index, self.message, self.lock_source]
+        made = [self.next_index, self.hook_index, self.message, self.lock_source, self.prev_index, self.no_index]
         return made + [p.with_name(p.name + ".lock") for p in (self.next_index, self.hook_index)]
 
 
@@ -150,6 +165,7 @@ def land(git: Git, writes: Sequence[tuple[Path, bytes | None, bytes | None]], me
         intent.ref, intent.commit = ref, commit
         journal.write(intent)
         with deferred_signals():
+            _place_index(names)
             git.update_ref(ref, commit, old, f"commit{'' if old else ' (initial)'}: {message.splitlines()[0]}")
             landed = True
             _settle(git, intent, landed=True)
@@ -236,6 +252,18 @@ def _prepare_index(git: Git, names: _Names, entries: list[tuple[str, int, str | 
     git.update_index_file(names.next_index, entries)
 
 
+def _place_index(names: _Names) -> None:
+    """Put the prepared index in place before the branch moves, keeping the old one aside (a hard link:
+    no new space) so that undoing is a rename; see step 6 of the module docstring."""
+    try:
+        checkpoint("rename", "prev-index")
+        os.link(names.index, names.prev_index)
+    except FileNotFoundError:
+        write_new_file(names.no_index, b"", sync=False)
+    checkpoint("rename", "index")
+    os.replace(names.next_index, names.index)
+
+
 def _run_commit_hooks(git: Git, names: _Names, tree: str, message: str, author: Identity) -> str:
     """pre-commit, prepare-commit-msg and commit-msg, as `git commit -F` runs them; the final message."""
     present = [name for name in _COMMIT_HOOKS if git.hook(name)]
@@ -279,6 +307,13 @@ def _settle(git: Git, intent: Intent, landed: bool, clear: bool = True) -> bool:
         if landed and ours and names.next_index.exists():
             checkpoint("rename", "index")
             os.replace(names.next_index, names.index)
+        elif not landed and ours:
+            if names.prev_index.exists():  # the prepared index was placed (or about to be): put the old back
+                checkpoint("rename", "index")
+                os.replace(names.prev_index, names.index)
+            elif names.no_index.exists() and not names.next_index.exists():
+                with contextlib.suppress(FileNotFoundError):
+                    names.index.unlink()
         if ours:
             names.index_lock.unlink()
     except OSError:

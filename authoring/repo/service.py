@@ -23,7 +23,7 @@ from authoring.repo.git import Git, find_root, repository_lock
 from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
-from authoring.workflow.identity import Identity, parse_identity
+from authoring.workflow.identity import Identity, email_of, parse_identity
 
 if TYPE_CHECKING:
     # Imported where used: `check`, `list` and the UI's start run from the index without ruamel,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
     from authoring.repo.field_preview import FieldPreview
+    from authoring.repo.file_edit import TextEdits
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
@@ -312,12 +313,15 @@ class Glossary:
         remove_stale_temporaries(self.git.git_dir)
         return recover(self.git)
 
-    def set_field(self, term_id: str, dotted: str, value_text: str) -> ActionResult:
+    def set_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                  force: bool = False) -> ActionResult:
         """Set one content field to a YAML value: a content edit (minor version bump, `last_updated`
-        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed."""
+        today, a ratified term reopened as a candidate), recorded as an `edit` event and committed.
+        A path neither the entry nor the schema has needs `new_key`; replacing a mapping or a list with
+        another kind of value needs `force` (`core.field_paths`)."""
         from authoring.repo import actions
 
-        return actions.edit_field(self, term_id, dotted, value_text)
+        return actions.edit_field(self, term_id, dotted, value_text, new_key=new_key, force=force)
 
     # -- the workflow (logic in `repo.actions`, gates in `workflow.gates`) ---------------------------
 
@@ -399,15 +403,28 @@ class Glossary:
 
         return field_yaml(self.load(term_id), parse_path(dotted))
 
-    def preview_field(self, term_id: str, dotted: str, value_text: str) -> FieldPreview:
+    def field_paths(self, term_id: str) -> list[str]:
+        """The field paths an edit of the term may name: the entry's own, then the schema's (for completion)."""
+        from authoring.core.field_paths import known_paths
+
+        return known_paths(self.load(term_id).entry)
+
+    def preview_field(self, term_id: str, dotted: str, value_text: str, *, new_key: bool = False,
+                      force: bool = False) -> FieldPreview:
         """What `set_field` would change (the field, and the version, date and status that follow) and the
         problems it would introduce, without writing anything."""
         from authoring.core.paths import format_path, parse_path
         from authoring.repo import actions
         from authoring.repo.field_preview import preview_of
 
-        loaded, after = actions.preview_edit(self, term_id, dotted, value_text)
+        loaded, after = actions.preview_edit(self, term_id, dotted, value_text, new_key=new_key, force=force)
         return preview_of(loaded.term, format_path(parse_path(dotted)), after)
+
+    def text_edits(self) -> TextEdits:
+        """Edit a term's body or whole file as text, checked, diffed, committed: `repo/file_edit.py`."""
+        from authoring.repo.file_edit import TextEdits
+
+        return TextEdits(self)
 
     # -- history and audit (spec §8) -------------------------------------------------------------
 
@@ -417,8 +434,9 @@ class Glossary:
         from authoring.repo.revisions import RevisionCache
 
         path = self.term_path(term_id)
+        agents = frozenset(email_of(agent) for agent in self.config.people.agents)
         entries = term_history(self.git, RevisionCache(self.git), self.git.relative(path),
-                               self.git.relative(self.review_logs_dir / term_id))
+                               self.git.relative(self.review_logs_dir / term_id), agents)
         if not entries and not path.is_file():
             raise NotFound(f"no term {term_id} (looked for {self.display(path)}) and none in the history")
         return entries

@@ -15,12 +15,12 @@ import threading
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from authoring.core.safetext import visible
 from authoring.errors import AuthoringError, GateRefused
 from authoring.repo.service import Glossary
+from authoring.tui.actions import APP_ACTIONS
 from authoring.tui.commands import GlossaryCommands
 from authoring.tui.formatting import problems_text
 from authoring.tui.screens.browser import BrowserScreen
@@ -37,11 +37,8 @@ class AuthoringApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "authoring"
     COMMANDS = App.COMMANDS | {GlossaryCommands}
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Help"),
-        Binding("f1", "help", "Help", show=False),
-    ]
+    ACTIONS = APP_ACTIONS
+    BINDINGS = APP_ACTIONS.bindings()
 
     def __init__(self, glossary: Glossary, demo: bool = False) -> None:
         super().__init__()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from textual.worker import Worker, WorkerState
 
@@ -60,18 +60,3 @@ class ServiceScreenMixin:
         with host.service_lock:
             return service_call(host.glossary)
 
-
-def entry_paths(entry: dict[str, Any], depth: int = 3) -> list[str]:
-    """Dotted paths of an entry's fields (mappings only, to `depth` levels), for field completion."""
-    paths: list[str] = []
-
-    def walk(value: Any, prefix: str, level: int) -> None:
-        if not isinstance(value, dict) or level > depth:
-            return
-        for key, item in value.items():
-            path = f"{prefix}{key}"
-            paths.append(path)
-            walk(item, path + ".", level + 1)
-
-    walk(entry, "", 1)
-    return paths

@@ -16,7 +16,6 @@ from typing import Any
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -25,9 +24,10 @@ from textual.widgets import Footer, Header, Input, Select, Static
 from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
+from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
-from authoring.tui.service_calls import ServiceScreenMixin, entry_paths
+from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
@@ -55,25 +55,8 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     # search) rather than into the search box, the first focusable widget.
     AUTO_FOCUS = "#terms"
 
-    BINDINGS = [
-        # A priority binding acts when the key arrives, before the keys typed after it are passed on
-        # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
-        # the UI is still starting, puts "loom" in the search.
-        Binding("slash", "search", "Search", priority=True),
-        Binding("f", "cycle_filter", "Filter"),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False),
-        Binding("enter", "review", "Review"),
-        # short descriptions: with enter Review first, the footer must still reach "? Help" at 120 columns
-        Binding("e", "edit", "Edit"),
-        Binding("g", "follow_link", "Links"),
-        Binding("h", "history", "History"),
-        Binding("a", "audit", "Audit"),
-        Binding("n", "draft", "Draft"),
-        Binding("r", "repair", "Repair", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-        Binding("escape", "clear_search", "Clear", show=False),
-    ]
+    ACTIONS = BROWSER_ACTIONS
+    BINDINGS = BROWSER_ACTIONS.bindings()
 
     class TermsLoaded(Message):
         """A batch of summaries is ready (`done` of `total`); `final` when indexing has finished."""
@@ -354,16 +337,32 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         if not term_id:
             return
         if self.detail is not None and self.detail.term_id == term_id and not self.detail.parses:
-            self.notify(f"{term_id} does not parse: repair it first (r), or fix the located error by hand",
+            self.notify(f"{term_id} does not parse: repair it first (r), or fix it in $EDITOR (E)",
                         severity="error")
             return
-        paths = entry_paths(self.detail.entry) if self.detail and self.detail.entry else []
+        entry = self.detail.entry if self.detail and self.detail.term_id == term_id else None
 
         def field_chosen(dotted: str | None) -> None:
             if dotted:
                 self.open_editor(term_id, dotted)
 
-        self.app.push_screen(FieldPrompt(term_id, paths), field_chosen)
+        self.app.push_screen(FieldPrompt(term_id, entry), field_chosen)
+
+    def action_edit_body(self) -> None:
+        """Edit the Markdown body in place (checked and diffed by the service before the commit)."""
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.text_edit import BodyEditScreen
+
+            self.app.push_screen(BodyEditScreen(term_id), lambda _: self.reload_term(term_id))
+
+    def action_external_editor(self) -> None:
+        """Edit the whole file in $EDITOR (the app steps aside meanwhile); also fixes a file that does not parse."""
+        term_id = self.selected_id()
+        if term_id:
+            from authoring.tui.screens.text_edit import edit_in_external_editor
+
+            edit_in_external_editor(self, term_id)
 
     def open_editor(self, term_id: str, dotted: str) -> None:
         """Open the field editor (the screen loads the field's current text itself)."""

@@ -7,11 +7,11 @@ Each returns its answer through `dismiss`; none does I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.console import RenderableType
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -19,13 +19,15 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
+from authoring.tui.actions import CONFIRM_ACTIONS, DIALOG_ACTIONS, FIELD_PROMPT_ACTIONS, MESSAGE_ACTIONS
 from authoring.tui.formatting import inert_renderable
 
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note (a review comment, the reason for a move back); empty is refused when required."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, *, required: bool = True, placeholder: str = "why?") -> None:
         super().__init__()
@@ -63,7 +65,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
     a typo is caught before anything is asked of the service (which would refuse it too).
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, term_id: str, known_ids: Sequence[str]) -> None:
         super().__init__()
@@ -131,7 +134,8 @@ class DeprecateDialog(ModalScreen[tuple[str, str | None] | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no, with the consequence spelled out."""
 
-    BINDINGS = [Binding("escape", "no", "No"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+    ACTIONS = CONFIRM_ACTIONS
+    BINDINGS = CONFIRM_ACTIONS.bindings()
 
     def __init__(self, question: str, detail: RenderableType = "") -> None:
         super().__init__()
@@ -141,7 +145,8 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title")
-            yield Static(self.detail)
+            with VerticalScroll(classes="dialog-body"):  # a long detail (a diff) scrolls, never cut off
+                yield Static(self.detail, id="confirm-detail")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="primary", id="yes")
                 yield Button("No (n)", id="no")
@@ -158,7 +163,8 @@ class ConfirmDialog(ModalScreen[bool]):
 class MessageDialog(ModalScreen[None]):
     """A message the user must read (a refused move with every unmet gate, an error with its location)."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    ACTIONS = MESSAGE_ACTIONS
+    BINDINGS = MESSAGE_ACTIONS.bindings()
 
     def __init__(self, title: str, body: RenderableType, *, error: bool = False) -> None:
         super().__init__()
@@ -182,7 +188,8 @@ class MessageDialog(ModalScreen[None]):
 class ChoiceDialog(ModalScreen[str | None]):
     """Pick one of a few values (a crosslink to follow, a status to move to, an agent)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = DIALOG_ACTIONS
+    BINDINGS = DIALOG_ACTIONS.bindings()
 
     def __init__(self, title: str, choices: Sequence[tuple[str, str]]) -> None:
         """`choices` are (value, label) pairs."""
@@ -204,28 +211,64 @@ class ChoiceDialog(ModalScreen[str | None]):
 
 
 class FieldPrompt(ModalScreen[str | None]):
-    """Ask which field to edit, as a dotted path, suggesting the entry's existing fields."""
+    """Ask which field to edit, as a dotted path: only paths the entry has or its schema names are taken
+    (`core.field_paths`); tab completes (to the common part of several matches, listing them)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    ACTIONS = FIELD_PROMPT_ACTIONS
+    BINDINGS = FIELD_PROMPT_ACTIONS.bindings()
 
-    def __init__(self, term_id: str, paths: Sequence[str]) -> None:
+    def __init__(self, term_id: str, entry: dict[str, Any] | None) -> None:
+        from authoring.core.field_paths import known_paths
+
         super().__init__()
         self.term_id = term_id
-        self.paths = list(paths)
+        self.entry = entry
+        self.paths = known_paths(entry)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Edit which field of {self.term_id}?", classes="dialog-title")
             yield Input(placeholder="e.g. triad.art or pirouette_definition", id="field",
-                        suggester=SuggestFromList(self.paths, case_sensitive=False))
-            yield Static("tab/→ completes; fields: " + ", ".join(p for p in self.paths if "." not in p),
-                         classes="hint")
+                        suggester=SuggestFromList(self.paths, case_sensitive=True))
+            yield Static("", id="field-error", classes="error-text")
+            yield Static("tab completes; fields: " + ", ".join(p for p in self.paths if "." not in p),
+                         id="field-hint", classes="hint")
+
+    def action_complete(self) -> None:
+        """Complete the typed path: to the one match, or to what all matches share (and list them)."""
+        field = self.query_one("#field", Input)
+        typed = field.value.strip()
+        matches = [p for p in self.paths if p.startswith(typed)]
+        if not matches:
+            self._say(f"no field starts with {typed!r}")
+            return
+        common = matches[0]
+        for path in matches[1:]:
+            while not path.startswith(common):
+                common = common[:-1]
+        field.value = common
+        field.cursor_position = len(common)
+        self._say("" if len(matches) == 1 else "matches: " + ", ".join(matches[:12])
+                  + (f" … ({len(matches)})" if len(matches) > 12 else ""))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#field-error", Static).update(visible(text))
 
     @on(Input.Submitted, "#field")
     def submit(self, event: Input.Submitted) -> None:
+        from authoring.core.field_paths import require_known
+        from authoring.errors import UsageError
+
         value = event.value.strip()
-        if value:
-            self.dismiss(value)
+        if not value:
+            return
+        try:
+            require_known(self.entry, value, self.term_id)
+        except UsageError as exc:
+            self._say(str(exc).replace(" (a new key needs --new-key in the CLI)", "; new keys: authoring set"
+                                       " --new-key"))
+            return
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

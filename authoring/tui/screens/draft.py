@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -22,8 +21,10 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static, T
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
+from authoring.tui.actions import DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS
 from authoring.tui.formatting import inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.widgets.guarded_text_area import GuardedTextArea
 
 if TYPE_CHECKING:
     from authoring.drafting.candidates import Candidate
@@ -78,12 +79,8 @@ def candidate_label(candidate: Candidate) -> Text:
 class DraftScreen(ServiceScreenMixin, Screen[str | None]):
     """Dismisses with the drafted term's id, or None."""
 
-    BINDINGS = [
-        Binding("slash", "filter_modules", "Filter modules", priority=True),
-        Binding("ctrl+l", "use_lines", "Use selected lines"),
-        Binding("ctrl+d", "run_agent", "Draft"),
-        Binding("escape", "back", "Back"),
-    ]
+    ACTIONS = DRAFT_ACTIONS
+    BINDINGS = DRAFT_ACTIONS.bindings()
 
     class ModulesLoaded(Message):
         """The module list is ready."""
@@ -307,10 +304,8 @@ class DraftScreen(ServiceScreenMixin, Screen[str | None]):
 class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
     """The draft as it would be written, editable; ctrl+s saves it (checked, committed as the agent)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save draft", priority=True),
-        Binding("escape", "back", "Discard", priority=True),
-    ]
+    ACTIONS = DRAFT_PREVIEW_ACTIONS
+    BINDINGS = DRAFT_PREVIEW_ACTIONS.bindings()
 
     class Saved(Message):
         """The draft was committed."""
@@ -330,19 +325,27 @@ class DraftPreviewScreen(ServiceScreenMixin, Screen[str | None]):
         with Vertical(id="draft-preview"):
             yield Static(f"{preview.term_id} from {preview.module} {preview.lines} by the {preview.agent} agent"
                          f"{f' ({preview.model})' if preview.model else ''}; commits as {preview.author}. "
-                         "Adjust the text, then ctrl+s to save, esc to discard.", id="draft-preview-title")
+                         "Adjust the text (the cited sources are read-only), then ctrl+s to save, esc to discard.",
+                         id="draft-preview-title")
             if preview.warnings:
                 yield Static(Text("\n".join(f"! {w}" for w in preview.warnings), style="yellow"), id="draft-warnings")
             if preview.grounding is not None and preview.grounding.sentences:
                 yield Static(grounding_text(preview.grounding), id="draft-grounding")
-            yield TextArea(preview.text, id="draft-text", show_line_numbers=True,
-                           tab_behavior="indent")
+            # the cited sources are the module's text, settled by it (spec §4): read-only here
+            yield GuardedTextArea(preview.text, protected=preview.settled, id="draft-text", show_line_numbers=True,
+                                  tab_behavior="indent")
             yield Static("", id="draft-save-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"preview of the draft {self.preview.term_id}"
         self.query_one("#draft-text", TextArea).focus()
+
+    @on(GuardedTextArea.Refused)
+    def settled_refused(self) -> None:
+        self.query_one("#draft-save-status", Static).update(Text(
+            "provenance.sources is settled by the module (the exact snippet, its module and lines): read-only here;"
+            " draft again to cite other lines", style="yellow"))
 
     def action_save(self) -> None:
         text = self.query_one("#draft-text", TextArea).text

@@ -12,15 +12,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from authoring.core.field_paths import KindChange
+from authoring.core.safetext import visible
 from authoring.errors import AuthoringError
 from authoring.repo.field_preview import FieldPreview
+from authoring.tui.actions import EDIT_ACTIONS
 from authoring.tui.formatting import changes_text, problems_text
 from authoring.tui.screens.dialogs import ConfirmDialog
 from authoring.tui.service_calls import ServiceScreenMixin
@@ -46,10 +48,8 @@ def preview_text(preview: FieldPreview) -> Text:
 class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
     """Edit `dotted` of `term_id`; dismisses with the commit id, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Preview / commit", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
-    ]
+    ACTIONS = EDIT_ACTIONS
+    BINDINGS = EDIT_ACTIONS.bindings()
 
     class FieldLoaded(Message):
         """The field's current YAML text is ready."""
@@ -73,6 +73,7 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
         self.previewed_text: str | None = None
         self.loaded_text = ""
         self.can_commit = False
+        self.force_text: str | None = None  # the text the user agreed may replace a mapping or list
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,6 +109,11 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     def action_save(self) -> None:
         text = self.query_one("#editor", TextArea).text
+        if text == self.loaded_text:  # untouched: nothing to preview or commit, and no version bump
+            self.can_commit = False
+            self.query_one("#edit-preview", Static).update(
+                Text("No change: the text is as loaded; nothing to commit.", style="yellow"))
+            return
         if self.can_commit and text == self.previewed_text:
             self.commit(text)
         else:
@@ -115,7 +121,9 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit")
     def preview(self, text: str) -> None:
-        self.post_message(self.Previewed(text, self.call(lambda g: g.preview_field(self.term_id, self.dotted, text))))
+        force = text == self.force_text
+        self.post_message(self.Previewed(text, self.call(
+            lambda g: g.preview_field(self.term_id, self.dotted, text, force=force))))
 
     @on(Previewed)
     def previewed(self, message: Previewed) -> None:
@@ -125,7 +133,8 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit")
     def commit(self, text: str) -> None:
-        result = self.call(lambda g: g.set_field(self.term_id, self.dotted, text))
+        force = text == self.force_text
+        result = self.call(lambda g: g.set_field(self.term_id, self.dotted, text, force=force))
         self.app.call_from_thread(self.committed, result.message, result.commit)
 
     def committed(self, message: str, commit: str | None) -> None:
@@ -143,6 +152,19 @@ class EditFieldScreen(ServiceScreenMixin, Screen[str | None]):
             text.append_text(problems_text(error.problems))
             text.append("Nothing was saved.", style="bold")
             self.query_one("#edit-preview", Static).update(text)
+            if isinstance(error, KindChange):
+                self.ask_to_force(str(error))
+
+    def ask_to_force(self, reason: str) -> None:
+        """A mapping or list replaced by another kind of value: only on an explicit yes."""
+        text = self.query_one("#editor", TextArea).text
+
+        def answered(force: bool | None) -> None:
+            if force and self.query_one("#editor", TextArea).text == text:
+                self.force_text = text
+                self.preview(text)
+
+        self.app.push_screen(ConfirmDialog("Replace it anyway?", visible(reason)), answered)
 
     def action_cancel(self) -> None:
         """Leave without saving; ask first when there is typed text that would be lost."""

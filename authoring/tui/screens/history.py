@@ -15,7 +15,6 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -26,6 +25,7 @@ from authoring.core.triage import Triage
 from authoring.errors import Severity
 from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
+from authoring.tui.actions import AUDIT_ACTIONS, HISTORY_ACTIONS
 from authoring.tui.formatting import changes_text, inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
 
@@ -57,6 +57,8 @@ def timeline_text(entries: list[HistoryEntry]) -> Text:
                         style="magenta")
             if review.get("note"):
                 text.append(f" — {review.get('note')}", style="italic")
+            if not review.get("counts", True):
+                text.append(f"  does not count: {review.get('doubt')}", style="bold red")
             text.append("\n")
         if item.changes:
             text.append_text(changes_text(item.changes, indent=4))
@@ -69,7 +71,8 @@ def timeline_text(entries: list[HistoryEntry]) -> Text:
 class HistoryScreen(ServiceScreenMixin, Screen[None]):
     """The history of one term."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    ACTIONS = HISTORY_ACTIONS
+    BINDINGS = HISTORY_ACTIONS.bindings()
 
     class Loaded(Message):
         """The timeline is ready."""
@@ -144,9 +147,8 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
     and `t` narrow the list (severity; the highlighted finding's code; its term), `x` shows all again;
     the filter and the highlighted finding are remembered for the next visit."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("e", "severity", "Errors/warnings"),
-                Binding("c", "by_code", "This code"), Binding("t", "by_term", "This term"),
-                Binding("x", "clear_filter", "All findings")]
+    ACTIONS = AUDIT_ACTIONS
+    BINDINGS = AUDIT_ACTIONS.bindings()
 
     class Progressed(Message):
         """The audit moved on (posted at most every `PROGRESS_SECONDS`, and at each new stage)."""

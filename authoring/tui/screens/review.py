@@ -19,7 +19,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -32,6 +31,7 @@ from authoring.repo.audit import Finding
 from authoring.repo.drafting_service import term_grounding
 from authoring.repo.history import TermDiff
 from authoring.repo.service import ActionResult, Glossary
+from authoring.tui.actions import REVIEW_ACTIONS
 from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
 from authoring.tui.screens.draft import grounding_text
@@ -134,19 +134,8 @@ class Shown:
 class ReviewScreen(ServiceScreenMixin, Screen[None]):
     """The review of one term."""
 
-    BINDINGS = [
-        Binding("a", "approve", "Approve"),
-        Binding("c", "request_changes", "Request changes"),
-        Binding("m", "comment", "Comment"),
-        Binding("p", "promote", "Promote"),
-        Binding("d", "demote", "Demote"),
-        Binding("x", "reject", "Reject"),
-        Binding("D", "deprecate", "Deprecate"),
-        Binding("f", "fold_headers", "Fold headers"),
-        # `f` when the footer does not offer it (no legacy header): say why nothing happens
-        Binding("f", "explain_fold", "Fold headers", show=False),
-        Binding("escape", "back", "Back"),
-    ]
+    ACTIONS = REVIEW_ACTIONS
+    BINDINGS = REVIEW_ACTIONS.bindings()
 
     class Loaded(Message):
         """Everything the review shows, gathered by the service."""

@@ -19,7 +19,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.fuzzy import Matcher
 from textual.geometry import Size
 from textual.message import Message
@@ -29,6 +28,7 @@ from textual.strip import Strip
 from authoring.core.safetext import visible
 from authoring.core.summary import TermSummary
 from authoring.core.summary import keeps as _keep
+from authoring.tui.actions import LIST_ACTIONS
 from authoring.tui.formatting import problem_count, status_badge
 
 SORTS = ("id", "term", "status", "version", "updated", "problems")
@@ -113,15 +113,8 @@ class TermTable(ScrollView, can_focus=True):
 
     # Enter selects the row, which opens its review (the browser handles `RowSelected`): the footer
     # lists it as Review.
-    BINDINGS = [
-        Binding("enter", "select_cursor", "Review"),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
-    ]
+    ACTIONS = LIST_ACTIONS
+    BINDINGS = LIST_ACTIONS.bindings()
 
     COMPONENT_CLASSES = {"term-table--header", "term-table--cursor", "term-table--even-row"}
 
