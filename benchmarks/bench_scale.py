@@ -10,7 +10,8 @@ as a user runs them (a fresh process each, `--json` to a pipe):
   warm, with its resident memory;
 - `audit`: cold (no stored report) with its peak resident memory, then again with nothing changed
   (the stored report);
-- `search`: one query, when the `search` command exists (skipped otherwise);
+- `search`: one query, when the `search` command exists, and a query typed letter by letter through
+  `Glossary.search` in one process, per keystroke (each skipped when the code has none);
 - `merge`: `git pull` of `--merge-terms` terms edited on two clones (`bench_merge`: fields apart),
   against `git merge-file` on the same files.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -92,6 +94,33 @@ def forget(repo: Path, what: str) -> None:
 def has_search(code_tree: Path) -> bool:
     """Whether the code measured has a `search` command (the workbench issue adds it)."""
     return run(code_tree, "search", "--help").code == 0
+
+
+_KEYSTROKES = """
+import json, sys, time
+from pathlib import Path
+from authoring.repo.service import Glossary
+if not hasattr(Glossary, "search"):
+    print(json.dumps(None)); sys.exit(0)
+with Glossary.open(Path(sys.argv[1])) as glossary:
+    glossary.search("t")  # the index is built or read once, as the UI's first keystroke does
+    typed = "tidal loom"
+    start = time.perf_counter()
+    for end in range(1, len(typed) + 1):
+        glossary.search(typed[:end])
+    print(json.dumps((time.perf_counter() - start) / len(typed)))
+"""
+
+
+def search_keystrokes(code_tree: Path, repo: Path) -> float | None:
+    """Seconds per keystroke of `Glossary.search` typing a query letter by letter in one process (the
+    workbench's search box), once the index is warm; None when the code has no `Glossary.search`."""
+    done = subprocess.run([sys.executable, "-c", _KEYSTROKES, str(repo)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(code_tree)), cwd=code_tree, check=False)
+    if done.returncode != 0:
+        print(f"  search per keystroke: failed: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 class Table:
@@ -167,6 +196,11 @@ def measure_size(size: int, repo: Path, code_tree: Path, table: Table, skip: set
             table.add("search 'tidal'", size, found.seconds, extra=f", {found.cpu:.1f} s CPU, exit {found.code}")
         else:
             print("  search: no `search` command in this code: skipped")
+        keystrokes = search_keystrokes(code_tree, repo)
+        if keystrokes is None:
+            print("  search per keystroke: no `Glossary.search` in this code: skipped")
+        else:
+            table.add("search per keystroke (Glossary.search), warm", size, keystrokes * 1000, unit="ms")
     if "merge" not in skip and size <= merge_max:
         merge_at(size, repo, code_tree, table, merge_terms, where)
 

@@ -74,6 +74,20 @@ def _new_module(repo: Path) -> None:
     (repo / "modules" / "MOD-002_another.md").write_text("---\nid: MOD-002\ntitle: Another\n---\n\nText.\n")
 
 
+def _nested_module(repo: Path) -> None:
+    (repo / "modules" / "sub").mkdir()
+    (repo / "modules" / "sub" / "MOD-003_nested.md").write_text("---\nid: MOD-003\ntitle: Nested\n---\n\nText.\n")
+
+
+def _staged_term(repo: Path) -> None:
+    _edit_term(repo)
+    git(repo, "add", "terms/TIDAL_LOOM.md")  # the index and the work tree agree; HEAD does not
+
+
+def _pyproject_config(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text("[tool.authoring.policy]\napprovals_to_ratify = 2\n")
+
+
 def _edit_config(repo: Path) -> None:
     (repo / "authoring.toml").write_text(CONFIG + "\n[policy]\napprovals_to_ratify = 2\n")
 
@@ -96,6 +110,9 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "a review event edited": _edit_event,
     "a module edited": _edit_module,
     "a new module": _new_module,
+    "a new module in a subfolder": _nested_module,
+    "a term edited and staged": _staged_term,
+    "configuration in pyproject.toml": _pyproject_config,
     "the configuration": _edit_config,
     "a term Git ignores": _ignored_term,
     "a new commit and nothing else": _empty_commit,

@@ -223,5 +223,6 @@ def test_the_fast_path_imports_none_of_the_heavy_stack(tmp_path: Path) -> None:
     done = _run("-c", code, cwd=tmp_path)
     exit_code, loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert exit_code == 0 and ours.read_bytes() != SLACK
-    heavy = ("typer", "pydantic", "deepdiff", "git", "textual", "authoring.repo.merge", "authoring.cli")
+    heavy = ("typer", "pydantic", "deepdiff", "git", "textual", "ruamel", "authoring.repo.merge", "authoring.cli",
+             "authoring.repo.git")
     assert [m for m in loaded if any(m == h or m.startswith(h + ".") for h in heavy)] == []

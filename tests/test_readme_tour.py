@@ -7,6 +7,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, git, run_cli
 
 
@@ -25,7 +27,11 @@ def tour_commands() -> list[tuple[list[str], int, str]]:
     return commands
 
 
-def test_the_readme_tour_runs_in_order_on_the_demo(tmp_path: Path) -> None:
+def test_the_readme_tour_runs_in_order_on_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = tmp_path / "editor.sh"  # `authoring edit` runs $EDITOR: one that adds a line, as a person would
+    editor.write_text('#!/bin/sh\necho "A line added in the editor." >> "$1"\n', encoding="utf-8")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
     made = run_cli("demo", "--no-ui", tmp_path / "demo")
     assert made.code == 0, made.err
     repo = Path(made.out.strip())

@@ -54,17 +54,19 @@ async def test_status_filter_cycles_and_hides_other_statuses(demo_repo: Path) ->
         assert "1 of 5 terms shown" in shown(app.screen.query_one("#progress", Static))
 
 
-async def test_fuzzy_search_narrows_as_you_type_and_escape_clears_it(demo_repo: Path) -> None:
+async def test_search_narrows_as_you_type_and_escape_clears_it(demo_repo: Path) -> None:
     app = make_app(demo_repo)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(TermTable)
         await press(pilot, "slash")
         assert app.focused is app.screen.query_one("#search", Input)
-        await press(pilot, "w", "p")  # fuzzy: W…P matches WEFT_PRESSURE first
-        assert table_column(table)[0] == "WEFT_PRESSURE"
-        await press(pilot, "r", "s")
+        await press(pilot, "w", "p")  # an abbreviation: W…P starts the words of WEFT_PRESSURE
         assert table_column(table) == ["WEFT_PRESSURE"]
+        await press(pilot, "backspace", "e", "f", "t")  # "weft": the name first, then a definition saying it
+        assert table_column(table) == ["WEFT_PRESSURE", "TIDAL_LOOM"]
+        await press(pilot, "space", "p", "r")  # both words: still the two, the name's first
+        assert table_column(table) == ["WEFT_PRESSURE", "TIDAL_LOOM"]
         await press(pilot, "enter")  # back to the list, search kept
         assert isinstance(app.focused, TermTable)
         assert "Weft Pressure" in shown(app.screen.query_one("#detail-body", Static))
@@ -291,6 +293,6 @@ async def test_keys_typed_ahead_of_the_ui_land_where_they_were_meant(demo_repo: 
         await settle(pilot)
         search = app.screen.query_one("#search", Input)
         assert search.value == "tid" and app.focused is search
-        assert table_column(app.screen.query_one(TermTable)) == ["TIDAL_LOOM"]
+        assert table_column(app.screen.query_one(TermTable))[0] == "TIDAL_LOOM"  # then terms that say "tide"
         await press(pilot, "slash")  # in the search, `/` is a character like any other
         assert search.value == "tid/"

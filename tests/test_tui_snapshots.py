@@ -69,3 +69,14 @@ def test_snapshot_review_with_gate_checklist(demo_repo: Path, snap_compare: Any)
 
 def test_snapshot_audit(demo_repo: Path, snap_compare: Any) -> None:
     assert snap_compare(make_app(demo_repo), terminal_size=(120, 30), run_before=at("KNOT_DRIFT", "a"))
+
+
+def test_snapshot_queue_small_terminal(demo_repo: Path, snap_compare: Any) -> None:
+    """What awaits the tests' editor on the demo (WEFT_PRESSURE to approve), at 80×24."""
+    assert snap_compare(make_app(demo_repo), terminal_size=(80, 24), run_before=at("KNOT_DRIFT", "w"))
+
+
+def test_snapshot_list_with_selection_small_terminal(demo_repo: Path, snap_compare: Any) -> None:
+    """The list at 80×24 with two rows selected for a bulk action (marked, counted in the status line)."""
+    assert snap_compare(make_app(demo_repo), terminal_size=(80, 24),
+                        run_before=at("KNOT_DRIFT", "space", "down", "down", "space"))

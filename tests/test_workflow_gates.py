@@ -15,6 +15,7 @@ from authoring.core.module_refs import ModuleIndex, snippet_in
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import load_term
 from authoring.workflow import gates
+from authoring.workflow.gaps import Gate
 from authoring.workflow.identity import Role, parse_identity
 from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move, move_problems, next_up, status_of
@@ -84,15 +85,17 @@ def test_ratification_gate_lists_every_gap() -> None:
                          actor=parse_identity(EDITOR), role=Role.EDITOR, people=PEOPLE,
                          policy=Policy(approvals_to_ratify=2))
     gaps = gates.move_gaps(gi, Move.PROMOTE, Status.CANDIDATE, Status.RATIFIED, None)
-    assert [g.split(":")[0] for g in gaps] == ["approvals", f"open request for changes by {EDITOR_2} (2026-01-01)"]
+    assert [g.message.split(":")[0] for g in gaps] == ["approvals",
+                                                       f"open request for changes by {EDITOR_2} (2026-01-01)"]
+    assert [g.gate for g in gaps] == [Gate.APPROVALS, Gate.OPEN_REQUESTS]
 
 
 def test_full_entry_gate_on_plain_data() -> None:
     gi = gates.GateInput(entry=ENTRY, events=[], actor=parse_identity(EDITOR), role=Role.EDITOR)
     gaps = gates.full_entry_gaps(gi)
-    assert gaps[0] == "triad: law, philosophy missing or empty"
-    assert [g.split(":")[0] for g in gaps] == ["triad", "pirouette_definition", "operational_definition",
-                                               "crosslinks", "provenance"]
+    assert gaps[0].message == "triad: law, philosophy missing or empty"
+    assert [g.gate.value for g in gaps] == ["triad", "pirouette_definition", "operational_definition",
+                                            "crosslinks", "provenance"]
 
 
 def test_modules_resolve_by_stem_id_or_declared_id_and_ignore_the_dictionary(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def _root(ctx: typer.Context) -> None:
 # modules need not know about each other); a command not named here is listed last, under "More".
 HELP_PANELS: dict[str, tuple[str, ...]] = {
     "Glossary": ("list", "show", "check", "search", "duplicates", "schema"),
-    "Workflow": ("gates", "review", "promote", "demote", "reject", "deprecate"),
+    "Workflow": ("queue", "gates", "review", "promote", "demote", "reject", "deprecate", "undo"),
     "Drafting and editing": ("modules", "candidates", "wanted", "draft", "agents", "set", "edit", "fold-headers",
                              "repair", "relocate"),
     "History and audit": ("history", "diff", "audit"),
@@ -57,8 +57,10 @@ def _register() -> None:
     import authoring.cli.exchange_commands  # noqa: F401
     from authoring.cli import (  # noqa: F401
         provenance_commands,
+        queue_commands,
         repair_commands,
         repo_commands,
+        search_commands,
         terms_commands,
         ui,
         workflow_commands,

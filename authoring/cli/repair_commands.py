@@ -13,12 +13,12 @@ import typer
 
 from authoring.cli.app import app
 from authoring.cli.options import emit, fail_usage, open_glossary, run
-from authoring.errors import ExitCode
+from authoring.errors import AuthoringError, ExitCode
 
 
 @app.command("repair")
 def repair(
-    term_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="The term to repair.")] = None,
+    term_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID…]", help="The terms to repair.")] = None,
     all_terms: Annotated[bool, typer.Option("--all", help="Every term that needs a repair.")] = False,
     write: Annotated[bool, typer.Option("--write", help="Apply the repairs and commit each file.")] = False,
     kind: Annotated[list[str] | None, typer.Option(
@@ -28,8 +28,8 @@ def repair(
     """Propose repairs for front matter YAML cannot read (shown as a diff); with --write, apply and commit them."""
     from authoring.core.repair import RULES
 
-    if (term_id is None) == (not all_terms) or (term_id is not None and all_terms):
-        fail_usage("name one term ID, or pass --all")
+    if bool(term_ids) == all_terms:
+        fail_usage("name term IDs, or pass --all")
     unknown = [k for k in kind or [] if k not in RULES]
     if unknown:
         fail_usage(f"no repair kind {', '.join(unknown)}; the kinds are {', '.join(sorted(RULES))}")
@@ -39,9 +39,17 @@ def repair(
         from authoring.cli.progress import TerminalProgress
 
         with open_glossary() as glossary:
-            if term_id is not None:
-                results = [glossary.repair(term_id, write=write, kinds=kinds)]
-                checked, by_kind = 1, None
+            failed: list[dict[str, Any]] = []
+            if term_ids:
+                results = []
+                for one in dict.fromkeys(term_ids):  # each its own commit: one failure does not stop the others
+                    try:
+                        results.append(glossary.repair(one, write=write, kinds=kinds))
+                    except AuthoringError as exc:
+                        if len(term_ids) == 1:
+                            raise
+                        failed.append({"term": one, "error": str(exc), "exit_code": exc.exit_code})
+                checked, by_kind = len(results), None
             else:
                 with TerminalProgress("repairing" if write else "planning repairs") as shown:
                     repaired = glossary.repair_all(write=write, kinds=kinds,
@@ -56,6 +64,8 @@ def repair(
                                 "doubts": doubts}
         if by_kind is not None:
             data["by_kind"] = by_kind
+        if failed:
+            data["failed"] = failed
 
         def text() -> str:
             lines: list[str] = []
@@ -69,8 +79,10 @@ def repair(
                     state = "cannot be repaired automatically"
                 lines.append(f"{plan.display}: {len(plan.repairs)} repair(s), {state}")
                 lines.extend("  " + line for line in plan.describe().split("\n") if line)
+            lines.extend(f"{f['term']}: FAILED: {f['error']}" for f in failed)
             if not needed:
-                lines.append(f"{results[0].term_id}: nothing to repair" if term_id else "nothing to repair")
+                lines.append(f"{', '.join(r.term_id for r in results)}: nothing to repair" if term_ids
+                             else "nothing to repair")
                 return "\n".join(lines)
             if by_kind:
                 lines.append("")
@@ -87,6 +99,8 @@ def repair(
             return "\n".join(lines)
 
         emit(data, text)
+        if failed:
+            raise SystemExit(failed[0]["exit_code"])
         if len(needed) > len(fixable) or (not write and needed):
             raise SystemExit(ExitCode.PROBLEMS)
 

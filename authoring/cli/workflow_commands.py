@@ -33,9 +33,28 @@ def _act(action: Callable[[Glossary], ActionResult]) -> None:
     run(body)
 
 
+def _act_each(name: str, term_ids: list[str], act: Callable[[Glossary, str], ActionResult]) -> None:
+    """One id: as `_act`. Several: each its own commit, every outcome reported, exit code of the first failure."""
+    if len(term_ids) == 1:
+        _act(lambda g: act(g, term_ids[0]))
+        return
+
+    def body() -> None:
+        with open_glossary() as glossary:
+            result = glossary.each(name, term_ids, act)
+        emit(result.to_json(), result.describe)
+        if result.exit_code:
+            raise SystemExit(result.exit_code)
+
+    run(body)
+
+
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID…", help="The terms' canonical ids (each its own commit).")]
+
+
 @app.command("review")
 def review(
-    term_id: IdArg,
+    term_ids: IdsArg,
     approve: Annotated[bool, typer.Option("--approve", help="Approve the current content.")] = False,
     request_changes: Annotated[bool, typer.Option("--request-changes", help="Ask for changes (needs --note).")] = False,
     comment: Annotated[bool, typer.Option("--comment", help="Comment (needs --note).")] = False,
@@ -49,7 +68,9 @@ def review(
                                     ("comment", comment)) if on]
     if len(chosen) != 1:
         fail_usage("review needs exactly one of --approve, --request-changes, --comment")
-    _act(lambda g: g.review(term_id, chosen[0], note, revision))
+    if revision is not None and len(term_ids) > 1:
+        fail_usage("--revision binds a review to one term's content: name one term with it")
+    _act_each(chosen[0], term_ids, lambda g, term_id: g.review(term_id, chosen[0], note, revision))
 
 
 @app.command("promote")
@@ -94,15 +115,14 @@ def deprecate(
 
 @app.command("fold-headers")
 def fold_headers(
-    term_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="The term (or --all).")] = None,
+    term_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID…]", help="The terms (or --all).")] = None,
     every: Annotated[bool, typer.Option("--all", help="Every term that has legacy headers, in one commit.")] = False,
 ) -> None:
-    """Fold a term's legacy headers into its entry (headers take the entry's values) and commit it."""
-    if every == (term_id is not None):
-        fail_usage("fold-headers takes a term ID or --all (not both)")
-    if term_id is not None:
-        one: str = term_id
-        _act(lambda g: g.fold_headers(one))
+    """Fold terms' legacy headers into their entries (headers take the entry's values), a commit per term."""
+    if every == bool(term_ids):
+        fail_usage("fold-headers takes term IDs or --all (not both)")
+    if term_ids:
+        _act_each("fold-headers", term_ids, lambda g, term_id: g.fold_headers(term_id))
         return
 
     def body() -> None:
@@ -120,13 +140,17 @@ def gates(
     term_id: IdArg,
     to: Annotated[str | None, typer.Option("--to", metavar="STATUS", help="candidate or ratified.")] = None,
 ) -> None:
-    """What promoting a term would need, gate by gate (exit 3 when something is missing); writes nothing."""
+    """What promoting a term would need, gate by gate (exit 3 when something is missing); writes nothing.
+    With --json: the whole review view (the moves allowed, checklist, events, diff) beside the gates."""
 
     def body() -> None:
         with open_glossary() as glossary:
-            report = glossary.gate_report(term_id, to)
+            view = glossary.review_view(term_id, to)
+        if view.refusal is not None or view.gates is None:
+            raise view.refusal or SystemExit(ExitCode.REFUSED)
+        report = view.gates
         if report.end:  # nothing follows the status: an answer, exit 0
-            emit(report.to_json(), f"{term_id}: {report.status}: {report.end}")
+            emit(view.to_json(), f"{term_id}: {report.status}: {report.end}")
             return
 
         def text() -> str:
@@ -135,7 +159,7 @@ def gates(
                 return f"{head}: every gate is met"
             return "\n".join([f"{head}: {len(report.missing)} unmet gate(s)", *[f"  - {m}" for m in report.missing]])
 
-        emit(report.to_json(), text)
+        emit(view.to_json(), text)
         if not report.ready:
             raise SystemExit(ExitCode.REFUSED)
 

@@ -3,7 +3,9 @@
 ruamel.yaml's round-trip parser is pure Python (≈12 ms a block); libyaml, through PyYAML's C
 extension, composes the same text in a fraction of that. This module composes with libyaml and
 builds the plain data itself, resolving plain scalars with ruamel's own YAML 1.2 resolver table and
-constructing every non-string scalar with ruamel's own constructors, so values are ruamel's.
+constructing every non-string scalar as ruamel's own constructors do, so values are ruamel's (`yaml12`
+holds the table and the common forms, checked against ruamel; ruamel itself is imported only for a
+rare form or a block it must judge, so the merge driver's fast path never pays its import).
 Whenever anything is doubtful it hands the block to `yamlio.parse_block` (the authority):
 explicit tags, aliases, merge keys, duplicate keys, non-scalar keys, tabs, directives, unusual
 line breaks, nesting past the depth bound — and every text that libyaml rejects, since problems
@@ -34,11 +36,9 @@ import re
 from typing import Any
 
 import yaml
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.parser import ParserError
-from ruamel.yaml.scanner import ScannerError
 from yaml._yaml import CParser
 
+from authoring.core import yaml12
 from authoring.core.frontmatter import Block, Split
 from authoring.core.nesting import too_deep_at
 from authoring.core.yamlio import (
@@ -103,27 +103,13 @@ class _Composer(CParser):
 
 
 class _Ruamel:
-    """ruamel's resolver table and scalar constructors, made once (they are what values must equal)."""
+    """ruamel's scalar constructors, made once, for the forms `yaml12` does not construct itself."""
 
     def __init__(self) -> None:
         from ruamel.yaml.nodes import ScalarNode
 
-        loader = new_yaml()
-        self.resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
-            key: [(str(tag), regexp) for tag, regexp in pairs]
-            for key, pairs in loader.resolver.versioned_resolver.items()
-        }
-        self.common = self.resolvers.get(None, [])
-        self.constructor = loader.constructor
+        self.constructor = new_yaml().constructor
         self.scalar_node = ScalarNode
-
-    def tag_of(self, value: str) -> str:
-        """The tag ruamel's YAML 1.2 resolver gives a plain scalar."""
-        candidates = self.resolvers.get(value[0] if value else "", [])
-        for tag, regexp in candidates + self.common if self.common else candidates:
-            if regexp.match(value):
-                return tag
-        return _STR
 
     def construct(self, tag: str, node: Any) -> Any:
         """A non-string scalar, constructed by ruamel's own function for its tag, as plain Python."""
@@ -135,11 +121,15 @@ class _Ruamel:
 _RUAMEL: _Ruamel | None = None
 
 
-def _ruamel() -> _Ruamel:
+def _construct(tag: str, node: Any) -> Any:
+    """The plain value ruamel constructs for a non-string scalar (ruamel imported only for rare forms)."""
     global _RUAMEL
+    known, value = yaml12.construct(tag, node.value)
+    if known:
+        return value
     if _RUAMEL is None:
         _RUAMEL = _Ruamel()
-    return _RUAMEL
+    return _RUAMEL.construct(tag, node)
 
 
 def parse_block_fast(split: Split, block: Block, path: str) -> ParsedBlock:
@@ -173,7 +163,6 @@ def _compose(content: str) -> Any:
 
 def _plain(root: Any) -> Any:
     """The plain data of a libyaml node graph, as ruamel would construct it; `Doubt` when unsure."""
-    ruamel = _ruamel()
     seen: set[int] = set()
 
     def build(node: Any) -> Any:
@@ -191,14 +180,14 @@ def _plain(root: Any) -> Any:
                 raise Doubt("explicit tag")
             value: str = node.value
             node.style = None  # libyaml says "" for plain; ruamel says None
-            resolved = ruamel.tag_of(value)
+            resolved = yaml12.tag_of(value)
             node.tag = resolved
             if resolved == _STR:
                 return value
             if resolved == _NULL:
                 return None
             if resolved in _CONSTRUCTED:
-                return ruamel.construct(resolved, node)
+                return _construct(resolved, node)
             raise Doubt(f"scalar tag {resolved}")
         if tag != _COLLECTION:
             raise Doubt("explicit tag")
@@ -224,6 +213,10 @@ def _raise_ruamel_error(split: Split, block: Block, path: str, content: str, exc
 
     Returns (without raising) when only a whole-block parse can say what ruamel says.
     """
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.parser import ParserError
+    from ruamel.yaml.scanner import ScannerError
+
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is None:
         return

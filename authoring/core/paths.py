@@ -5,12 +5,13 @@ Must never: read files or change data.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from typing import TYPE_CHECKING, Any
 
 from authoring.core.safetext import require_plain
 from authoring.errors import UsageError
+
+if TYPE_CHECKING:
+    from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 FieldPath = tuple[str | int, ...]
 

@@ -11,7 +11,6 @@ Must never: leave a temporary file behind when a write fails; create files the u
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,7 +125,8 @@ def atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
 
 def temporary_name(path: Path, token: str | None = None) -> Path:
     """`.NAME.TOKEN.tmp` beside `path`: hidden, and recognisable as ours by whoever cleans up."""
-    return path.parent / f".{path.name}.{token or secrets.token_hex(4)}.tmp"
+    # os.urandom is what `secrets.token_hex` uses, without `secrets`' imports (the merge driver writes with this)
+    return path.parent / f".{path.name}.{token or os.urandom(4).hex()}.tmp"
 
 
 def write_new_file(path: Path, data: bytes, mode: int | None = None, sync: bool = True) -> None:

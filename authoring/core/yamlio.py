@@ -15,16 +15,17 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING, Any, cast
 
 from authoring.core.frontmatter import Block, Split, line_of
 from authoring.core.nesting import too_deep_at
 from authoring.core.paths import kind_of
 from authoring.errors import ParseError, Problem, Severity
+
+if TYPE_CHECKING:  # ruamel is imported where it runs: `fastyaml` (the merge driver's fast path) avoids it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.nodes import Node, ScalarNode
 
 # A full corpus entry expands to a few hundred nodes; a hundred thousand is far past any real term.
 MAX_EXPANDED_NODES = 100_000
@@ -39,6 +40,8 @@ _STANDARD_TAGS = {
 
 def new_yaml() -> YAML:
     """A round-trip YAML instance configured for term files (duplicate keys are errors)."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.allow_duplicate_keys = False
@@ -77,6 +80,8 @@ def _problem(split: Split, block: Block, path: str, index: int, code: str, messa
 
 def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
     """Parse one block, or raise `ParseError` whose problems say where and why."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     content = split.content(block)
     deep = too_deep_at(content, MAX_DEPTH)
     if deep is not None:  # refused before ruamel's scanner, which is quadratic in flow depth (see `nesting`)
@@ -116,6 +121,8 @@ def parse_block(split: Split, block: Block, path: str) -> ParsedBlock:
 
 def _bad_timestamp_index(root: Node) -> int:
     """Where the first date-like scalar that is not a real date stands (0 when none is found)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     stack = [root]
     seen: set[int] = set()
     while stack:
@@ -310,6 +317,8 @@ def _plain_key(key: Any) -> Any:
 
 def scalar_node(node: Node) -> ScalarNode | None:
     """`node` if it is a scalar node, else None (for callers that narrow types)."""
+    from ruamel.yaml.nodes import ScalarNode
+
     return node if isinstance(node, ScalarNode) else None
 
 
@@ -320,6 +329,8 @@ def syntax_error_lines(content: str) -> tuple[int, int, int | None] | None:
     that never closed, say), which is often where the fault is. Only the node graph is composed:
     nothing is constructed, so aliases are never expanded. None when `content` composes.
     """
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = new_yaml()
     try:
         constructor, parser = yaml.get_constructor_parser(content)
@@ -388,7 +399,7 @@ def load_small_document(text: str, display: str, max_bytes: int = MAX_SMALL_DOCU
         node = loader.get_single_node()
         if node is None:
             return None
-        check_graph(cast(Node, node), problem)  # libyaml nodes walk like ruamel's (see `check_graph`)
+        check_graph(cast("Node", node), problem)  # libyaml nodes walk like ruamel's (see `check_graph`)
         return to_plain(loader.construct_document(node))
     except pyyaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

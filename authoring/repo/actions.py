@@ -35,6 +35,7 @@ from authoring.repo.service import ActionResult, Glossary, Transaction, today
 from authoring.repo.service import commit_message as _message
 from authoring.repo.trail import committed_events
 from authoring.workflow import gates
+from authoring.workflow.gaps import Gap, messages
 from authoring.workflow.identity import Identity, Role, role_of
 from authoring.workflow.review_log import (
     WORKFLOW_FIELDS,
@@ -174,8 +175,9 @@ def check_sources(glossary: Glossary, entry: dict[str, Any]) -> list[gates.Sourc
     return checks
 
 
-def refuse(term_id: str, what: str, missing: list[str]) -> GateRefused:
+def refuse(term_id: str, what: str, gaps: Sequence[Gap]) -> GateRefused:
     """A refusal naming every unmet gate."""
+    missing = messages(gaps)
     count = f"{len(missing)} unmet gate{'s' if len(missing) != 1 else ''}"
     return GateRefused(f"{term_id}: {what} refused, {count}: " + "; ".join(missing), missing)
 

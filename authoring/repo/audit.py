@@ -334,9 +334,10 @@ class Auditor:
         index = ModuleIndex.scan(self.glossary.module_sources)
         known = set(current)
         for term_id, revision in current.items():
-            if revision.entry is None:
+            entry = revision.entry  # a slim revision decodes it on each read
+            if entry is None:
                 continue
-            for ref in unresolved_references(revision.entry, index, known):
+            for ref in unresolved_references(entry, index, known):
                 if ref.ambiguous:
                     said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
                 else:
@@ -563,6 +564,9 @@ class Auditor:
         for who in tally.stale:
             invalid.append(("stale-approval", f"approval by {who} was given to content that changed before"
                             f" the ratification (content revision {change.after.content_revision})"))
+        for who in tally.before_demotion:
+            invalid.append(("stale-approval", f"approval by {who} was given before the term was moved back"
+                            " (a demotion reopens the review)"))
         needed = self.trusted.policy.approvals_to_ratify
         short = len(valid) < needed
         commit = change.commit.commit

@@ -298,7 +298,8 @@ def prepare_draft(glossary: Glossary, module_ref: str, *, lines: str | None = No
         requester_role = role_of(asking, people.editors, people.agents) if asking else Role.NONE
         missing = gates.draft_over_gaps(old_status, asking, requester_role, note)
         if missing:
-            raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(missing), missing)
+            said = [gap.message for gap in missing]
+            raise GateRefused(f"{target}: drafting over it refused: " + "; ".join(said), said)
     request = DraftRequest(module, snippet, name, target, str(identity), known, library, candidate,
                            rejected_note=rejected,
                            exclude_from_context=tuple(glossary.config.exclude_from_context))

@@ -17,6 +17,7 @@ from authoring.errors import GateRefused, ParseError, UsageError
 from authoring.repo.actions import Loaded, _target, gate_input
 from authoring.repo.trail import committed_events
 from authoring.workflow import gates
+from authoring.workflow.gaps import Gap, Gate, messages
 from authoring.workflow.review_log import term_revision
 from authoring.workflow.statuses import Move, end_of_line, next_up, status_of
 
@@ -32,10 +33,16 @@ class GateReport:
     status: str
     move: str
     target: str | None
-    missing: list[str] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    """Every unmet gate, filed by gate (`workflow.gaps`)."""
     approvals: gates.ApprovalTally = field(default_factory=gates.ApprovalTally)
     revision: str = ""
     end: str | None = None  # when nothing follows the status (`promote` without a target): said instead of gates
+
+    @property
+    def missing(self) -> list[str]:
+        """The unmet gates as sentences (what a refusal would name)."""
+        return messages(self.gaps)
 
     @property
     def ready(self) -> bool:
@@ -47,9 +54,10 @@ class GateReport:
         tally = self.approvals
         return {"term": self.term_id, "status": self.status, "move": self.move, "target": self.target,
                 "ready": self.ready, "missing": self.missing, "revision": self.revision, "end": self.end,
+                "gaps": [gap.to_json() for gap in self.gaps],
                 "approvals": {"valid": tally.valid, "stale": tally.stale, "by_authors": tally.by_authors,
-                              "by_non_editors": tally.by_non_editors},
-                "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note}
+                              "by_non_editors": tally.by_non_editors, "before_demotion": tally.before_demotion},
+                "open_requests": [{"who": e.who, "when": e.when.isoformat(), "note": e.note, "action": e.action.value}
                                   for e in tally.open_requests]}
 
 
@@ -79,9 +87,9 @@ def gate_report(glossary: Glossary, term_id: str, kind: Move = Move.PROMOTE, to:
     try:
         target = _target(kind, current, to, term_id)
     except GateRefused as exc:
-        report.missing = exc.missing
+        report.gaps = [Gap(Gate.MOVE, said) for said in exc.missing]
         return report
     report.target = target.value
     gi = gate_input(glossary, loaded, actor, with_sources=kind is Move.PROMOTE and target is Status.CANDIDATE)
-    report.missing = gates.move_gaps(gi, kind, current, target, note)
+    report.gaps = gates.move_gaps(gi, kind, current, target, note)
     return report

@@ -24,18 +24,20 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from authoring.errors import AuthoringError, Conflict, ExitCode, UsageError
+from authoring.errors import AuthoringError, Conflict, UsageError
 from authoring.faults import checkpoint
 from authoring.repo import gitfiles
 from authoring.repo.filelock import exclusive_lock
 from authoring.repo.gitfiles import TreeEntry
 from authoring.repo.gitlog import NULL_OID, FileChange, LogCommit, blob_id, log_format, parse_log
+from authoring.repo.gitplain import GitError, merge_file_paths
 from authoring.workflow.identity import Identity
 
 if TYPE_CHECKING:
     import git
 
-__all__ = ["NULL_OID", "FileChange", "Git", "LogCommit", "blob_id"]  # the log's names, re-exported from `gitlog`
+# re-exported: the log's names (from `gitlog`), the plain commands and the error (from `gitplain`)
+__all__ = ["NULL_OID", "FileChange", "Git", "GitError", "LogCommit", "blob_id", "merge_file_paths"]
 
 
 def _gitpython() -> ModuleType:
@@ -43,13 +45,6 @@ def _gitpython() -> ModuleType:
     import git
 
     return git
-
-
-class GitError(AuthoringError):
-    """A Git command failed for a reason other than a conflict."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, [], ExitCode.PROBLEMS)
 
 
 class NoSpace(GitError):
@@ -514,23 +509,6 @@ def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, 
             target.write_bytes(data)
             names.append(target)
         return merge_file_paths(names[0], names[1], names[2], labels, style)
-
-
-def merge_file_paths(ours: Path, base: Path, theirs: Path,
-                     labels: tuple[str, str, str] = ("ours", "base", "theirs"),
-                     style: str | None = None) -> tuple[bytes, int]:
-    """`merge_file` on three files already on disk (the merge driver's %A %O %B); none is written.
-
-    Plain `git merge-file` (no GitPython): the merge driver runs once per file and cannot afford its import.
-    """
-    args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
-    if style in ("diff3", "zdiff3"):
-        args.append(f"--{style}")
-    done = subprocess.run([*args, "--", str(ours), str(base), str(theirs)], capture_output=True, check=False)
-    # the exit status counts the conflicts (at most 127); a failure is negative, i.e. 255
-    if done.returncode < 0 or done.returncode > 127:
-        raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    return done.stdout, done.returncode
 
 
 def config_at(where: Path, key: str) -> str | None:

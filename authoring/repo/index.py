@@ -140,6 +140,7 @@ class TermIndex:
         self.display = display
         self.path = store_dir / f"term-index-v{FORMAT}.json"
         self._memo: tuple[tuple[int, int, int], dict[str, _Entry]] | None = None
+        self._hashes_memo: tuple[tuple[int, int, int], dict[str, str]] | None = None
 
     # -- reading the store -------------------------------------------------------------------------
 
@@ -174,6 +175,22 @@ class TermIndex:
             if entry is not None:
                 with contextlib.suppress(KeyError, TypeError, ValueError):
                     found[term_id] = TermSummary.from_json(entry.summary)
+        return found
+
+    def stored_hashes(self) -> dict[str, str]:
+        """Term id → content hash of every file the store holds, as the last refresh left it (unchecked)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return {}
+        identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+        memo = self._hashes_memo
+        if memo is not None and memo[0] == identity:
+            return memo[1]  # the same store as last time: the same object, so callers can compare by identity
+        folder = self._name("")[: -len(".md")]  # the terms folder as `display` shows it, with its slash
+        found = {name[len(folder):-3]: entry.hash for name, entry in self._read_store().items()
+                 if name.startswith(folder) and name.endswith(".md") and "/" not in name[len(folder):]}
+        self._hashes_memo = (identity, found)
         return found
 
     def _name(self, term_id: str) -> str:

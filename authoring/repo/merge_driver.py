@@ -40,7 +40,7 @@ from authoring.core.frontmatter import Split, split
 from authoring.core.markers import find_markers
 from authoring.core.textfile import Text, atomic_write, decode
 from authoring.errors import AuthoringError, UsageError
-from authoring.repo.git import merge_file_paths
+from authoring.repo.gitplain import merge_file_paths
 from authoring.repo.merge_rules import MergeOutcome, plan
 
 USAGE = "usage: python -m authoring.repo.merge_driver BASE OURS THEIRS [PATH]   (Git's %O %A %B %P)"
@@ -49,12 +49,19 @@ USAGE = "usage: python -m authoring.repo.merge_driver BASE OURS THEIRS [PATH]   
 class _Parsed:
     """One version of the file, read as the fast path needs it."""
 
-    def __init__(self, data: bytes, display: str) -> None:
+    def __init__(self, data: bytes, display: str, seen: dict[str, Any]) -> None:
         self.text: Text = decode(data, display)
         self.split: Split = split(self.text.body)
         if not self.split.blocks or find_markers(self.split.text):
             raise ValueError("no front matter, or conflict markers")
-        self.blocks: list[Any] = [parse_block_fast(self.split, block, display).plain for block in self.split.blocks]
+        self.blocks: list[Any] = []
+        for block in self.split.blocks:
+            # a block one side did not change reads as it did at the base: parse each text once
+            # (only the values are kept, and nothing changes them)
+            content = self.split.content(block)
+            if content not in seen:
+                seen[content] = parse_block_fast(self.split, block, display).plain
+            self.blocks.append(seen[content])
         if not isinstance(self.blocks[-1], dict):
             raise ValueError("the entry is not a mapping")
 
@@ -65,9 +72,10 @@ def fast_merge(base_path: Path, ours_path: Path, theirs_path: Path, display: str
     merged, conflicts = merge_file_paths(ours_path, base_path, theirs_path)
     if conflicts:
         return None
+    seen: dict[str, Any] = {}
     try:
-        base, ours, theirs = (_Parsed(p.read_bytes(), display) for p in (base_path, ours_path, theirs_path))
-        result = _Parsed(merged, display)
+        base, ours, theirs = (_Parsed(p.read_bytes(), display, seen) for p in (base_path, ours_path, theirs_path))
+        result = _Parsed(merged, display, seen)
     except Exception:  # anything unreadable or odd (ParseError, RecursionError, ...): the field merge decides
         return None
     if not len(base.blocks) == len(ours.blocks) == len(theirs.blocks) == len(result.blocks):

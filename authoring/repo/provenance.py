@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,11 +85,11 @@ class ModuleText:
     module: Module | None = None
     """The module as drafting reads it: the one notion of its `§` sections (None when unreadable)."""
     index: SnippetIndex | None = None
-    _line_starts: list[int] = field(default_factory=list)
+    _line_starts: array[int] = field(default_factory=lambda: array("q"))
 
     def __post_init__(self) -> None:
         self.index = SnippetIndex(self.text)
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        self._line_starts = array("q", [0, *(m.end() for m in re.finditer("\n", self.text))])
 
     def line_of(self, offset: int) -> int:
         """The 1-based line of a character offset in the text."""

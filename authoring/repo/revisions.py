@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,10 +40,14 @@ SHORT_TEXT = 80
 
 @dataclass
 class Revision:
-    """One revision of a term file: its entry (when it parses) and, when not, the first error."""
+    """One revision of a term file: its entry (when it parses) and, when not, the first error.
+
+    A slim revision (`RevisionCache(slim=True)`: an audit holds every term of the glossary at once)
+    keeps its entry pickled, read back on each access: the bytes cost a third of the objects."""
 
     blob: str | None
-    entry: dict[str, Any] | None
+    stored_entry: dict[str, Any] | bytes | None
+    """The entry, or its pickle (slim); read it as `entry`."""
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
     term: TermFile | SlimTerm | None = None
@@ -50,10 +55,20 @@ class Revision:
     _revision: str | None = None
     _status_line: str | None = None
     """A `status:` line read as text when the front matter does not parse (see `lenient_status`)."""
+    _summary: tuple[str | None, str | None] | None = None
+    """A slim revision's status and version, read once (every stage of an audit asks)."""
+
+    @property
+    def entry(self) -> dict[str, Any] | None:
+        """The entry's plain data (a fresh copy each time for a slim revision: do not change it)."""
+        stored = self.stored_entry
+        return pickle.loads(stored) if isinstance(stored, bytes) else stored  # our own pickle, made in `_parse`
 
     @property
     def status(self) -> str | None:
         """The entry's status, as text."""
+        if self._summary is not None:
+            return self._summary[0]
         return _text(self.entry.get("status")) if self.entry else None
 
     @property
@@ -61,23 +76,25 @@ class Revision:
         """The status even when the front matter does not parse: the entry's, else a `status:` line read
         as text from the last block that has one (an audit must see a status laundered through a
         revision that does not parse)."""
-        if self.entry is not None:
+        if self.stored_entry is not None:
             return self.status
         return self._status_line
 
     @property
     def version(self) -> str | None:
         """The entry's version, as text."""
+        if self._summary is not None:
+            return self._summary[1]
         return _text(self.entry.get("version")) if self.entry else None
 
     @property
     def content_revision(self) -> str | None:
         """The entry's content revision (what review events refer to)."""
-        if self.entry is None:
+        if self.stored_entry is None:
             return None
         if self._revision is None:
             term = self.term if isinstance(self.term, TermFile) else None
-            self._revision = term_revision(term) if term is not None else content_revision(self.entry)
+            self._revision = term_revision(term) if term is not None else content_revision(self.entry or {})
         return self._revision
 
 
@@ -163,8 +180,12 @@ class RevisionCache:
         # what a slim revision cannot answer later (it keeps no text) is read now
         revision = term_revision(term) if term.entry is not None else None
         status_line = None if term.entry is not None else _status_line_of(term)
-        return Revision(oid, term.entry, error, list(term.problems), SlimTerm.of(term) if self.slim else term,
-                        revision, status_line)
+        if not self.slim:
+            return Revision(oid, term.entry, error, list(term.problems), term, revision, status_line)
+        entry = term.entry
+        summary = (_text(entry.get("status")), _text(entry.get("version"))) if entry else (None, None)
+        packed = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) if entry is not None else None
+        return Revision(oid, packed, error, list(term.problems), SlimTerm.of(term), revision, status_line, summary)
 
 
 class FieldChange(BaseModel):

@@ -20,7 +20,9 @@ from authoring.core import ids
 from authoring.core.summary import TermSummary, summarise
 from authoring.errors import Conflict, NotFound, Problem, Severity, UsageError
 from authoring.repo.git import Git, find_root, repository_lock
+from authoring.repo.search_api import SearchMethods
 from authoring.repo.transaction import ActionResult, Transaction, commit_message, today
+from authoring.repo.workbench_calls import WorkbenchCalls
 
 __all__ = ["ActionResult", "Glossary", "Transaction", "commit_message", "today"]  # re-exported for callers
 from authoring.workflow.identity import Identity, email_of, parse_identity
@@ -32,26 +34,24 @@ if TYPE_CHECKING:
     from authoring.core.model import Status
     from authoring.core.module_refs import ModuleSources
     from authoring.core.termfile import TermFile
+    from authoring.drafting.draft import DraftAgent
+    from authoring.drafting.modules import Module
     from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.bulk_fold import FoldAllResult
     from authoring.repo.crosslinks import Wanted
+    from authoring.repo.drafting_service import CandidateReport, DraftPreview
+    from authoring.repo.exchange_service import Exchange
     from authoring.repo.field_preview import FieldPreview
     from authoring.repo.file_edit import TextEdits
     from authoring.repo.gate_report import GateReport
     from authoring.repo.history import HistoryEntry, TermDiff
     from authoring.repo.index import ProgressCallback, TermIndex
     from authoring.repo.repair_service import RepairResult, RepairRun
-    from authoring.workflow.checklist import Checklist
+    from authoring.repo.review_view import ReviewView
     from authoring.workflow.review_log import Action, ReviewEvent
 
-if TYPE_CHECKING:
-    from authoring.drafting.draft import DraftAgent
-    from authoring.drafting.modules import Module
-    from authoring.repo.drafting_service import CandidateReport, DraftPreview
-    from authoring.repo.exchange_service import Exchange
 
-
-class Glossary:
+class Glossary(SearchMethods, WorkbenchCalls):
     """A glossary repository: configuration, terms, and the actions on them."""
 
     def __init__(self, root: Path, config_file: ConfigFile, actor: Identity | None = None) -> None:
@@ -508,13 +508,12 @@ class Glossary:
 
     # -- what the review screen shows (and `promote --check`) ------------------------------------------
 
-    def gate_checklist(self, term_id: str, target: Status | str | None = None) -> Checklist:
-        """`gate_report` as a checklist: every gate of the promotion ticked or crossed with its reason."""
-        from authoring.workflow.checklist import promotion_checklist
+    def review_view(self, term_id: str, to: Status | str | None = None) -> ReviewView:
+        """The review of one term as every face shows it: status, problems, diff, checklist, events,
+        revision and the moves the workflow allows (`repo.review_view`); writes nothing."""
+        from authoring.repo.review_view import review_view
 
-        report = self.gate_report(term_id, target)
-        return promotion_checklist(term_id, report.status, report.target, report.missing, str(self.actor()),
-                                   report.approvals.valid)
+        return review_view(self, term_id, _status(to))
 
     def review_events(self, term_id: str) -> list[ReviewEvent]:
         """The term's review events, oldest first (unreadable event files are reported by `audit`)."""

@@ -3,9 +3,9 @@
 A loaded `TermFile` keeps its bytes, its decoded text and every block's YAML node graph (libyaml's
 nodes carry two position marks each): about 90 KB a corpus term, so an audit holding every term of
 a 10× corpus held gigabytes. `SlimTerm.of(term)` keeps, per block, a tree of the node positions
-(mapping keys interned, scalar values dropped) and the block's line starts, so `locate(path)` gives
-the line `TermFile.locate` gives, in a fraction of the memory. The caller keeps the entry's plain
-data and the problems apart (`revisions.Revision`).
+(scalar values dropped; marshalled, since a tree of small objects costs ten times its bytes) and the
+block's line starts, so `locate(path)` gives the line `TermFile.locate` gives, in a fraction of the
+memory. The caller keeps the entry's plain data (pickled) and the problems apart (`revisions.Revision`).
 
 Must never: read files; answer a locate differently from `TermFile.locate` (line numbers).
 """
@@ -13,6 +13,7 @@ Must never: read files; answer a locate differently from `TermFile.locate` (line
 from __future__ import annotations
 
 import bisect
+import marshal
 import sys
 from array import array
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ def _tree(node: Any) -> _Tree:
 class _Block:
     first_line: int
     line_starts: array[int]  # offsets (in the block's text) where each line after the first starts
-    tree: _Tree | None  # None: the block did not parse
+    tree: bytes | None  # the position tree, marshalled (a tenth of its size as objects); None: did not parse
 
     def line(self, index: int) -> int:
         return self.first_line + bisect.bisect_right(self.line_starts, max(index, 0))
@@ -75,7 +76,8 @@ class SlimTerm:
             for block, parsed in zip(term.split.blocks, term.blocks, strict=False):
                 content = term.split.content(block)
                 starts = array("l", (i + 1 for i, char in enumerate(content) if char == "\n"))
-                tree = _tree(parsed.node) if parsed is not None and parsed.node is not None else None
+                tree = (marshal.dumps(_tree(parsed.node)) if parsed is not None and parsed.node is not None
+                        else None)
                 blocks.append(_Block(block.first_line, starts, tree))
         summary = summarise(term)
         return cls(term.path, term.parses, blocks, (summary.term, tuple(summary.aliases)))
@@ -86,7 +88,7 @@ class SlimTerm:
         block = self._blocks[block_index]
         if block.tree is None:
             return block.line(0), 0, ""
-        index, children = block.tree
+        index, children = marshal.loads(block.tree)
         for part in path:
             if isinstance(children, dict) and str(part) in children:
                 index, (_, children) = children[str(part)]  # a key is located at the key

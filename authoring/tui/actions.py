@@ -113,14 +113,28 @@ LIST_ACTIONS = ActionTable("Moving in the term list", (
     _a("list.page_down", "pagedown", "Page down", "page_down", "a page down", show=False, palette=False),
     _a("list.top", "home", "First term", "first_row", "go to the first term", show=False),
     _a("list.bottom", "end", "Last term", "last_row", "go to the last term", show=False),
+    # several rows for a bulk action (the browser's `B`): space toggles one, shift+arrows extend
+    _a("list.select", "space", "Select term", "toggle_row", "select or unselect the highlighted term (bulk actions)",
+       show=False, palette=False),
+    _a("list.select_up", "shift+up", "Select up", "extend_up", "extend the selection up", show=False,
+       palette=False),
+    _a("list.select_down", "shift+down", "Select down", "extend_down", "extend the selection down", show=False,
+       palette=False),
 ))
 
 BROWSER_ACTIONS = ActionTable("Term list", (
+    # first in the footer: "what awaits me" is the first thing an editor can jump to
+    _a("browser.queue", "w", "What awaits me", "queue",
+       "the review queue: candidates to approve, requests for changes, agent drafts, your drafts", footer="Queue"),
+    _a("browser.undo", "u", "Undo my last action", "undo",
+       "show your last action, then take it back as a new commit (history is kept)", show=False),
+    _a("browser.bulk", "B", "Bulk action", "bulk",
+       "approve, fold headers or repair each selected term (space / shift+arrows select)", show=False),
     # A priority binding acts when the key arrives, before the keys typed after it are passed on
     # (an ordinary one acts only once `/` has been through the list): `/loom` typed fast, or while
     # the UI is still starting, puts "loom" in the search.
-    _a("browser.search", "slash", "Search terms", "search", "fuzzy search by id, term or alias", priority=True,
-       footer="Search"),
+    _a("browser.search", "slash", "Search terms", "search",
+       "search ids, names, aliases, definitions, bodies, notes", priority=True, footer="Search"),
     _a("browser.filter", "f", "Filter by status", "cycle_filter",
        "cycle the status filter (all, draft, …, problems, malformed)", footer="Filter"),
     _a("browser.sort", "s", "Sort", "cycle_sort", "cycle the sort column (or click a column header)"),
@@ -157,7 +171,7 @@ REVIEW_ACTIONS = ActionTable("Review", (
     _a("review.request_changes", "c", "Request changes", "request_changes", "request changes (with a note)"),
     _a("review.comment", "m", "Comment", "comment", "add a review comment"),
     _a("review.promote", "p", "Promote", "promote", "move to the next status through its gate (asks first)"),
-    _a("review.demote", "d", "Demote", "demote", "move back, with a note"),
+    _a("review.demote", "d", "Demote", "demote", "move back, or revive a rejected term as a draft, with a note"),
     _a("review.reject", "x", "Reject", "reject", "reject the term, with a note"),
     _a("review.deprecate", "D", "Deprecate", "deprecate",
        "deprecate a ratified term (a note, an optional successor)"),
@@ -198,6 +212,14 @@ DRAFT_PREVIEW_ACTIONS = ActionTable("Draft preview", (
     _a("draft_preview.discard", "escape", "Discard", "back", "discard the draft", priority=True),
 ))
 
+QUEUE_ACTIONS = ActionTable("What awaits me (the review queue)", (
+    # not a priority binding: one would act before the arrow keys typed just ahead of it have moved the
+    # cursor; the table's own enter (RowSelected) opens the row the cursor is on
+    _a("queue.open", "enter", "Review term", "open", "open the highlighted term's review", footer="Review"),
+    _a("queue.close", "escape,q", "Close", "close", "back to the list"),
+    _a("queue.refresh", "ctrl+r", "Refresh", "refresh", "work the queue out again"),
+))
+
 HISTORY_ACTIONS = ActionTable("History", (
     _a("history.back", "escape", "Back", "back", "back to the list"),
 ))
@@ -234,9 +256,9 @@ FIELD_PROMPT_ACTIONS = ActionTable("Which field to edit", (
 ))
 
 HELP_TABLES: tuple[ActionTable, ...] = (
-    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, BODY_EDIT_ACTIONS, DRAFT_ACTIONS,
-    DRAFT_PREVIEW_ACTIONS, HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS, DIALOG_ACTIONS,
-    FIELD_PROMPT_ACTIONS, HELP_ACTIONS,
+    APP_ACTIONS, BROWSER_ACTIONS, LIST_ACTIONS, QUEUE_ACTIONS, REVIEW_ACTIONS, EDIT_ACTIONS, BODY_EDIT_ACTIONS,
+    DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS, HISTORY_ACTIONS, AUDIT_ACTIONS, CONFIRM_ACTIONS, MESSAGE_ACTIONS,
+    DIALOG_ACTIONS, FIELD_PROMPT_ACTIONS, HELP_ACTIONS,
 )
 """Every table, in the order the help screen shows them (a new screen's table goes here too)."""
 

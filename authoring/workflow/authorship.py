@@ -26,9 +26,10 @@ from authoring.errors import Severity
 from authoring.workflow.identity import email_of
 from authoring.workflow.review_log import Action, ReviewEvent
 
-CLAIMED_ACTIONS = frozenset({Action.APPROVE, Action.PROMOTE, Action.DEMOTE, Action.REJECT, Action.DEPRECATE})
+CLAIMED_ACTIONS = frozenset({Action.APPROVE, Action.PROMOTE, Action.DEMOTE, Action.REJECT, Action.DEPRECATE,
+                             Action.UNDO})
 """The events whose committer must be their author (or be signed by the author): an approval and a
-status move are what ratification stands on."""
+status move are what ratification stands on (and an undo withdraws one or moves a status back)."""
 
 
 @dataclass(frozen=True)

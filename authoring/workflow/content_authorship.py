@@ -95,8 +95,9 @@ def authors_of(entry: dict[str, Any], events: list[ReviewEvent], commit_authors:
     authors = Authors()
     revision: str | None = None
     for event in events:
-        # An edit that did not change the content revision (folding headers) is not authorship.
-        if event.action is Action.DRAFT or (event.action is Action.EDIT and (
+        # An edit that did not change the content revision (folding headers) is not authorship; an undo
+        # that put content back (undoing an edit) is, like the edit itself.
+        if event.action is Action.DRAFT or (event.action in (Action.EDIT, Action.UNDO) and (
                 event.revision is None or event.revision != revision)):
             authors.add(event.who, f"{event.action.value} event")
         if event.revision is not None:

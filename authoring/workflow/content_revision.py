@@ -9,8 +9,6 @@ Must never: import pydantic, Git or a UI.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +21,9 @@ def content_revision(entry: dict[str, Any], headers: Sequence[Any] = (), body: s
     `provenance.review_log`). Equal content, equal revision; a rewritten body or header is new content
     that earlier approvals did not see. (An entry alone, with no headers and no body, hashes as it
     always did.)"""
+    import hashlib  # here, not above: the merge driver's fast path rarely hashes, and runs once per file
+    import json
+
     content: Any = _without_bookkeeping(entry)
     if headers or body:
         content = {"entry": content, "headers": [_without_bookkeeping(h) for h in headers], "body": body}

@@ -44,6 +44,9 @@ class Action(StrEnum):
     EDIT = "edit"
     REJECT = "reject"
     DEPRECATE = "deprecate"
+    UNDO = "undo"
+    """An editor's (or agent's) earlier action withdrawn as a new action (`repo.undo`): the event names the
+    undone commit (`undoes`), its action (`undone`) and the events it withdraws (`withdraws`)."""
 
 
 class ReviewEvent(BaseModel):

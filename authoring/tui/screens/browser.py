@@ -1,4 +1,4 @@
-"""The term browser: the list of every term (filter, fuzzy search, sort) beside the selected term's detail.
+"""The term browser: the list of every term (filter, search, sort) beside the selected term's detail.
 
 Loading runs in thread workers: the ids appear at once, summaries fill in batch by batch with a
 progress line, so the list is usable while indexing finishes. Results come back as messages.
@@ -18,21 +18,26 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
 from authoring.repo.index import IndexProgress
+from authoring.repo.search import SearchResults
 from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
-from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.screens.workbench import WorkbenchScreen
+from authoring.tui.search_runner import SearchRunner
 from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import SORTS, TermTable, View
 
 # While indexing, the list is refreshed at most this often (each refresh redraws the whole table).
 REPOST_SECONDS = 0.5
+# Search hits that carry a snippet (the one of the highlighted row is shown under the search box).
+SNIPPETS = 40
+# The list shows at most this many hits (best first; the progress line says how many more there are).
+HITS = 1000
 
 
 @dataclass
@@ -46,7 +51,7 @@ class Detail:
     repair: str | None = None
 
 
-class BrowserScreen(ServiceScreenMixin, Screen[None]):
+class BrowserScreen(WorkbenchScreen):
     """The main screen."""
 
     # Below 100 columns the list and the detail are stacked (see app.tcss).
@@ -68,6 +73,15 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
             self.total = total
             self.final = final
 
+    class SearchDone(Message):
+        """The service's answer to a search (for `text` under the filter `status`)."""
+
+        def __init__(self, text: str, status: str, results: SearchResults) -> None:
+            super().__init__()
+            self.text = text
+            self.status = status
+            self.results = results
+
     class DetailLoaded(Message):
         """The detail of one term is ready."""
 
@@ -81,15 +95,19 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.indexed = False
         self.pending_focus: str | None = None
         self.list_drawn = threading.Event()
+        self.searches: SearchRunner[SearchResults] = SearchRunner()
+        self.search_hits: dict[str, tuple[str, str]] = {}  # id → (field, snippet) of the results shown
+        self.open_when_settled = False  # Enter on the list came before the results of the text typed
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="browser"):
             with Vertical(id="list-pane"):
                 with Horizontal(id="filter-bar"):
-                    yield Input(placeholder="/ search (fuzzy: id, term, alias)", id="search")
+                    yield Input(placeholder="/ search: id, name, alias, definition, body, notes", id="search")
                     yield Select([(f, f) for f in FILTERS], value="all", allow_blank=False, id="status-filter",
                                  compact=True)
+                yield Static("", id="search-hit")
                 yield TermTable(id="terms")
                 yield Static("", id="progress")
             yield TermDetail(id="detail")
@@ -151,10 +169,12 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         progress = self.query_one("#progress", Static)
         if message.final:
             self.indexed = True
+            self.prepare_search()
             malformed = sum(1 for s in message.summaries if not s.parses)
             shown = len(table.shown)
-            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed · "
-                            f"{self.app.sub_title}")
+            progress.update(f"{shown} of {message.total} terms shown · {malformed} malformed"
+                            f"{self.status_suffix()} · {self.app.sub_title}")
+            self.load_queue()  # counts for this line, approvals for the list
         else:
             progress.update(f"indexing {message.done}/{message.total} … (the list is usable meanwhile)")
         if self.pending_focus and table.move_to(self.pending_focus):
@@ -166,11 +186,15 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
     @on(TermTable.RowHighlighted, "#terms")
     def row_highlighted(self, event: TermTable.RowHighlighted) -> None:
         term_id = self.query_one(TermTable).current_id
+        self._show_hit(term_id)
         if term_id and (self.detail is None or self.detail.term_id != term_id):
             self.load_detail(term_id)
 
     @on(TermTable.RowSelected, "#terms")
     def row_selected(self, event: TermTable.RowSelected) -> None:
+        if not self.searches.settled():
+            self.open_when_settled = True  # on the results of what was typed, not the rows of a moment ago
+            return
         self.action_review()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detail")
@@ -204,6 +228,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         self.refresh_summary(term_id)
         self.detail = None
         self.load_detail(term_id)
+        self.load_queue()
 
     @work(thread=True, exit_on_error=False, group="summary")
     def refresh_summary(self, term_id: str) -> None:
@@ -233,15 +258,88 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        self._set_view(query=event.value)
+        self._search(event.value, self.query_one(TermTable).view.status)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        self.query_one(TermTable).focus()
+        table = self.query_one(TermTable)
+        if self.focused is table:
+            # a second Enter, typed before the first had moved the focus (both reached the box): it was
+            # meant for the list, and acts there on the results of what was typed
+            self.row_selected(TermTable.RowSelected(table, table.current_id, table.cursor_row))
+            return
+        self.set_focus(table)  # at once, so that keys typed after Enter go to the list
 
     @on(Select.Changed, "#status-filter")
     def filter_changed(self, event: Select.Changed) -> None:
         self._set_view(status=str(event.value))
+        self._search(self.query_one("#search", Input).value, str(event.value))
+
+    def _search(self, text: str, status: str) -> None:
+        """Ask for the results of `text` under `status` (an empty text shows every term at once)."""
+        if not text.strip():
+            self.searches.clear(status)
+            self.search_hits = {}
+            self._set_view(query="", ranked=None)
+            self._show_hit(None)
+            return
+        if self.searches.want(text, status):
+            self.run_search()
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def run_search(self) -> None:
+        """Search in the service for the latest text typed, until it stops changing (`SearchRunner`)."""
+        glossary = self.glossary
+
+        def post(text: str, status: str, results: SearchResults) -> None:
+            self.post_message(self.SearchDone(text, status, results))
+
+        self.searches.run(lambda text, status: glossary.search(text, status=status, limit=HITS, fresh=False,
+                                                                   snippets=SNIPPETS),
+                          post)
+
+    @work(thread=True, exit_on_error=False, group="search")
+    def prepare_search(self) -> None:
+        self.glossary.prepare_search()
+
+    @on(SearchDone)
+    def search_done(self, message: SearchDone) -> None:
+        if (message.text, message.status) != self.searches.wish:
+            return  # typed on meanwhile: the answer to the latest text follows
+        self.searches.applied = (message.text, message.status)
+        results = message.results
+        self.search_hits = {hit.term_id: (hit.field, hit.snippet) for hit in results}
+        self._set_view(query=message.text, ranked=tuple(hit.term_id for hit in results))
+        notes = []
+        if results.hidden:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(results.hidden.items()))
+            notes.append(f"{results.hidden_count} more {'match' if results.hidden_count == 1 else 'matches'}"
+                         f" hidden by filter: {message.status} ({counts})")
+        if results.more:
+            notes.append(f"{results.more} more past the first {HITS}: type more to narrow")
+        if notes:
+            self.query_one("#progress", Static).update(" · ".join([f"{len(results)} found", *notes]))
+        self._show_hit(self.query_one(TermTable).current_id)
+        if self.open_when_settled:
+            self.open_when_settled = False
+            self.action_review()
+
+    def _show_hit(self, term_id: str | None) -> None:
+        """Under the search box: which field of the highlighted term matched, and the words around it."""
+        from rich.text import Text
+
+        from authoring.core.safetext import visible
+
+        line = self.query_one("#search-hit", Static)
+        line.display = bool(self.searches.applied and self.searches.applied[0].strip())
+        hit = self.search_hits.get(term_id or "")
+        if hit is None:
+            line.update("" if self.search_hits else "no term matches")
+            return
+        field, snippet = hit
+        text = Text.assemble((f"{field}: ", "bold"), visible(snippet))
+        text.truncate(400)
+        line.update(text)
 
     def action_cycle_filter(self) -> None:
         select: Select[str] = self.query_one("#status-filter", Select)
@@ -267,8 +365,7 @@ class BrowserScreen(ServiceScreenMixin, Screen[None]):
         view = View(**{**table.view.__dict__, **changes})
         table.set_view(view)
         if self.indexed:
-            self.query_one("#progress", Static).update(
-                f"{len(table.shown)} of {len(table.summaries)} terms shown · {self.app.sub_title}")
+            self.show_status()
         if table.current_id and (self.detail is None or self.detail.term_id != table.current_id):
             self.load_detail(table.current_id)
 

@@ -4,10 +4,12 @@ loaded after the rest), and the review actions (approve, request changes, commen
 reject, deprecate) and folding legacy headers into the entry.
 
 Each action is one commit made by the service; the notification names the commit (or says why none
-was needed). A refused move comes back as `GateRefused` and the app shows every unmet gate; a move
-the workflow says cannot exist from the current status is refused the same way before any prompt.
+was needed). What it shows and the moves it offers are the service's review view
+(`Glossary.review_view`, the same that `authoring gates --json` prints): a move the view does not
+allow is refused with the workflow's reason before any prompt, and a refused move comes back as
+`GateRefused` with every unmet gate.
 
-Must never: parse YAML, run Git, or decide a gate itself (the workflow does).
+Must never: parse YAML, run Git, keep its own table of statuses, or decide a gate or a move itself.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
-from authoring.errors import Conflict, GateRefused, NotFound, Problem, Severity
+from authoring.errors import Conflict, GateRefused, Problem, Severity
 from authoring.repo.audit import Finding
 from authoring.repo.drafting_service import term_grounding
 from authoring.repo.history import TermDiff
+from authoring.repo.review_view import ReviewView
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.actions import REVIEW_ACTIONS
 from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
@@ -37,11 +40,8 @@ from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, Deprecate
 from authoring.tui.screens.draft import grounding_text
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin
 from authoring.workflow.checklist import Checklist
-from authoring.workflow.review_log import ReviewEvent, term_revision
-from authoring.workflow.statuses import Move, move_problems, status_of
-
-NEXT_STATUS = {"draft": "candidate", "candidate": "ratified"}
-BACK_STATUS = {"candidate": ["draft"], "ratified": ["candidate", "draft"]}
+from authoring.workflow.review_log import ReviewEvent
+from authoring.workflow.statuses import Move, MoveOption
 
 
 def diff_text(diff: TermDiff) -> Text:
@@ -65,6 +65,23 @@ def checklist_text(checklist: Checklist) -> Text:
         text.append("All gates pass: p promotes.\n" if checklist.passes else
                     "Promotion would be refused until every ✗ is fixed.\n", style="bold")
     return text or Text("No gate for this move.", style="dim")
+
+
+def moves_text(moves: list[MoveOption]) -> Text:
+    """The moves the workflow allows from the term's status (and why the others are not), as offered."""
+    text = Text()
+    for option in moves:
+        if option.allowed:
+            text.append("→ ", style="bold green")
+            text.append(option.label, style="bold")
+            if option.move in (Move.PROMOTE, Move.DEMOTE):  # reject and deprecate have one end state
+                text.append(f" to {' or '.join(t.value for t in option.targets)}")
+            text.append(" (a note says why)\n" if option.needs_note else "\n", style="dim")
+        else:
+            text.append("· ", style="dim")
+            text.append(option.label, style="dim bold")
+            text.append(f": {option.reason}\n", style="dim")
+    return text
 
 
 def headers_text(count: int, problems: list[Problem]) -> Text:
@@ -121,14 +138,26 @@ def audit_findings_text(term_id: str, findings: list[Finding]) -> Text:
 
 @dataclass
 class Shown:
-    """What the review last showed of the term, which the actions go by."""
+    """What the review last showed of the term, which the actions go by: the service's view (its status,
+    revision and allowed moves) and the ids a successor may name."""
 
-    status: str | None
-    workflow_status: Status | None
-    headers: int
+    view: ReviewView
     known_ids: list[str]
-    parses: bool
-    revision: str | None  # the content revision shown: a review of content changed since is refused
+
+    @property
+    def parses(self) -> bool:
+        """Whether the front matter parses."""
+        return self.view.parses
+
+    @property
+    def headers(self) -> int:
+        """How many legacy header blocks stand above the entry."""
+        return self.view.headers
+
+    @property
+    def revision(self) -> str | None:
+        """The content revision shown: a review of content changed since is refused."""
+        return self.view.revision
 
 
 class ReviewScreen(ServiceScreenMixin, Screen[None]):
@@ -182,49 +211,40 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review")
     def load(self) -> None:
         with self.service() as glossary:
-            term = glossary.load(self.term_id)
-            entry = term.entry or {}
-            status = None if entry.get("status") is None else str(entry.get("status"))
-            parts: list[RenderableType] = [headline(entry, self.term_id, term.parses)]
-            if term.problems:
-                parts += [heading("Problems"), problems_text(term.problems)]
-            if term.headers:
-                parts += [heading("Legacy headers"), headers_text(len(term.headers), list(term.problems))]
-            parts.append(heading("Changes since the last approval or status change"))
-            parts.append(self._diff(glossary))
-            grounding = term_grounding(glossary, self.term_id) if term.parses else None
-            if grounding is not None and grounding.sentences:
-                parts += [heading("Grounding: support of each sentence by the term's own sources"),
-                          grounding_text(grounding)]
-            if term.parses:
-                checklist = glossary.gate_checklist(self.term_id)
-                if checklist.target:
-                    parts.append(heading(f"Gates for {checklist.current} → {checklist.target}"))
-                    parts.append(checklist_text(checklist))
-            else:
-                parts.append(Text("\nThe front matter does not parse: repair it before reviewing.", style="bold red"))
-            parts.append(heading("Review events"))
-            parts.append(events_text(glossary.review_events(self.term_id)))
+            view = glossary.review_view(self.term_id)
+            grounding = term_grounding(glossary, self.term_id) if view.parses else None
             known_ids = glossary.term_ids()
-        shown = Shown(status, status_of(entry) if term.parses else None, len(term.headers), known_ids, term.parses,
-                      term_revision(term) if term.parses else None)
-        self.post_message(self.Loaded(Group(*parts), shown))
-
-    def _diff(self, glossary: Glossary) -> RenderableType:
-        """The diff since the last approval or status change, or why there is none."""
-        try:
-            return diff_text(glossary.diff(self.term_id))
-        except NotFound as exc:
-            return Text(str(exc), style="dim italic")
+        parts: list[RenderableType] = [headline(view.entry, self.term_id, view.parses)]
+        if view.status_note:
+            parts.append(Text(view.status_note, style="yellow"))
+        if view.problems:
+            parts += [heading("Problems"), problems_text(view.problems)]
+        if view.headers:
+            parts += [heading("Legacy headers"), headers_text(view.headers, view.problems)]
+        parts.append(heading("Changes since the last approval or status change"))
+        parts.append(diff_text(view.diff) if view.diff is not None else Text(view.diff_note, style="dim italic"))
+        if grounding is not None and grounding.sentences:
+            parts += [heading("Grounding: support of each sentence by the term's own sources"),
+                      grounding_text(grounding)]
+        if not view.parses:
+            parts.append(Text("\nThe front matter does not parse: repair it before reviewing.", style="bold red"))
+        elif view.checklist is not None and view.checklist.target:
+            parts.append(heading(f"Gates for {view.checklist.current} → {view.checklist.target}"))
+            parts.append(checklist_text(view.checklist))
+        parts += [heading("Moves"), moves_text(view.moves)]
+        parts.append(heading("Review events"))
+        parts.append(events_text(view.events))
+        self.post_message(self.Loaded(Group(*parts), Shown(view, known_ids)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         self.shown = message.shown
-        shown_status = self.status or ("malformed" if not self.shown.parses else "no status: a draft")
-        self.sub_title = f"review {self.term_id} ({shown_status})"
+        view = self.shown.view
+        lenient = ", no status: in the file" if view.status_note and view.workflow_status else ""
+        self.sub_title = f"review {self.term_id} ({view.status}{lenient})"
         self.query_one("#review-body", Static).update(inert_renderable(message.body))
         self.refresh_bindings()  # `f` is offered only when the term has legacy headers
-        if self.shown.status == Status.CANDIDATE.value:
+        if self.shown.view.workflow_status is Status.CANDIDATE:
             self.query_one("#review-audit", Static).display = True
             self.query_one("#review-audit", Static).update(Group(
                 heading("Audit findings for this term"),
@@ -246,9 +266,24 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.query_one("#review-audit", Static).update(message.body)
 
     @property
-    def status(self) -> str | None:
-        """The status as the file spells it (None before loading or when it has none)."""
-        return self.shown.status if self.shown else None
+    def status(self) -> str:
+        """The status as the review shows it (`draft` for a term without one; `…` before loading)."""
+        return self.shown.view.status if self.shown else "…"
+
+    def _offered(self, move: Move) -> MoveOption | None:
+        """The view's option for `move` when the workflow allows it; otherwise None, after saying why
+        (before any prompt, so nothing typed is lost)."""
+        if not self._ready_for(move.value):
+            return None
+        assert self.shown is not None
+        option = self.shown.view.option(move)
+        if not option.allowed:
+            host: ServiceHost = self.app  # type: ignore[assignment]
+            end = {Move.REJECT: " → rejected", Move.DEPRECATE: " → deprecated"}.get(move, "")
+            host.report_failure(GateRefused(f"{self.term_id}: {option.label} {self.status}{end} refused",
+                                            [f"move: {option.reason}"]))
+            return None
+        return option
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer `f` (fold headers) in the footer only for a term with legacy headers; otherwise the
@@ -285,35 +320,41 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
         self.app.push_screen(dialog, self._with_note(review, optional=kind == "approve"))
 
     def action_promote(self) -> None:
-        target = NEXT_STATUS.get(self.status or "")
-        if target is None:
-            self.notify(f"{self.term_id} is {self.status}: there is no next status", severity="warning")
+        option = self._offered(Move.PROMOTE)
+        if option is None:
             return
+        target = option.targets[0]
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.act(lambda g: g.promote(self.term_id, to=target))
 
-        self.app.push_screen(ConfirmDialog(f"Promote {self.term_id} from {self.status} to {target}?",
+        self.app.push_screen(ConfirmDialog(f"Promote {self.term_id} from {self.status} to {target.value}?",
                                            "This is one commit, made as you."), confirmed)
 
     def action_demote(self) -> None:
-        targets = BACK_STATUS.get(self.status or "", [])
-        if not targets:
-            self.notify(f"{self.term_id} is {self.status}: it cannot move back", severity="warning")
+        """Move back (or revive a rejected term as a draft) to a target the workflow allows, with a note."""
+        option = self._offered(Move.DEMOTE)
+        if option is None:
             return
+        verb = "Revive" if option.label == "revive" else "Demote"
 
         def with_target(target: str | None) -> None:
             if target:
-                self.app.push_screen(NoteDialog(f"Demote {self.term_id} to {target}: why?"),
+                title = (f"Revive {self.term_id} as a {target}: why?" if verb == "Revive" else
+                         f"Demote {self.term_id} to {target}: why?")
+                self.app.push_screen(NoteDialog(title),
                                      self._with_note(lambda g, note: g.demote(self.term_id, target, note or "")))
 
+        targets = [target.value for target in option.targets]
         if len(targets) == 1:
             with_target(targets[0])
         else:
-            self.app.push_screen(ChoiceDialog("Demote to which status?", [(t, t) for t in targets]), with_target)
+            self.app.push_screen(ChoiceDialog(f"{verb} to which status?", [(t, t) for t in targets]), with_target)
 
     def action_reject(self) -> None:
+        if self._offered(Move.REJECT) is None:
+            return
         self.app.push_screen(NoteDialog(f"Reject {self.term_id}: why?"),
                              self._with_note(lambda g, note: g.reject(self.term_id, note or "")))
 
@@ -330,17 +371,9 @@ class ReviewScreen(ServiceScreenMixin, Screen[None]):
 
     def action_deprecate(self) -> None:
         """Retire a ratified term: a note and an optional successor, a confirmation, one commit."""
-        if not self._ready_for("deprecate"):
+        # the workflow says whether the move exists at all: refuse before asking for a note
+        if self._offered(Move.DEPRECATE) is None:
             return
-        current = self.shown.workflow_status if self.shown else None
-        if current is not None:
-            # the workflow says whether the move exists at all: refuse before asking for a note
-            missing = move_problems(Move.DEPRECATE, current, Status.DEPRECATED)
-            if missing:
-                host: ServiceHost = self.app  # type: ignore[assignment]
-                host.report_failure(GateRefused(f"{self.term_id}: deprecate {current.value} → deprecated refused",
-                                                missing))
-                return
 
         def answered(answer: tuple[str, str | None] | None) -> None:
             if answer is None:

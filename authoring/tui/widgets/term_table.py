@@ -1,4 +1,4 @@
-"""The term list: every term's summary, one row each, with a status filter, fuzzy search and sorting.
+"""The term list: every term's summary, one row each, with a status filter, search results and sorting.
 
 The table is drawn line by line (Textual's Line API): only the rows on screen are rendered, so
 showing, filtering or sorting 1,691 terms (or four times as many) costs what a screenful costs.
@@ -19,7 +19,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.fuzzy import Matcher
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -43,6 +42,8 @@ class View:
     status: str = "all"
     sort: str = "id"
     reverse: bool = False
+    ranked: tuple[str, ...] | None = None
+    """The ids matching `query`, best first (the service's search); None: no search, every row sorted."""
 
 
 def _sort_key(summary: TermSummary, sort: str) -> tuple[object, ...]:
@@ -67,18 +68,11 @@ def _version(text: str | None) -> tuple[int, ...]:
 
 
 def select(summaries: Sequence[TermSummary], view: View) -> list[TermSummary]:
-    """The rows to show: filtered by status, matched fuzzily (best first) or sorted by the chosen column."""
+    """The rows to show: filtered by status, in the search's ranking or sorted by the chosen column."""
+    if view.ranked is not None:
+        by_id = {s.id: s for s in summaries}
+        return [by_id[i] for i in view.ranked if i in by_id and _keep(by_id[i], view.status)]
     rows = [s for s in summaries if _keep(s, view.status)]
-    if view.query.strip():
-        matcher = Matcher(view.query.strip())
-        scored: list[tuple[float, TermSummary]] = []
-        for summary in rows:
-            score = max(matcher.match(summary.id), matcher.match(summary.term or ""),
-                        *(matcher.match(alias) for alias in summary.aliases))
-            if score > 0:
-                scored.append((score, summary))
-        scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-        return [summary for _, summary in scored]
     return sorted(rows, key=lambda s: _sort_key(s, view.sort), reverse=view.reverse)
 
 
@@ -116,7 +110,7 @@ class TermTable(ScrollView, can_focus=True):
     ACTIONS = LIST_ACTIONS
     BINDINGS = LIST_ACTIONS.bindings()
 
-    COMPONENT_CLASSES = {"term-table--header", "term-table--cursor", "term-table--even-row"}
+    COMPONENT_CLASSES = {"term-table--header", "term-table--cursor", "term-table--even-row", "term-table--selected"}
 
     # The look of Textual's DataTable, which this table replaced.
     DEFAULT_CSS = """
@@ -142,6 +136,10 @@ class TermTable(ScrollView, can_focus=True):
         &:dark > .term-table--even-row {
             background: $surface-darken-1 40%;
         }
+        & > .term-table--selected {
+            background: $accent 30%;
+            text-style: bold;
+        }
         & > .term-table--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -154,8 +152,9 @@ class TermTable(ScrollView, can_focus=True):
     # term's down to TERM_MIN (cut text ends in an ellipsis and shows whole in the detail pane), so that
     # status, version, date and problems stay in view down to a 66-column list; wider, the id and then
     # the term column grow up to ID_WIDTHS[1] (corpus ids run to 40+ characters).
+    # `approvals`: valid approvals on the current content (the review queue counts them), `✓2`
     COLUMNS = (("id", "ID", 22), ("term", "Term", 18), ("status", "Status", 11), ("version", "Ver", 4),
-               ("updated", "Updated", 10), ("problems", "Probl.", 6))
+               ("updated", "Updated", 10), ("problems", "Probl.", 6), ("approvals", "✓", 2))
     ID_WIDTHS = (12, 40)
     TERM_MIN = 10
     PADDING = 1
@@ -166,6 +165,9 @@ class TermTable(ScrollView, can_focus=True):
 
     class RowSelected(_RowMessage):
         """The highlighted row was chosen (enter, or a click on it)."""
+
+    class SelectionChanged(_TableMessage):
+        """Rows were selected or unselected for a bulk action (`selected` holds their ids)."""
 
     class HeaderSelected(_TableMessage):
         """A column's header was clicked; `column_key` is one of `SORTS`."""
@@ -182,6 +184,10 @@ class TermTable(ScrollView, can_focus=True):
         self.pending: set[str] = set()
         self._cursor = 0
         self._widths = self._default_widths()
+        self.approvals: dict[str, int] = {}
+        """Valid approvals per term (from the service's review queue); absent: none known."""
+        self.selected: list[str] = []
+        """Ids selected for a bulk action, in the order they were selected."""
 
     # -- the rows ---------------------------------------------------------------------------------------
 
@@ -191,6 +197,17 @@ class TermTable(ScrollView, can_focus=True):
         self.summaries = list(summaries)
         self.pending = pending or set()
         self.refresh_rows()
+
+    def set_approvals(self, approvals: dict[str, int]) -> None:
+        """Show these approval counts in the ✓ column."""
+        self.approvals = dict(approvals)
+        self.refresh()
+
+    def select_ids(self, term_ids: Sequence[str]) -> None:
+        """Make exactly these rows the selection (posts `SelectionChanged`)."""
+        self.selected = list(dict.fromkeys(term_ids))
+        self.post_message(self.SelectionChanged(self))
+        self.refresh()
 
     def set_view(self, view: View) -> None:
         """Apply a new search, filter or sort."""
@@ -295,6 +312,25 @@ class TermTable(ScrollView, can_focus=True):
     def action_last_row(self) -> None:
         self.move_cursor(len(self.shown) - 1)
 
+    def action_toggle_row(self) -> None:
+        term_id = self.current_id
+        if term_id is not None:
+            self.select_ids([t for t in self.selected if t != term_id] if term_id in self.selected
+                            else [*self.selected, term_id])
+
+    def action_extend_up(self) -> None:
+        self._extend(-1)
+
+    def action_extend_down(self) -> None:
+        self._extend(1)
+
+    def _extend(self, step: int) -> None:
+        """Select the highlighted row and the one the cursor moves to (shift+arrows, as in a file manager)."""
+        before = self.current_id
+        self.move_cursor(self._cursor + step)
+        after = self.current_id
+        self.select_ids([*self.selected, *(t for t in (before, after) if t is not None)])
+
     def action_select_cursor(self) -> None:
         term_id = self.current_id
         if term_id is not None:
@@ -309,7 +345,8 @@ class TermTable(ScrollView, can_focus=True):
             for (key, _, _), width in zip(self.COLUMNS, self._widths, strict=True):
                 x -= width + 2 * self.PADDING
                 if x < 0:
-                    self.post_message(self.HeaderSelected(self, key))
+                    if key in SORTS:
+                        self.post_message(self.HeaderSelected(self, key))
                     break
             return
         row = round(self.scroll_y) + offset.y - 1
@@ -342,6 +379,8 @@ class TermTable(ScrollView, can_focus=True):
                 return Strip.blank(width, base)
             if index == self._cursor:
                 style = self.get_component_rich_style("term-table--cursor")
+            elif self.shown[index].id in self.selected:
+                style = self.get_component_rich_style("term-table--selected")
             elif index % 2 == 0:  # zebra stripes, counted from 0 as DataTable counts them
                 style = self.get_component_rich_style("term-table--even-row")
             else:
@@ -366,10 +405,14 @@ class TermTable(ScrollView, can_focus=True):
         return Strip(Segment.apply_style(drawn, self.rich_style + style), self._row_width)
 
     def _cells(self, summary: TermSummary) -> list[Text | str]:
-        term_id = Text(visible(summary.id), overflow="ellipsis", no_wrap=True)
+        # a selected row is marked in its first cell too, so the selection shows without colours
+        mark = "● " if summary.id in self.selected else ""
+        term_id = Text(mark + visible(summary.id), overflow="ellipsis", no_wrap=True)
         if summary.id in self.pending:
-            return [term_id, Text("…", style="dim"), Text("indexing", style="dim italic"), "", "", ""]
+            return [term_id, Text("…", style="dim"), Text("indexing", style="dim italic"), "", "", "", ""]
+        count = self.approvals.get(summary.id, 0)
         return [term_id, Text(visible(summary.term or ""), overflow="ellipsis", no_wrap=True),
                 status_badge(visible(summary.status) if summary.status else None, summary.parses),
                 Text(visible(summary.version or "")), Text(visible(summary.last_updated or "")),
-                problem_count(summary.errors, summary.warnings)]
+                problem_count(summary.errors, summary.warnings),
+                Text(f"✓{count}", style="green") if count else ""]

@@ -1,0 +1,37 @@
+"""Git commands the merge driver's fast path runs, and the error every Git command raises: part of the
+one door to Git (`repo.git` re-exports them), kept apart so that a process Git starts once per file
+imports `subprocess` and nothing else of the repository layer.
+
+Must never: import GitPython, `repo.git` or anything that does; parse YAML.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from authoring.errors import AuthoringError, ExitCode
+
+
+class GitError(AuthoringError):
+    """A Git command failed for a reason other than a conflict."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, [], ExitCode.PROBLEMS)
+
+
+def merge_file_paths(ours: Path, base: Path, theirs: Path,
+                     labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+                     style: str | None = None) -> tuple[bytes, int]:
+    """`merge_file` on three files already on disk (the merge driver's %A %O %B); none is written.
+
+    Plain `git merge-file` (no GitPython): the merge driver runs once per file and cannot afford its import.
+    """
+    args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
+    if style in ("diff3", "zdiff3"):
+        args.append(f"--{style}")
+    done = subprocess.run([*args, "--", str(ours), str(base), str(theirs)], capture_output=True, check=False)
+    # the exit status counts the conflicts (at most 127); a failure is negative, i.e. 255
+    if done.returncode < 0 or done.returncode > 127:
+        raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+    return done.stdout, done.returncode
