@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +20,13 @@ def make_app(repo: Path, actor: str | None = None) -> AuthoringApp:
     return AuthoringApp(Glossary.open(repo, actor))
 
 
-# `Pilot.pause()` judges the app idle when it used under 5 % of a 20 ms sleep; `pause` below makes the same
-# judgement on 5 ms sleeps, so a settled app is seen as settled sooner (a UI test settles ~40 times).
-IDLE_SLICE = 0.005
-IDLE_SHARE = 0.05
-IDLE_MAX = 1.0
-
-
-async def pause(pilot: Pilot[Any]) -> None:
-    """`Pilot.pause()` with a finer idleness poll: every message queued on the screen handled, then the
-    process idle for one slice (or a second gone), then the screen's pending refresh applied."""
-    await pilot._wait_for_screen()
-    started = time.monotonic()
-    while True:
-        cpu = time.process_time()
-        await asyncio.sleep(IDLE_SLICE)
-        if time.process_time() - cpu < IDLE_SLICE * IDLE_SHARE or time.monotonic() - started >= IDLE_MAX:
-            break
-    pilot.app.screen._on_timer_update()
-
-
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker has finished and every message it posted has been handled."""
     app = pilot.app
     for _ in range(20):
-        await pause(pilot)
+        await pilot.pause()
         await app.workers.wait_for_complete()
-        await pause(pilot)
+        await pilot.pause()
         if not any(worker.is_running for worker in app.workers):
             return
 
