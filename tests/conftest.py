@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fixtures_templates", "tests.fixtures_schedule"]
+
 ROOT = Path(__file__).resolve().parent.parent
 # AUTHORING_CORPUS points a worktree that does not sit beside shared/ at the corpus.
 CORPUS = Path(os.environ.get("AUTHORING_CORPUS") or ROOT.parent / "shared" / "corpus")
@@ -58,11 +60,11 @@ def git(repo: Path, *args: str, check: bool = True) -> str:
 
 
 @pytest.fixture
-def demo_repo(tmp_path: Path) -> Path:
-    """A fresh Git repository holding the demo glossary, committed."""
-    from authoring.repo.demo import make_demo_repository
+def demo_repo(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh Git repository holding the demo glossary, committed (a copy of one built per worker)."""
+    from tests.fixtures_templates import copy_repository
 
-    return make_demo_repository(tmp_path / "glossary")
+    return copy_repository(demo_template, tmp_path / "glossary")
 
 
 def make_repo(path: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:
@@ -158,16 +160,24 @@ def require_corpus() -> Path:
     return CORPUS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus() -> Path:
-    """The real corpus; tests using it skip when it is absent (see `CORPUS_ABSENT`)."""
+    """The real corpus; tests using it skip when it is absent (see `CORPUS_ABSENT`). Session-wide, so that
+    a module- or session-scoped fixture reading the corpus can request it (and its tests are marked)."""
     return require_corpus()
 
 
 @pytest.fixture
-def corpus_copy(corpus: Path, tmp_path: Path) -> Iterator[Path]:
-    """A temporary Git repository laid out like upstream Pirouette, holding a copy of the corpus."""
-    repo = tmp_path / "pirouette"
+def corpus_copy(corpus: Path, corpus_template: Path, tmp_path: Path) -> Iterator[Path]:
+    """A temporary Git repository laid out like upstream Pirouette, holding a copy of the corpus (copied
+    from one built per worker by `build_corpus_copy`)."""
+    from tests.fixtures_templates import copy_repository
+
+    yield copy_repository(corpus_template, tmp_path / "pirouette", link_objects=True)
+
+
+def build_corpus_copy(corpus: Path, repo: Path) -> Path:
+    """Build the `corpus_copy` layout at `repo`: upstream's folders, the two-line configuration, committed."""
     shutil.copytree(corpus / "dictionary", repo / "modules" / "dictionary")
     for module in (corpus / "modules").iterdir():
         shutil.copy2(module, repo / "modules" / module.name)
@@ -176,7 +186,7 @@ def corpus_copy(corpus: Path, tmp_path: Path) -> Iterator[Path]:
     git(repo, "init", "--quiet")
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "import corpus")
-    yield repo
+    return repo
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ruamel.yaml.nodes import Node, ScalarNode, SequenceNode
 
 from authoring.core.paths import FieldPath, format_path, get_value
@@ -50,6 +51,7 @@ def choose_edit(term: TermFile, turn: int) -> tuple[str, FieldPath, Node, Any]:
     return "set", path, node, f"edited value {pick % 997} — with: a colon"
 
 
+@pytest.mark.slow
 def test_the_whole_corpus_conforms(corpus: Path) -> None:
     files = sorted(p for p in (corpus / "dictionary").iterdir() if p.suffix == ".md")
     counts: Counter[str] = Counter()

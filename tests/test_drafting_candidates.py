@@ -13,7 +13,7 @@ from authoring.core.termfile import load_term
 from authoring.drafting.candidates import find_candidates
 from authoring.drafting.lexicon import KnownTerm, Lexicon
 from authoring.drafting.modules import ModuleLibrary, load_module
-from tests.conftest import CORPUS, require_corpus, run_cli
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,12 +109,12 @@ def test_cli_candidates_json(demo_repo: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def corpus_lexicon() -> tuple[ModuleLibrary, Lexicon, dict[str, set[str]]]:
-    """The lexicon of the terms that cite two corpus modules, among 140 others as distractors."""
-    require_corpus()
-    library = ModuleLibrary(CORPUS / "modules")
+def corpus_lexicon(corpus: Path) -> tuple[ModuleLibrary, Lexicon, dict[str, set[str]]]:
+    """The lexicon of the terms that cite two corpus modules, among 140 others as distractors (it needs
+    the `corpus` fixture, so its tests are marked `corpus`)."""
+    library = ModuleLibrary(corpus / "modules")
     wanted = ["DOMA-036", "CORE-013"]
-    files = sorted((CORPUS / "dictionary").glob("*.md"))
+    files = sorted((corpus / "dictionary").glob("*.md"))
     citing = [p for p in files if any(w.encode() in p.read_bytes() for w in wanted)]
     chosen = sorted(set(citing) | set(files[::12]))
     lexicon = lexicon_of(chosen)

@@ -12,7 +12,7 @@ from authoring.core.termfile import load_term
 from authoring.errors import GateRefused, ParseError
 from authoring.repo.service import Glossary
 from authoring.workflow.review_log import load_events
-from tests.conftest import AGENT, CORPUS, EDITOR, git, make_repo, run_cli
+from tests.conftest import AGENT, EDITOR, git, make_repo, run_cli
 
 MODULE = "modules/DEMO-001_the_tidal_loom.md"
 
@@ -173,10 +173,10 @@ def test_corpus_draft_from_a_non_ascii_module(corpus: Path, tmp_path: Path) -> N
     repo = tmp_path / "pirouette"
     (repo / "modules" / "dictionary").mkdir(parents=True)
     for name in ("COSMO-Γ-001_the_early_universe.md", "CORE-013_the_river_of_information.md", "DOMA-036.md"):
-        shutil.copy2(CORPUS / "modules" / name, repo / "modules" / name)
+        shutil.copy2(corpus / "modules" / name, repo / "modules" / name)
     for name in ("ENTROPY_PUMP.md", "COHERENCE_FLUX.md", "TEMPORAL_PRESSURE.md", "TEMPORAL_FORGE.md", "ENTROPY.md"):
-        if (CORPUS / "dictionary" / name).is_file():
-            shutil.copy2(CORPUS / "dictionary" / name, repo / "modules" / "dictionary" / name)
+        if (corpus / "dictionary" / name).is_file():
+            shutil.copy2(corpus / "dictionary" / name, repo / "modules" / "dictionary" / name)
     make_repo(repo, {}, 'terms_dir = "modules/dictionary"\nmodules_dir = "modules"\n')
     with Glossary.open(repo) as glossary:
         module = glossary.module("COSMO-Γ-001")

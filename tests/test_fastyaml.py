@@ -37,6 +37,7 @@ def assert_agree(path: Path, data: bytes) -> TermFile:
     return fast
 
 
+@pytest.mark.slow
 def test_every_corpus_file_reads_the_same_both_ways(corpus: Path) -> None:
     files = sorted((corpus / "dictionary").glob("*.md"))
     assert len(files) > 1000

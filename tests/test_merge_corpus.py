@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from authoring.core.frontmatter import lines_of
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
@@ -85,6 +87,7 @@ def test_the_same_field_changed_both_ways_marks_only_its_lines_on_the_corpus(cor
         assert after == ["merge-conflict"], term.display
 
 
+@pytest.mark.slow
 def test_a_key_removed_on_their_side_merges_as_gits_text_merge_would_on_the_corpus(corpus: Path) -> None:
     """Where Git's own text merge is clean, the field merge of a removal must give the very same bytes."""
     compared = 0

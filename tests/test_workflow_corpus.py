@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from authoring.core.roundtrip import Editor
 from authoring.core.termfile import TermFile, load_term
 from authoring.repo.actions import append_review_log, entry_version, set_status, set_version, touch
@@ -69,6 +71,7 @@ def _ratify_bookkeeping(term: TermFile) -> bytes:
     return editor.render()
 
 
+@pytest.mark.slow
 def test_workflow_edits_write_the_same_bytes_on_either_reading_of_every_corpus_file(corpus: Path) -> None:
     # Actions load terms through the libyaml fast path and edit its node graph; ruamel's round-trip
     # reading is the authority. On every parseable corpus file both must give the very same bytes.
