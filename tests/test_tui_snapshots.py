@@ -26,6 +26,15 @@ def _frozen_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("authoring.repo.service.SYSTEM_CLOCK", FixedClock(noon))  # the app's glossary's clock
 
 
+@pytest.fixture
+def demo_repo(tmp_path: Path, _frozen_time: None) -> Path:
+    """The demo glossary built here, under the fixed dates (the shared template's commits carry the time it
+    was built, and a commit id is on screen)."""
+    from authoring.repo.demo import make_demo_repository
+
+    return make_demo_repository(tmp_path / "glossary")
+
+
 def at(term_id: str, *keys: str) -> Any:
     """A `run_before` that waits for loading, moves to a term and presses keys."""
 
