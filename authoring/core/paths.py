@@ -5,13 +5,13 @@ Must never: read files or change data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from authoring.core.safetext import require_plain
 from authoring.errors import UsageError
 
 if TYPE_CHECKING:
-    from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+    from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 FieldPath = tuple[str | int, ...]
 
@@ -73,6 +73,24 @@ def get_value(data: Any, path: FieldPath) -> Any:
 def kind_of(node: Any) -> str:
     """"scalar", "sequence" or "mapping": ruamel's and libyaml's nodes (see `fastyaml`) both say so in `.id`."""
     return str(getattr(node, "id", ""))
+
+
+# Nodes are told apart by `.id`, not by class: a fast reading's nodes are libyaml's, with the same
+# attributes (`value`, `style`, `flow_style`, `tag`, marks) as ruamel's, whose classes the types name.
+def is_scalar(node: Any) -> TypeGuard[ScalarNode]:
+    return kind_of(node) == "scalar"
+
+
+def is_mapping(node: Any) -> TypeGuard[MappingNode]:
+    return kind_of(node) == "mapping"
+
+
+def is_sequence(node: Any) -> TypeGuard[SequenceNode]:
+    return kind_of(node) == "sequence"
+
+
+def is_collection(node: Any) -> TypeGuard[MappingNode | SequenceNode]:
+    return kind_of(node) in ("mapping", "sequence")
 
 
 def mapping_get(node: MappingNode, key: str | int) -> tuple[ScalarNode, Node] | None:

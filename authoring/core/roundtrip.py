@@ -4,7 +4,7 @@ Every operation finds the exact character span of the value it changes in the YA
 writes only that span (in the style of the value or its siblings), re-parses the whole file and
 checks with deepdiff that the parsed data differs from before in exactly the requested way and
 nowhere else. An edit that cannot meet that is refused with `EditError`; a file that does not
-parse is never edited. Saving is atomic.
+parse is never edited. Files are written only by a transaction (`repo.action_path`).
 
 Must never: re-dump a whole document, touch Git or a UI.
 """
@@ -15,12 +15,21 @@ import contextlib
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import Node, SequenceNode
 
 from authoring.core.frontmatter import lines_of
-from authoring.core.paths import FieldPath, find_node, format_path, get_value, kind_of
+from authoring.core.paths import (
+    FieldPath,
+    find_node,
+    format_path,
+    get_value,
+    is_collection,
+    is_mapping,
+    is_scalar,
+    is_sequence,
+)
 from authoring.core.render import Style, block_lines, flow_text, literal_block, scalar_text
 from authoring.core.termfile import TermFile, load_term, unparsed_reason
 from authoring.core.textfile import Text
@@ -104,7 +113,7 @@ class Editor:
         except KeyError:
             self._add_key(parsed, path, value)
         else:
-            if value is None and _is_scalar(node) and get_value(parsed.plain, path) is None:
+            if value is None and is_scalar(node) and get_value(parsed.plain, path) is None:
                 return  # already null (`key:`, `~`, `null`): a spelling is not a change, nothing is written
             self._replace(parsed, key_node, node, parent, value)
         self._commit_change(Change("set", path, value, block))
@@ -118,10 +127,10 @@ class Editor:
             self._add_key(parsed, path, [value])
             self._commit_change(Change("set", path, [value], block))
             return
-        if not _is_sequence(node):
+        if not is_sequence(node):
             raise EditError(f"{format_path(path)} is not a list")
         if (node.flow_style and not node.value and isinstance(value, dict) and value and key_node is not None
-                and not (_is_mapping(parent) and parent.flow_style)):
+                and not (is_mapping(parent) and parent.flow_style)):
             # An empty `[]` has no siblings whose style to follow, and a mapping squeezed into a flow
             # list reads badly (`review_log: []` gaining its first `{date, reviewer, notes}`): the
             # first item is written as a block list item instead.
@@ -143,7 +152,7 @@ class Editor:
             key_node, node, parent = find_node(_root(parsed), path)
         except KeyError:
             raise EditError(f"{format_path(path)} is not there to remove") from None
-        if key_node is None or not _is_mapping(parent) or parent.flow_style or len(parent.value) < 2:
+        if key_node is None or not is_mapping(parent) or parent.flow_style or len(parent.value) < 2:
             raise EditError(f"cannot remove {format_path(path)} in place: it does not sit on lines of its own")
         text = self._block_text(parsed)
         start, end = int(key_node.start_mark.index), content_end(node, text)
@@ -163,20 +172,20 @@ class Editor:
                  value: Any) -> None:
         base = parsed.block.content_start
         newline = self.term.text.newline if self.term.text else "\n"
-        in_flow = _is_collection(parent) and bool(parent.flow_style)
+        in_flow = is_collection(parent) and bool(parent.flow_style)
         start = node.start_mark.index
         end = content_end(node, self._block_text(parsed))
-        old_style = node.style if _is_scalar(node) else None
-        if _is_collection(node) and not node.flow_style:
+        old_style = node.style if is_scalar(node) else None
+        if is_collection(node) and not node.flow_style:
             start = _after_indicator(self._block_text(parsed), key_node, node)
         # `key:` or `key: ` with nothing after it: ruamel marks the empty value where the next token starts
         # (the next line), so the new value goes just after the colon, replacing the blanks that follow it
-        empty = (_is_scalar(node) and node.value == "" and not node.style and key_node is not None
+        empty = (is_scalar(node) and node.value == "" and not node.style and key_node is not None
                  and not in_flow)
         if empty:
             start, end = _after_empty_key(self._block_text(parsed), key_node)
         if isinstance(value, dict | list) and value:
-            flow = in_flow or (_is_collection(node) and bool(node.flow_style)
+            flow = in_flow or (is_collection(node) and bool(node.flow_style)
                                and bool(node.value)) or (
                 isinstance(value, list) and all(not isinstance(x, dict | list) for x in value)
                 and not any(isinstance(x, str) and "\n" in x for x in value))
@@ -184,13 +193,13 @@ class Editor:
                           newline=newline)
             if flow:
                 text = flow_text(value, style)
-                if _is_collection(node) and not node.flow_style:
+                if is_collection(node) and not node.flow_style:
                     text = " " + text
             else:
                 indent = _child_indent(key_node, node)
                 lines = block_lines(value, indent, Style(newline=newline))
                 text = newline + newline.join(lines)
-                if not (_is_collection(node) and not node.flow_style):
+                if not (is_collection(node) and not node.flow_style):
                     # the old value sat on the key's line: replace from just after the colon
                     start = _after_colon(self._block_text(parsed), key_node, start)
         elif isinstance(value, str) and not in_flow and (old_style in ("|", ">") or "\n" in value):
@@ -208,12 +217,12 @@ class Editor:
             text = literal if literal is not None else scalar_text(value, Style(quote='"'))
         elif isinstance(value, dict | list):  # an empty list or mapping is written `[]` / `{}`, never as a string
             text = "{}" if isinstance(value, dict) else "[]"
-            if _is_collection(node) and not node.flow_style:
+            if is_collection(node) and not node.flow_style:
                 text = " " + text
         else:
             quote = old_style if old_style in ("'", '"') else None
             text = scalar_text(value, Style(quote=quote, flow=in_flow))
-            if _is_collection(node) and not node.flow_style:
+            if is_collection(node) and not node.flow_style:
                 text = " " + text
         if empty and not text.startswith((" ", newline)):
             text = " " + text
@@ -233,7 +242,7 @@ class Editor:
             container = root
         if depth == 0:
             container = root
-        if not _is_mapping(container):
+        if not is_mapping(container):
             raise EditError(f"cannot add {format_path(path)}: {format_path(path[:depth]) or 'the entry'} is not a "
                             "mapping")
         key = path[depth]
@@ -293,7 +302,7 @@ class Editor:
         first = node.value[0]
         gap = max(first.start_mark.column - dash_col, 2) if first.start_mark.line == node.start_mark.line else 2
         at = _line_end_after(block_text, content_end(node, block_text))
-        if isinstance(value, list) and value and _is_sequence(node.value[-1]) and node.value[-1].flow_style:
+        if isinstance(value, list) and value and is_sequence(node.value[-1]) and node.value[-1].flow_style:
             sibling = node.value[-1]
             style = Style(quote=_sibling_quote(sibling), flow=True, flow_padding=_padded(sibling, block_text))
             line = " " * dash_col + "-" + " " * (gap - 1) + flow_text(value, style)
@@ -451,24 +460,6 @@ def _describe(diff: DeepDiff) -> str:
     return ", ".join(paths[:5]) or "other values"
 
 
-# Nodes are told apart by `.id`, not by class: a fast reading's nodes are libyaml's, with the same
-# attributes (`value`, `style`, `flow_style`, `tag`, marks) as ruamel's, whose classes the types name.
-def _is_scalar(node: Any) -> TypeGuard[ScalarNode]:
-    return kind_of(node) == "scalar"
-
-
-def _is_mapping(node: Any) -> TypeGuard[MappingNode]:
-    return kind_of(node) == "mapping"
-
-
-def _is_sequence(node: Any) -> TypeGuard[SequenceNode]:
-    return kind_of(node) == "sequence"
-
-
-def _is_collection(node: Any) -> TypeGuard[MappingNode | SequenceNode]:
-    return kind_of(node) in ("mapping", "sequence")
-
-
 def _root(parsed: ParsedBlock) -> Node:
     if parsed.node is None:
         raise EditError("the block is empty")
@@ -480,7 +471,7 @@ def _normalised_for(parsed: ParsedBlock, path: FieldPath, value: Any) -> Any:
         _, node, _ = find_node(_root(parsed), path)
     except KeyError:
         return value
-    if (_is_scalar(node) and node.style is not None and node.style in "|>" and isinstance(value, str)
+    if (is_scalar(node) and node.style is not None and node.style in "|>" and isinstance(value, str)
             and value and not value.endswith("\n")):
         old = get_value(parsed.plain, path)
         if isinstance(old, str) and old.endswith("\n"):
@@ -491,12 +482,12 @@ def _normalised_for(parsed: ParsedBlock, path: FieldPath, value: Any) -> Any:
 def content_end(node: Node, text: str) -> int:
     """Where `node`'s own text ends: block collections and block scalars stop at their last content
     line (trailing blank lines and comments belong to what follows)."""
-    if _is_scalar(node):
+    if is_scalar(node):
         end = int(node.end_mark.index)
         if node.style in ("|", ">"):
             return _trim_trailing_blank_lines(text, int(node.start_mark.index), end)
         return end
-    if _is_collection(node):
+    if is_collection(node):
         if node.flow_style or not node.value:
             return int(node.end_mark.index)
         last = node.value[-1]
@@ -552,7 +543,7 @@ def _after_colon(text: str, key_node: Node | None, fallback: int) -> int:
 
 
 def _child_indent(key_node: Node | None, node: Node) -> int:
-    if _is_collection(node) and not node.flow_style and node.value:
+    if is_collection(node) and not node.flow_style and node.value:
         first = node.value[0]
         first_node = first[0] if isinstance(first, tuple) else node
         return int(first_node.start_mark.column)
@@ -571,7 +562,7 @@ def _parent_column(text: str, node: Node, key_node: Node | None) -> int:
 
 
 def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
-    if _is_scalar(node) and node.style in ("|", ">"):
+    if is_scalar(node) and node.style in ("|", ">"):
         for line in lines_of(text[node.start_mark.index : node.end_mark.index])[1:]:
             if line.strip():
                 return len(line) - len(line.lstrip(" "))
@@ -582,8 +573,8 @@ def _literal_indent(text: str, node: Node, key_node: Node | None) -> int:
 
 def _sibling_quote(node: Node) -> str | None:
     """The quoting the node's scalar items use, when they agree on one."""
-    if _is_sequence(node):
-        styles = {item.style for item in node.value if _is_scalar(item) and str(item.tag).endswith(":str")}
+    if is_sequence(node):
+        styles = {item.style for item in node.value if is_scalar(item) and str(item.tag).endswith(":str")}
         if len(styles) == 1:
             style = styles.pop()
             return style if style in ("'", '"') else None
@@ -596,7 +587,7 @@ def _item_style(node: SequenceNode, text: str, style: Style) -> Style:
 
 def _padded(node: Node, text: str) -> bool:
     """True for `[ a, b ]` spacing, judged from the collection's own text."""
-    if _is_collection(node) and node.flow_style:
+    if is_collection(node) and node.flow_style:
         inner = text[node.start_mark.index + 1 : node.end_mark.index - 1]
         return inner.startswith(" ") and inner.strip() != ""
     return False

@@ -251,6 +251,8 @@ QUEUE_ACTIONS = ActionTable("What awaits me (the review queue)", (
     _a("queue.open", "enter", "Review term", "open", "open the highlighted term's review", footer="Review"),
     _a("queue.close", "escape,q", "Close", "close", "back to the list"),
     _a("queue.refresh", "ctrl+r", "Refresh", "refresh", "work the queue out again"),
+    _a("queue.down", "j", "Down", "cursor_down", "next item", show=False, palette=False),
+    _a("queue.up", "k", "Up", "cursor_up", "previous item", show=False, palette=False),
 ))
 
 HISTORY_ACTIONS = ActionTable("History", (

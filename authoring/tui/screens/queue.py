@@ -60,6 +60,12 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
     def on_mount(self) -> None:
         self.load()
 
+    def action_cursor_down(self) -> None:
+        self.query_one("#queue-items", DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#queue-items", DataTable).action_cursor_up()
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load(self) -> None:
         """Ask the service (from its store when nothing changed), then post the answer."""
@@ -69,7 +75,12 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
     def loaded(self, message: Loaded) -> None:
         queue = self.queue = message.queue
         table: DataTable[str] = self.query_one("#queue-items", DataTable)
-        table.clear()
+        table.clear(columns=True)
+        # long ids are cropped on a narrow terminal, so that the reason (the column that says why) still shows
+        longest = max((len(item.term) for kind in KINDS for item in queue.items(kind)), default=2)
+        table.add_column("Awaits")
+        table.add_column("ID", width=min(longest, max(14, self.size.width - 56)))
+        table.add_columns("Status", "✓", "Why")
         self.rows = []
         for kind in KINDS:
             for item in queue.items(kind):
