@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from authoring.config import People, Policy
 from authoring.core.model import Status
 from authoring.errors import Problem, Severity
+from authoring.tui.screens.dialogs import MessageDialog
 from authoring.workflow import gates
 from authoring.workflow.checklist import CANDIDATE_GATES, RATIFIED_GATES, promotion_checklist
 from authoring.workflow.gaps import Gap, Gate
@@ -24,7 +26,7 @@ from authoring.workflow.review_log import Action, ReviewEvent, content_revision
 from authoring.workflow.statuses import Move
 from tests.conftest import AGENT, EDITOR, EDITOR_2, git, run_cli
 from tests.test_tui_review import open_review
-from tests.tui_support import make_app, settle
+from tests.tui_support import make_app, press, settle, shown
 
 CAROL = "Carol Editor <carol@example.org>"
 PEOPLE = People(editors=[EDITOR, EDITOR_2, CAROL], agents=[AGENT])
@@ -123,6 +125,26 @@ def test_after_a_demotion_with_a_note_the_term_needs_new_approvals_and_an_answer
     assert "status: ratified" in (repo / "terms" / f"{term}.md").read_text(encoding="utf-8")
     trailers = git(repo, "log", "-1", "--format=%(trailers)")
     assert f"Reviewed-by: {CAROL}" in trailers and f"Reviewed-by: {EDITOR_2}" in trailers
+
+
+async def test_after_a_demotion_the_review_screen_shows_the_request_and_refuses_promote_before_any_prompt(
+        repo: Path) -> None:
+    term = "WEFT_PRESSURE"  # Alice edited it: Bob reviews
+    assert _act(repo, EDITOR_2, "review", term, "--approve")[0] == 0
+    assert _act(repo, EDITOR, "promote", term)[0] == 0
+    assert _act(repo, EDITOR_2, "demote", term, "--to", "candidate", "--note", "the threshold is wrong")[0] == 0
+    head = git(repo, "rev-parse", "HEAD")
+    app = make_app(repo, EDITOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = await open_review(pilot, term)
+        assert "the threshold is wrong" in text  # the demotion's note, shown as the open request it is
+        await press(pilot, "p")
+        dialog = app.screen
+        assert isinstance(dialog, MessageDialog)  # refused at once: no confirmation was asked first
+        body = shown(dialog.query_one("#message-body", Static), 400)
+        assert "open request for changes" in body and "moved back" in body, body
+    assert git(repo, "rev-parse", "HEAD") == head
 
 
 # -- 17.5: gaps are filed by their gate ----------------------------------------------------------------
