@@ -58,6 +58,8 @@ async def test_a_filter_that_hides_matches_says_so(repo: Path) -> None:
         assert table_column(table) == []
         progress = shown(app.screen.query_one("#progress", Static))
         assert "2 more matches hidden by filter: draft (1 candidate, 1 ratified)" in progress
+        # no row left: the detail pane shows no term (not the one highlighted before the search)
+        assert shown(app.screen.query_one("#detail-body", Static)).strip() == "no term selected"
         await press(pilot, "escape", "f")  # → candidate: one shown, one hidden
         await press(pilot, "slash", *"seldom")
         assert table_column(table) == ["DELTA"]

@@ -324,6 +324,7 @@ class BrowserScreen(WorkbenchScreen):
         if notes:
             self.query_one("#progress", Static).update(" · ".join([f"{len(results)} found", *notes]))
         self._show_hit(self.query_one(TermTable).current_id)
+        self._clear_detail_when_empty()
         if self.open_when_settled:
             self.open_when_settled = False
             self.action_review()
@@ -372,6 +373,14 @@ class BrowserScreen(WorkbenchScreen):
             self.show_status()
         if table.current_id and (self.detail is None or self.detail.term_id != table.current_id):
             self.load_detail(table.current_id)
+        self._clear_detail_when_empty()
+
+    def _clear_detail_when_empty(self) -> None:
+        """With no row left (a search or filter matched nothing), the detail pane shows no term: a stale
+        one would look like the selection."""
+        if self.query_one(TermTable).current_id is None and self.detail is not None:
+            self.detail = None
+            self.query_one(TermDetail).show("no term selected")
 
     # -- navigation -----------------------------------------------------------------------------------
 
