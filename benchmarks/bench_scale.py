@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_repo import CORPUS, git, upstream_copy  # noqa: E402
+from benchmarks.figures import Growth  # noqa: E402
 
 
 @dataclass
@@ -123,37 +124,10 @@ def search_keystrokes(code_tree: Path, repo: Path) -> float | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-class Table:
-    """Figures by name and size; each printed with its growth from the smallest size."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, dict[int, str]] = {}
-        self.first: dict[str, tuple[int, float]] = {}
-
-    def add(self, name: str, size: int, value: float, unit: str = "s", extra: str = "") -> None:
-        growth = ""
-        if name in self.first and self.first[name][1] > 0:
-            smallest, first = self.first[name]
-            growth = f" ({value / first:.1f}× the {smallest}× figure, for {size / smallest:g}× the terms)"
-        else:
-            self.first[name] = (size, value)
-        shown = f"{value:.2f} {unit}{growth}{extra}"
-        self.rows.setdefault(name, {})[size] = shown
-        print(f"  {name:<42} {size:>3}×: {shown}", flush=True)
-
-    def print(self, sizes: list[int]) -> None:
-        print("\nsummary (growth against the smallest size in parentheses):")
-        for name, cells in self.rows.items():
-            print(f"  {name}")
-            for size in sizes:
-                if size in cells:
-                    print(f"    {size:>3}×  {cells[size]}")
-
-
 BASELINE_1X: dict[str, float] = {}
 
 
-def measure_size(size: int, repo: Path, code_tree: Path, table: Table, skip: set[str], merge_terms: int,
+def measure_size(size: int, repo: Path, code_tree: Path, table: Growth, skip: set[str], merge_terms: int,
                  where: Path, merge_max: int = 10) -> None:
     terms = len(list((repo / "modules" / "dictionary").glob("*.md")))
     print(f"[{size}×] {terms} terms; load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -205,7 +179,7 @@ def measure_size(size: int, repo: Path, code_tree: Path, table: Table, skip: set
         merge_at(size, repo, code_tree, table, merge_terms, where)
 
 
-def merge_at(size: int, repo: Path, code_tree: Path, table: Table, count: int, where: Path) -> None:
+def merge_at(size: int, repo: Path, code_tree: Path, table: Growth, count: int, where: Path) -> None:
     """`git pull` of `count` terms edited on two clones of this repository, through the driver of `code_tree`."""
     from benchmarks import bench_merge
 
@@ -249,7 +223,7 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())};"
           f" code measured: {args.code}")
-    table = Table()
+    table = Growth("s")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         where = Path(tmp)
         for size in sizes:

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_repo import CORPUS, upstream_copy  # noqa: E402
+from benchmarks.figures import Growth  # noqa: E402
 
 # Real names typed in full, and a word only term bodies hold (the corpus test checks it is body-only).
 TYPED = ("Coherence Flux", "Entropy Pump", "Lagrangian Health", "Adaptive Resilience", "complements")
@@ -65,34 +66,7 @@ def grep_scan(terms: Path, text: str) -> int:
     return len(done.stdout.splitlines())
 
 
-class Figures:
-    """Figures by name and size, each printed with its growth from the smallest size."""
-
-    def __init__(self) -> None:
-        self.first: dict[str, tuple[int, float]] = {}
-        self.rows: dict[str, dict[int, str]] = {}
-
-    def add(self, name: str, size: int, value: float, unit: str = "ms", extra: str = "") -> None:
-        growth = ""
-        if name in self.first and self.first[name][1] > 0:
-            smallest, first = self.first[name]
-            growth = f" ({value / first:.1f}× the {smallest}× figure, for {size / smallest:g}× the terms)"
-        else:
-            self.first[name] = (size, value)
-        shown = f"{value:.1f} {unit}{growth}{extra}"
-        self.rows.setdefault(name, {})[size] = shown
-        print(f"  {name:<52} {size:>3}×: {shown}", flush=True)
-
-    def print(self, sizes: list[int]) -> None:
-        print("\nsummary (growth against the smallest size in parentheses):")
-        for name, cells in self.rows.items():
-            print(f"  {name}")
-            for size in sizes:
-                if size in cells:
-                    print(f"    {size:>3}×  {cells[size]}")
-
-
-def measure(size: int, repo: Path, figures: Figures) -> None:
+def measure(size: int, repo: Path, figures: Growth) -> None:
     from authoring.repo.service import Glossary
 
     terms = repo / "modules" / "dictionary"
@@ -160,7 +134,7 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {os.cpu_count()} cores, load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    figures = Figures()
+    figures = Growth("ms", digits=1, width=52)
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         for size in sizes:
             repo = (args.keep or Path(tmp)) / f"corpus-{size}x"
