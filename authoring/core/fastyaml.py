@@ -39,10 +39,9 @@ import yaml
 from yaml._yaml import CParser
 
 from authoring.core import yaml12
+from authoring.core.fastplain import compose, needs_ruamel, plain
 from authoring.core.frontmatter import Block, Split
-from authoring.core.nesting import too_deep_at
 from authoring.core.yamlio import (
-    MAX_DEPTH,
     ParsedBlock,
     message_of,
     new_yaml,
@@ -52,54 +51,7 @@ from authoring.core.yamlio import (
 )
 from authoring.errors import ParseError
 
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-# Tags whose scalars we construct (with ruamel's constructors); any other resolved tag is doubtful.
-_CONSTRUCTED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _BOOL}
-
-# Markers our resolver gives libyaml, so that we know which scalars were plain (resolved by us) and
-# which carried an explicit tag (doubtful).
-_PLAIN = "?plain"
-_QUOTED = "?quoted"
-_COLLECTION = "?collection"
-
-# Text that libyaml and ruamel may read differently: tabs (indentation rules differ), directives
-# (version-dependent resolution), YAML 1.1 line breaks and stray byte-order marks, control characters.
-_DOUBTFUL_CHARS = re.compile("[\t\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# A top-level key of a block mapping, at column 0: where ruamel's parser state is a fresh document's.
 _TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*:(?:[ \r\n]|$)")
-
-
-class Doubt(Exception):
-    """The fast reading cannot vouch for ruamel's answer; ask ruamel."""
-
-
-class _Composer(CParser):
-    """libyaml's composer with our resolver hooks: tag markers, and a depth bound checked on the way down.
-
-    The bound matters for safety as well as agreement: PyYAML's C composer recurses on the C stack,
-    and a few hundred thousand nested brackets would crash the process.
-    """
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.depth = 0
-
-    def descend_resolver(self, parent: Any, index: Any) -> None:
-        self.depth += 1
-        if self.depth > MAX_DEPTH + 1:
-            raise Doubt("nesting too deep")
-
-    def ascend_resolver(self) -> None:
-        self.depth -= 1
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            return _PLAIN if implicit[0] else _QUOTED
-        return _COLLECTION
 
 
 class _Ruamel:
@@ -138,74 +90,17 @@ def parse_block_fast(split: Split, block: Block, path: str) -> ParsedBlock:
     Raises `ParseError` exactly when `parse_block` does, with the same problems.
     """
     content = split.content(block)
-    if _DOUBTFUL_CHARS.search(content) or content.startswith("%") or "\n%" in content:
+    if needs_ruamel(content):  # a block nested too deep is refused at once, before any ruamel scanning
         return parse_block(split, block, path)
-    if too_deep_at(content, MAX_DEPTH) is not None:
-        return parse_block(split, block, path)  # refuses it at once, before any ruamel scanning
     try:
-        node = _compose(content)
-        plain = _plain(node) if node is not None else None
+        node = compose(content)
+        plain_data = plain(node, _construct) if node is not None else None
     except yaml.YAMLError as exc:
         _raise_ruamel_error(split, block, path, content, exc)
         return parse_block(split, block, path)  # ruamel disagrees with libyaml: its word stands
     except Exception:  # Doubt, or a value ruamel's constructor refuses (2021-13-01): ask ruamel
         return parse_block(split, block, path)
-    return ParsedBlock(block, node, plain, plain, round_trip=False)
-
-
-def _compose(content: str) -> Any:
-    composer = _Composer(content)
-    try:
-        return composer.get_single_node()
-    finally:
-        composer.dispose()
-
-
-def _plain(root: Any) -> Any:
-    """The plain data of a libyaml node graph, as ruamel would construct it; `Doubt` when unsure."""
-    seen: set[int] = set()
-
-    def build(node: Any) -> Any:
-        key = id(node)
-        if key in seen:  # an alias: ruamel's alias checks (bombs, recursion) decide
-            raise Doubt("alias")
-        seen.add(key)
-        tag = node.tag
-        kind = node.id
-        if kind == "scalar":
-            if tag == _QUOTED:
-                node.tag = _STR
-                return node.value
-            if tag != _PLAIN:
-                raise Doubt("explicit tag")
-            value: str = node.value
-            node.style = None  # libyaml says "" for plain; ruamel says None
-            resolved = yaml12.tag_of(value)
-            node.tag = resolved
-            if resolved == _STR:
-                return value
-            if resolved == _NULL:
-                return None
-            if resolved in _CONSTRUCTED:
-                return _construct(resolved, node)
-            raise Doubt(f"scalar tag {resolved}")
-        if tag != _COLLECTION:
-            raise Doubt("explicit tag")
-        if kind == "sequence":
-            node.tag = _SEQ
-            return [build(item) for item in node.value]
-        node.tag = _MAP
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.id != "scalar":
-                raise Doubt("non-scalar key")
-            item_key = build(key_node)
-            if key_node.tag == "tag:yaml.org,2002:merge" or item_key in mapping:
-                raise Doubt("merge or duplicate key")
-            mapping[item_key] = build(value_node)
-        return mapping
-
-    return build(root)
+    return ParsedBlock(block, node, plain_data, plain_data, round_trip=False)
 
 
 def _raise_ruamel_error(split: Split, block: Block, path: str, content: str, exc: yaml.YAMLError) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FENCE = "---"
+from authoring.core.linescan import FENCE, fence_spans, lines_of
+
+__all__ = ["FENCE", "Block", "Split", "line_of", "lines_of", "split"]
 
 
 @dataclass(frozen=True)
@@ -57,49 +59,10 @@ class Split:
         return self.blocks[-1] if self.blocks else None
 
 
-def _is_fence(line: str) -> bool:
-    return line.rstrip("\r\n").rstrip(" \t") == FENCE
-
-
 def split(text: str) -> Split:
     """Split `text` into blocks and body. Never fails: oddities are visible in the result."""
-    lines = lines_of(text)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    blocks: list[Block] = []
-    i = 0
-    body_start = 0
-    while i < len(lines) and _is_fence(lines[i]):
-        open_line = i
-        j = i + 1
-        while j < len(lines) and not _is_fence(lines[j]):
-            j += 1
-        terminated = j < len(lines)
-        content_end = offsets[j]
-        end = offsets[j + 1] if terminated else offsets[j]
-        blocks.append(Block(len(blocks), offsets[open_line], offsets[open_line + 1], content_end, end,
-                            open_line + 2, terminated))
-        body_start = end
-        if not terminated:
-            break
-        k = j + 1
-        while k < len(lines) and lines[k].strip() == "":
-            k += 1
-        if k < len(lines) and _is_fence(lines[k]):
-            i = k
-        else:
-            break
-    return Split(text, tuple(blocks), body_start)
-
-
-def lines_of(text: str) -> list[str]:
-    """Lines split at "\n" only, each keeping its line break (`str.splitlines` splits at more)."""
-    parts = text.split("\n")
-    lines = [part + "\n" for part in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
+    spans, body_start = fence_spans(text)
+    return Split(text, tuple(Block(index, *span) for index, span in enumerate(spans)), body_start)
 
 
 def line_of(text: str, offset: int) -> int:

@@ -8,16 +8,12 @@ Must never: touch files, Git or a UI.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from authoring.core.linescan import MARKER_SIZE, marker_regions
 from authoring.errors import Problem, Severity
 
-MARKER_SIZE = 7
-_OPEN = re.compile(r"^<{7}(?:[ \t].*)?$")
-_BASE = re.compile(r"^\|{7}(?:[ \t].*)?$")
-_MIDDLE = re.compile(r"^={7}[ \t]*$")
-_CLOSE = re.compile(r"^>{7}(?:[ \t].*)?$")
+__all__ = ["MARKER_SIZE", "MarkerRegion", "find_markers"]
 
 
 @dataclass(frozen=True)
@@ -41,23 +37,4 @@ class MarkerRegion:
 
 def find_markers(text: str) -> list[MarkerRegion]:
     """Every complete conflict region in `text`. A lone `=======` (a Markdown heading underline) is not one."""
-    regions: list[MarkerRegion] = []
-    start = middle = 0
-    label = ""
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r")
-        if _OPEN.match(line):
-            start, middle, label = number, 0, _label(line)
-        elif start and not middle and _BASE.match(line):
-            continue
-        elif start and not middle and _MIDDLE.match(line):
-            middle = number
-        elif start and middle and _CLOSE.match(line):
-            regions.append(MarkerRegion(start, middle, number, label))
-            start = middle = 0
-    return regions
-
-
-def _label(line: str) -> str:
-    label = line[MARKER_SIZE:].strip()
-    return label.split(":", 1)[1].strip() if label.startswith("ours:") else ""
+    return [MarkerRegion(*region) for region in marker_regions(text)]

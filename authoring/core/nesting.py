@@ -13,12 +13,18 @@ The look runs only when the text has more brackets or nested dashes than the bou
 ordinary block is never parsed twice. When libyaml is missing or rejects the text first, the answer is
 "don't know" and ruamel decides as before (its own errors are the ones users see).
 
-Must never: decide anything but "too deep here" (every other judgement is ruamel's), import Git or a UI.
+Must never: import anything but PyYAML (the merge driver's fast path reads blocks through it); decide
+anything but "too deep here" (every other judgement is ruamel's), import Git or a UI.
 """
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # `typing` itself is not imported: this module is on the merge driver's fast path
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_DEPTH = 64
+"""How deeply a block may nest (the root collection is depth 0): `yamlio` refuses anything deeper."""
 
 
 def too_deep_at(content: str, limit: int) -> int | None:

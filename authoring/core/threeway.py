@@ -15,18 +15,27 @@ Rules, applied at every level of the data:
 - anything else changed on both sides is a conflict, unless a resolver for that path decides it
   (the repository's policy passes resolvers for `version`, `last_updated`, ...).
 
+The merge driver's fast path plans every file with these rules, in a process Git starts once per
+file: so the records below are small hand-written classes (`dataclasses` and `typing` cost more to
+import than a whole plan), and `paths` is imported only to word a note.
+
 Must never: touch files, Git or a UI; compare data other than with `==` (the caller verifies the
-result with deepdiff).
+result with deepdiff); import `dataclasses`, `typing` or `errors` at module level.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
 
-from authoring.core.paths import FieldPath, format_path
+TYPE_CHECKING = False  # `typing` itself is not imported: see the module's doc
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from authoring.core.paths import FieldPath
+
+    Resolver = Callable[[FieldPath, Any, Any, Any], "Resolution | None"]
+    """Decides a field both sides changed (path, base, ours, theirs) or returns None to let the rules run."""
 
 
 class _Missing(Enum):
@@ -37,52 +46,79 @@ MISSING = _Missing.MISSING
 """Stands for a field that one side does not have."""
 
 
-@dataclass(frozen=True)
-class FieldEdit:
+class _Record:
+    """Equality, hashing and a repr over `__slots__`: a frozen dataclass's, without importing `dataclasses`."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class FieldEdit(_Record):
     """One edit to make on our side: `set` a field (adding it when missing), `append` to a list, `remove` a key."""
 
-    kind: str
-    path: FieldPath
-    value: Any
+    __slots__ = ("kind", "path", "value")
+
+    def __init__(self, kind: str, path: FieldPath, value: Any) -> None:
+        self.kind = kind
+        self.path = path
+        self.value = value
 
 
-@dataclass(frozen=True)
-class FieldConflict:
+class FieldConflict(_Record):
     """A field both sides changed differently; the merged file keeps both values for the editor."""
 
-    path: FieldPath
-    base: Any
-    ours: Any
-    theirs: Any
-    reason: str
+    __slots__ = ("base", "ours", "path", "reason", "theirs")
+
+    def __init__(self, path: FieldPath, base: Any, ours: Any, theirs: Any, reason: str) -> None:
+        self.path = path
+        self.base = base
+        self.ours = ours
+        self.theirs = theirs
+        self.reason = reason
 
     def describe(self) -> str:
         """`triad.art: both sides changed it` (the root of a block reads `the whole block`)."""
-        return f"{format_path(self.path) or 'the whole block'}: {self.reason}"
+        return f"{_format_path(self.path) or 'the whole block'}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(_Record):
     """A resolver's decision: the value to keep, which side it came from, and why."""
 
-    value: Any
-    side: str
-    note: str
+    __slots__ = ("note", "side", "value")
+
+    def __init__(self, value: Any, side: str, note: str) -> None:
+        self.value = value
+        self.side = side
+        self.note = note
 
 
-Resolver = Callable[[FieldPath, Any, Any, Any], Resolution | None]
-"""Decides a field both sides changed (path, base, ours, theirs) or returns None to let the rules run."""
-
-
-@dataclass
-class MergeResult:
+class MergeResult(_Record):
     """The merge of one block: merged data, edits to make on ours, conflicts, notes, removals."""
 
-    merged: Any
-    edits: list[FieldEdit] = field(default_factory=list)
-    conflicts: list[FieldConflict] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    removals: list[FieldPath] = field(default_factory=list)
+    __slots__ = ("conflicts", "edits", "merged", "notes", "removals")
+
+    def __init__(self, merged: Any, edits: list[FieldEdit] | None = None,
+                 conflicts: list[FieldConflict] | None = None, notes: list[str] | None = None,
+                 removals: list[FieldPath] | None = None) -> None:
+        self.merged = merged
+        self.edits: list[FieldEdit] = edits if edits is not None else []
+        self.conflicts: list[FieldConflict] = conflicts if conflicts is not None else []
+        self.notes: list[str] = notes if notes is not None else []
+        self.removals: list[FieldPath] = removals if removals is not None else []
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces was
 
     @property
     def clean(self) -> bool:
@@ -97,6 +133,12 @@ class MergeResult:
         self.conflicts.append(FieldConflict(path, base, ours, theirs, reason))
         if ours is not MISSING:
             self.merged = _with_value(self.merged, path, ours)
+
+
+def _format_path(path: FieldPath) -> str:
+    from authoring.core.paths import format_path  # only to word a note or a conflict: see the module's doc
+
+    return format_path(path)
 
 
 def merge_data(base: Any, ours: Any, theirs: Any, resolvers: dict[FieldPath, Resolver] | None = None) -> MergeResult:
@@ -126,7 +168,7 @@ def _merge(path: FieldPath, base: Any, ours: Any, theirs: Any, resolvers: dict[F
     if resolver is not None:
         decided = resolver(path, base, ours, theirs)
         if decided is not None:
-            result.notes.append(f"{format_path(path)}: {decided.note}")
+            result.notes.append(f"{_format_path(path)}: {decided.note}")
             if decided.side == "theirs" and decided.value != ours:
                 result.edits.append(FieldEdit("set", path, decided.value))
             return decided.value
@@ -168,7 +210,7 @@ def _merge_lists(path: FieldPath, base: list[Any], ours: list[Any], theirs: list
             result.edits.append(FieldEdit("append", path, item))
             merged.append(item)
     if ours_new and any(item not in ours_new for item in theirs_new):
-        result.notes.append(f"{format_path(path)}: kept the items both sides added")
+        result.notes.append(f"{_format_path(path)}: kept the items both sides added")
     return merged
 
 

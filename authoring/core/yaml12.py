@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` itself is not imported: this module is on the merge driver's fast path
+if TYPE_CHECKING:
+    from typing import Any
 
 STR = "tag:yaml.org,2002:str"
 BOOL = "tag:yaml.org,2002:bool"

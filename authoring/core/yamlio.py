@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from authoring.core.frontmatter import Block, Split, line_of
-from authoring.core.nesting import too_deep_at
+from authoring.core.nesting import MAX_DEPTH, too_deep_at
 from authoring.core.paths import kind_of
 from authoring.errors import ParseError, Problem, Severity
 
@@ -29,7 +29,6 @@ if TYPE_CHECKING:  # ruamel is imported where it runs: `fastyaml` (the merge dri
 
 # A full corpus entry expands to a few hundred nodes; a hundred thousand is far past any real term.
 MAX_EXPANDED_NODES = 100_000
-MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + name

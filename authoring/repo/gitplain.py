@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from authoring.errors import AuthoringError, ExitCode
+from authoring.repo.gitmergefile import merge_file_args
 
 
 class GitError(AuthoringError):
@@ -25,12 +26,10 @@ def merge_file_paths(ours: Path, base: Path, theirs: Path,
                      style: str | None = None) -> tuple[bytes, int]:
     """`merge_file` on three files already on disk (the merge driver's %A %O %B); none is written.
 
-    Plain `git merge-file` (no GitPython): the merge driver runs once per file and cannot afford its import.
+    Plain `git merge-file` (no GitPython), the command line the driver's fast path runs too.
     """
-    args = ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2]]
-    if style in ("diff3", "zdiff3"):
-        args.append(f"--{style}")
-    done = subprocess.run([*args, "--", str(ours), str(base), str(theirs)], capture_output=True, check=False)
+    args = merge_file_args(str(ours), str(base), str(theirs), labels, style)
+    done = subprocess.run(args, capture_output=True, check=False)
     # the exit status counts the conflicts (at most 127); a failure is negative, i.e. 255
     if done.returncode < 0 or done.returncode > 127:
         raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")

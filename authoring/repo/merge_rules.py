@@ -14,18 +14,21 @@ The full field merge (`repo.merge`) makes the planned edits on our file; the dri
 says. Both read the policy here, so they cannot disagree on it.
 
 This module is on the driver's fast path, which Git starts once per file: it imports nothing heavy
-(no pydantic, ruamel, deepdiff, GitPython). Must never: touch files or Git.
+(no pydantic, ruamel, deepdiff, GitPython, nor `dataclasses` or `typing`). Must never: touch files or Git.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-from authoring.core.paths import FieldPath
-from authoring.core.threeway import MISSING, MergeResult, Resolver, keep_higher_version, keep_later_date, merge_data
+from authoring.core.threeway import MISSING, MergeResult, keep_higher_version, keep_later_date, merge_data
 from authoring.workflow.content_revision import content_revision
+
+TYPE_CHECKING = False  # `typing` itself is not imported: see the module's doc
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from authoring.core.paths import FieldPath
+    from authoring.core.threeway import Resolver
 
 DRIVER_NAME = "authoring-term"
 """The merge driver's name in `.gitattributes` (`merge=authoring-term`) and `.git/config`."""
@@ -38,18 +41,24 @@ RESOLVERS: dict[FieldPath, Resolver] = {
 _RATIFIED = "ratified"  # core.model.Status.RATIFIED, without importing pydantic for it
 
 
-@dataclass
 class MergeOutcome:
     """What the driver did with one file."""
 
-    path: str
-    method: str
-    """`fields` (the field merge), `text` (Git's text merge, when the fields could not be merged), or
-    `checked` (Git's clean text merge, kept because its data is what the field merge plans)."""
-    conflicts: list[str] = field(default_factory=list)
-    """One line per conflict left in the file."""
-    notes: list[str] = field(default_factory=list)
-    """How fields both sides changed were decided, and why a text merge was used."""
+    __slots__ = ("conflicts", "method", "notes", "path")
+
+    def __init__(self, path: str, method: str, conflicts: list[str] | None = None,
+                 notes: list[str] | None = None) -> None:
+        self.path = path
+        self.method = method
+        """`fields` (the field merge), `text` (Git's text merge, when the fields could not be merged), or
+        `checked` (Git's clean text merge, kept because its data is what the field merge plans)."""
+        self.conflicts: list[str] = conflicts if conflicts is not None else []
+        """One line per conflict left in the file."""
+        self.notes: list[str] = notes if notes is not None else []
+        """How fields both sides changed were decided, and why a text merge was used."""
+
+    def __repr__(self) -> str:
+        return f"MergeOutcome({self.path!r}, {self.method!r}, conflicts={self.conflicts!r}, notes={self.notes!r})"
 
     @property
     def exit_code(self) -> int:

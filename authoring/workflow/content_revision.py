@@ -9,8 +9,10 @@ Must never: import pydantic, Git or a UI.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+TYPE_CHECKING = False  # `typing` itself is not imported: the merge driver's fast path imports this module
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 WORKFLOW_FIELDS = ("status", "version", "last_updated")
 
