@@ -207,6 +207,9 @@ def run_kind(where: Path, origin: Path, kind: str, count: int, also: Path | None
         same_bytes, same_data, differing = same_as_field_merge(triples, repo)
         print(f"    against the in-process field merge: {same_bytes} same bytes, {same_data} same data"
               f" (text merge kept), {len(differing)} different{': ' + ', '.join(differing[:5]) if differing else ''}")
+        for term_id in differing[:2]:  # what Git and the driver said about them
+            said = [line for line in out.splitlines() if term_id in line]
+            print(f"    {term_id}: " + (" | ".join(said[:6]) or "(nothing in Git's output)"))
 
 
 def main() -> None:

@@ -8,9 +8,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from tests.conftest import EDITOR, git, make_repo, run_cli
+from tests.conftest import EDITOR, ROOT, git, make_repo, run_cli
 
-DRIVER_SUFFIX = "-m authoring.repo.merge_driver %O %A %B %P"
+DRIVER_SUFFIX = "from authoring.repo.merge_driver import run; run()' %O %A %B %P"
 
 
 def _driver(repo: Path) -> str:
@@ -35,7 +35,8 @@ def test_init_creates_a_glossary_repository_with_one_commit(tmp_path: Path) -> N
     assert git(repo, "status", "--porcelain") == ""
     # The driver runs this very interpreter by absolute path, so `authoring` need not be on PATH.
     driver = _driver(repo)
-    assert driver.endswith(f"{shlex.quote(sys.executable)} {DRIVER_SUFFIX}")
+    assert driver.startswith(f"{shlex.quote(sys.executable)} -S -P -c ") and driver.endswith(DRIVER_SUFFIX)
+    assert str(ROOT) in driver  # this checkout's `authoring`, whichever way it is installed
     assert Path(sys.executable).is_absolute()
     assert "field-level merge" in git(repo, "config", "--local", "--get", "merge.authoring-term.name")
     assert git(repo, "check-attr", "merge", "terms/ANY_TERM.md").strip().endswith("merge: authoring-term")

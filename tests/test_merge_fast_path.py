@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from tests.test_merge_corpus import _a_key_removed, _ours, _sample, _theirs
 
 DISPLAY = "terms/SLACK_WATER.md"
 CRLF = SLACK.replace(b"\n", b"\r\n")
+BOM_CRLF = b"\xef\xbb\xbf" + CRLF
 
 
 def _both(tmp_path: Path, base: bytes, ours: bytes, theirs: bytes, display: str = DISPLAY) -> tuple[
@@ -110,19 +112,92 @@ SLACK_CASES = {
     # the same value spelled differently on one side and changed elsewhere: the data decide
     "a value respelled": (SLACK.replace(b"units: minutes", b"units: 'minutes'"),
                           _variant(SLACK, (b'symbol: ""', b'symbol: "S"'))),
+    "crlf and bom": (_variant(BOM_CRLF, (b'symbol: ""', b'symbol: "S"')),
+                     _variant(BOM_CRLF, (b"units: minutes", b"units: hours"),
+                              (b"    The coast holding its breath.", b"    The coast, waiting."))),
+    "crlf conflict": (_variant(CRLF, (b"units: minutes", b"units: hours")),
+                      _variant(CRLF, (b"units: minutes", b"units: seconds"))),
+    "a conflict in a flow list": (_variant(SLACK, (b"aliases: [the held breath]", b"aliases: [the still breath]")),
+                                  _variant(SLACK, (b"aliases: [the held breath]", b"aliases: [the long breath]"))),
+    "removed on ours, changed on theirs": (_variant(SLACK, (b"license: CC-BY-SA-4.0\n", b"")),
+                                           _variant(SLACK, (b"license: CC-BY-SA-4.0", b"license: CC0-1.0"))),
+    "nested removed and changed": (_variant(SLACK, (b"  antonyms: []\n", b"")),
+                                   _variant(SLACK, (b"  antonyms: []", b"  antonyms: [FLOOD]"))),
+    "both appended to one list": (_variant(SLACK, (b"aliases: [the held breath]", b"aliases: [the held breath, a]")),
+                                  _variant(SLACK, (b"aliases: [the held breath]", b"aliases: [the held breath, b]"))),
+    "dates on both sides": (_variant(SLACK, (b"last_updated: 2026-11-12", b"last_updated: 2026-12-01")),
+                            _variant(SLACK, (b"last_updated: 2026-11-12", b"last_updated: 2026-12-24"))),
+    "a ratification beside a content change": (
+        _variant(SLACK, (b"status: draft", b"status: ratified"), (b"version: 0.1", b"version: 1.0")),
+        _variant(SLACK, (b"    The coast holding its breath.", b"    The coast, waiting."))),
 }
+BASES = {"crlf": CRLF, "crlf conflict": CRLF, "crlf and bom": BOM_CRLF}
 
 
 @pytest.mark.parametrize("case", sorted(SLACK_CASES))
 def test_the_field_merge_cases_agree(case: str, tmp_path: Path) -> None:
     ours, theirs = SLACK_CASES[case]
-    base = SLACK.replace(b"\n", b"\r\n") if case == "crlf" else SLACK
+    base = BASES.get(case, SLACK)
     fast, semantic, conflicts = _both(tmp_path, base, ours, theirs)
     _agree(fast, semantic, conflicts)
-    if case in ("same field both ways", "removed and changed", "one key added twice", "the body on both sides"):
+    if case in ("same field both ways", "removed and changed", "one key added twice", "the body on both sides",
+                "crlf conflict", "a conflict in a flow list", "removed on ours, changed on theirs",
+                "nested removed and changed", "both appended to one list", "dates on both sides",
+                "a ratification beside a content change"):
         assert fast is None
-    if case in ("different fields", "crlf", "removed on theirs", "the body on one side", "a value respelled"):
+    if case in ("different fields", "crlf", "removed on theirs", "the body on one side", "a value respelled",
+                "crlf and bom"):
         assert fast is not None
+        assert fast == semantic  # on these, the very same bytes too
+
+
+def _installed_driver(tmp_path: Path) -> str:
+    """The driver's command line as `init` installs it in a clone (Git fills in %O %A %B %P)."""
+    command = subprocess.run([sys.executable, "-c", "from authoring.repo.clone_setup import driver_command;"
+                              " print(driver_command())"], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=tmp_path).stdout.strip()
+    assert " -S -P -c " in command and command.endswith(" %O %A %B %P")
+    return command
+
+
+def test_the_installed_driver_gives_the_field_merges_result_on_every_case(tmp_path: Path) -> None:
+    """Git's view: the command line `init` installs, run by a shell from the repository's root with no
+    PYTHONPATH, leaves in %A and says by its exit status exactly what the field merge would (the text
+    merge's bytes where the fast path keeps them). A `yaml.py` in the root cannot stand in for PyYAML.
+    Every case the fast path keeps, and two it leaves to the field merge (started with `site` turned on
+    late: one conflict, one policy); `test_the_field_merge_cases_agree` holds the rest in-process."""
+    command = _installed_driver(tmp_path)
+    work = tmp_path / "repo"
+    work.mkdir()
+    (work / "yaml.py").write_text("raise SystemExit('the working folder is on the module path')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUTHORING_TEST_MODE")}
+    declined = 0
+    for case, (ours, theirs) in sorted(SLACK_CASES.items()):
+        base = BASES.get(case, SLACK)
+        fast, semantic, conflicts = _both(tmp_path, base, ours, theirs)
+        if fast is None and case not in ("same field both ways", "dates on both sides"):
+            continue  # the field merge's own process start is the same for every case: two show it
+        declined += fast is None
+        for name, data in (("O", base), ("A", ours), ("B", theirs)):
+            (work / f".merge_file_{name}").write_bytes(data)
+        line = command.replace("%O", ".merge_file_O").replace("%A", ".merge_file_A").replace(
+            "%B", ".merge_file_B").replace("%P", DISPLAY)
+        done = subprocess.run(["sh", "-c", line], capture_output=True, text=True, cwd=work, env=env, check=False,
+                              timeout=120)
+        assert "Traceback" not in done.stderr, (case, done.stderr)
+        assert (done.returncode, (work / ".merge_file_A").read_bytes()) == (
+            1 if conflicts else 0, semantic if fast is None else fast), case
+        assert sorted(p.name for p in work.iterdir()) == [".merge_file_A", ".merge_file_B", ".merge_file_O",
+                                                         "yaml.py"], case  # no temporary file left
+    assert declined == 2
+
+
+def test_the_fast_path_refuses_what_textfile_refuses() -> None:
+    from authoring.core.textfile import MAX_FILE_BYTES
+    from authoring.repo import merge_driver
+
+    assert merge_driver.MAX_FILE_BYTES == MAX_FILE_BYTES
+    assert merge_driver.BOM == "\ufeff"
 
 
 def test_a_ratification_beside_a_content_change_is_not_taken_from_a_clean_text_merge(tmp_path: Path) -> None:
@@ -217,12 +292,18 @@ def test_the_fast_path_imports_none_of_the_heavy_stack(tmp_path: Path) -> None:
     base.write_bytes(SLACK)
     ours.write_bytes(_variant(SLACK, (b"units: minutes", b"units: hours")))
     theirs.write_bytes(_variant(SLACK, (b'symbol: ""', b'symbol: "S"')))
-    code = ("import sys, json\nfrom authoring.repo.merge_driver import main\n"
-            f"code = main([{str(base)!r}, {str(ours)!r}, {str(theirs)!r}, {DISPLAY!r}])\n"
-            "print(json.dumps([code, sorted(sys.modules)]))")
-    done = _run("-c", code, cwd=tmp_path)
+    # started as `init` installs it (`python -S -P`, the module path given), the modules printed on the way out
+    start = _installed_driver(tmp_path).split(" -c ", 1)[1].rsplit(" %O", 1)[0]
+    code = shlex.split(start)[0].replace("from authoring.repo.merge_driver import run; run()", (
+        "from authoring.repo.merge_driver import main\n"
+        f"code = main([{str(base)!r}, {str(ours)!r}, {str(theirs)!r}, {DISPLAY!r}])\n"
+        "import json; print(json.dumps([code, sorted(sys.modules)]))"))
+    done = subprocess.run([sys.executable, "-S", "-P", "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          check=False, timeout=120)
     exit_code, loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert exit_code == 0 and ours.read_bytes() != SLACK
     heavy = ("typer", "pydantic", "deepdiff", "git", "textual", "ruamel", "authoring.repo.merge", "authoring.cli",
-             "authoring.repo.git")
+             "authoring.repo.git", "authoring.repo.gitplain", "authoring.errors", "authoring.core.yamlio",
+             "authoring.core.fastyaml", "authoring.core.textfile", "dataclasses", "typing", "pathlib", "subprocess",
+             "inspect", "site")
     assert [m for m in loaded if any(m == h or m.startswith(h + ".") for h in heavy)] == []

@@ -7,8 +7,9 @@ Every clone — new or cloned from a remote — also needs the driver's definiti
 code it was sent): `[merge "authoring-term"]` with the command line of the interpreter running
 `authoring` now, by absolute path, so it works without `authoring` on PATH (a virtual
 environment that is not activated, a Git GUI), running the lean driver module
-(`python -m authoring.repo.merge_driver`): Git starts it once per file. A definition installed by an
-older `init` (`python -m authoring merge-driver ...`) keeps working; running `init` again updates it.
+(`authoring.repo.merge_driver`, started as `driver_command` says): Git starts it once per file.
+Definitions installed by an older `init` (`python -m authoring.repo.merge_driver ...`, `python -m
+authoring merge-driver ...`) keep working; running `init` again updates them.
 
 On an existing repository `init` writes no file: it installs that configuration and says what the
 repository lacks; `--adopt` writes the missing files (never overwriting one) and commits them.
@@ -19,13 +20,12 @@ Must never: overwrite a file that exists; run Git except through `repo.git`.
 
 from __future__ import annotations
 
-import os
+import importlib.util
+import json
 import shlex
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,28 +118,33 @@ def attributes_plan(root: Path, line: str) -> tuple[Path, bytes, bytes | None, b
 
 
 def driver_command() -> str:
-    """The driver's command line: this interpreter by absolute path, `-m authoring.repo.merge_driver`.
+    """The driver's command line: this interpreter by absolute path, started lean, running
+    `authoring.repo.merge_driver.main` from this copy of `authoring`.
 
-    When that interpreter cannot import this copy of `authoring` on its own (running from a source
-    checkout through PYTHONPATH), the line pins PYTHONPATH to the checkout, so Git's merges run the
-    same code as the `init` that installed it.
+    Git starts it once per file, so it starts without `site` (`-S`: no site-packages scan, no `.pth`
+    hooks, which cost as much as the driver's own check) and without the working folder on the
+    module path (`-P`: a `yaml.py` in the repository's root cannot stand in for PyYAML); the path
+    names the two folders the fast path imports from, the one holding this `authoring` (an installed
+    package, an editable install's checkout, or a checkout on PYTHONPATH: merges run the same code as
+    the `init` that installed the line) and the one holding PyYAML. The field merge, when a file needs
+    it, turns `site` on first (`merge_driver._full_site`).
     """
-    command = f"{shlex.quote(sys.executable)} -m authoring.repo.merge_driver %O %A %B %P"
-    package_parent = Path(authoring.__file__).resolve().parent.parent
-    if not _importable_as_installed(sys.executable, str(Path(authoring.__file__).resolve())):
-        command = f"PYTHONPATH={shlex.quote(str(package_parent))} {command}"
-    return command
+    folders: list[str] = []
+    for folder in (Path(authoring.__file__).resolve().parent.parent, _yaml_folder()):
+        if folder is not None and str(folder) not in folders:
+            folders.append(str(folder))
+    # a JSON list of strings is a Python list literal, and its double quotes need no escaping in the shell's
+    start = (f"import sys; sys.path += {json.dumps(folders)}; from authoring.repo.merge_driver import run;"
+             " run()")
+    return f"{shlex.quote(sys.executable)} -S -P -c {shlex.quote(start)} %O %A %B %P"
 
 
-@lru_cache(maxsize=4)
-def _importable_as_installed(python: str, expected: str) -> bool:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    try:
-        done = subprocess.run([python, "-c", "import authoring; print(authoring.__file__)"], capture_output=True,
-                              text=True, env=env, cwd="/", timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0 and Path(done.stdout.strip()).resolve() == Path(expected)
+def _yaml_folder() -> Path | None:
+    """The folder PyYAML is imported from (found, not imported)."""
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).resolve().parent.parent
 
 
 def install_clone_config(git: Git) -> tuple[dict[str, str], str]:
