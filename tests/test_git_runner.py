@@ -23,7 +23,8 @@ def test_git_py_starts_git_in_one_place_and_reads_objects_one_way() -> None:
     assert len(re.findall(r"get_object_data\(", GIT_PY)) == 1 and ".odb.stream(" not in GIT_PY
     others = [p.relative_to(ROOT).as_posix() for p in (ROOT / "authoring").rglob("*.py")
               if p.name != "git.py" and re.search(r"subprocess\.(run|Popen)\(\s*\[\s*\"git\"", p.read_text("utf-8"))]
-    assert others == []  # (repo/gitplain.py runs `git merge-file` alone, for the merge driver's fast path)
+    assert others == []  # (repo/gitplain.py runs `git merge-file` alone; repo/gitmergefile.py, with `os`, for
+    # the merge driver's fast path)
 
 
 def test_a_held_index_lock_is_the_same_conflict_for_every_command(demo_repo: Path) -> None:

@@ -26,6 +26,9 @@ itself is replaced from its key's colon). So a fast reading is
 edited directly (`ParsedBlock.round_trip` is False): `tests/test_workflow_corpus.py` and the corpus
 conformance test prove that edits write the same bytes on either reading.
 
+The composition and the plain values are `fastplain`'s (the merge driver's fast path reads with it
+alone, and declines where this module would ask ruamel).
+
 Must never: write files, touch Git or a UI, or return a value ruamel would not.
 """
 

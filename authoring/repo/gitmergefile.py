@@ -1,5 +1,5 @@
-"""`git merge-file -p` with its output written straight into a new file, run with `os` alone: part of the
-one door to Git (`repo.gitplain` runs it this way for everyone; `repo.git` re-exports that).
+"""`git merge-file -p` with its output written straight into a file, run with `os` alone: part of the one
+door to Git (`repo.gitplain` runs the same command line for `repo.git`'s `merge_file`).
 
 Git starts the merge driver once per file, and `subprocess` costs more to import than the driver's
 whole check of a file; so this spawns Git itself (`posix_spawnp`), with the merged text going to a
@@ -26,7 +26,10 @@ def merge_file_args(ours: str, base: str, theirs: str, labels: tuple[str, str, s
 
 def merge_file_to(out_fd: int, args: list[str]) -> tuple[int, bytes]:
     """Run `args` (from `merge_file_args`) with its standard output on `out_fd`: Git's exit status (the
-    number of conflicts, at most 127; a failure is above that or negative) and what it wrote on stderr."""
+    number of conflicts, at most 127; a failure is above that or negative) and what it wrote on stderr.
+    Raises `OSError` when Git cannot be started."""
+    if not hasattr(os, "posix_spawnp"):  # not a POSIX system: the caller's slower path runs Git
+        raise OSError("posix_spawnp is not available")
     err_read, err_write = os.pipe()
     try:
         pid = os.posix_spawnp(args[0], args, os.environ,
