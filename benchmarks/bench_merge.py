@@ -127,9 +127,11 @@ def children_cpu() -> float:
 
 def pull(repo: Path) -> tuple[float, float, int, str]:
     """`git pull --no-rebase`: seconds, CPU seconds, exit status, and Git's output."""
+    # without PYTHONPATH, as Git runs drivers for a user: each driver runs the code its line names
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "GIT_CONFIG_NOSYSTEM": "1"}
     start, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(["git", "-C", str(repo), "pull", "--no-rebase", "--no-edit"], capture_output=True,
-                          text=True, check=False, env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1"})
+                          text=True, check=False, env=env)
     return time.perf_counter() - start, children_cpu() - cpu, done.returncode, done.stdout + done.stderr
 
 

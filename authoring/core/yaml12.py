@@ -52,7 +52,8 @@ _BY_FIRST: dict[str, tuple[int, ...]] = {
     '=': (6,),
     **dict.fromkeys('!&*', (7,)),
 }
-_COMPILED = tuple((tag, re.compile(pattern, flags)) for tag, pattern, flags in _PATTERNS)
+# compiled on first use: the merge driver starts once per file, and most of its scalars start with a letter
+_COMPILED: dict[int, re.Pattern[str]] = {}
 
 # The forms constructed here; any other form of these tags goes to ruamel's constructor.
 _DECIMAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
@@ -68,9 +69,11 @@ def resolver_table() -> dict[str, list[tuple[str, str, int]]]:
 def tag_of(value: str) -> str:
     """The tag ruamel's YAML 1.2 resolver gives a plain scalar."""
     for index in _BY_FIRST.get(value[:1], ()):
-        tag, regexp = _COMPILED[index]
+        regexp = _COMPILED.get(index)
+        if regexp is None:
+            regexp = _COMPILED[index] = re.compile(_PATTERNS[index][1], _PATTERNS[index][2])
         if regexp.match(value):
-            return tag
+            return _PATTERNS[index][0]
     return STR
 
 
