@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,12 +31,24 @@ class Style:
     newline: str = "\n"
 
 
+_LOADERS = threading.local()
+
+
+def _safe_loader() -> YAML:
+    """This thread's safe loader (a `YAML` object costs more to make than a short scalar to load; one
+    object must not load in two threads at once, so each thread has its own)."""
+    loader = getattr(_LOADERS, "yaml", None)
+    if loader is None:
+        loader = _LOADERS.yaml = YAML(typ="safe", pure=True)
+    return loader
+
+
 @lru_cache(maxsize=4096)
 def _reads_back_as_string(candidate: str, flow: bool) -> bool:
     """True when `candidate`, written plain (inside `[ ]` when `flow`), parses back to itself as a string."""
     document = f"k: [{candidate}]\n" if flow else f"k: {candidate}\n"
     try:
-        data = YAML(typ="safe", pure=True).load(document)
+        data = _safe_loader().load(document)
     except YAMLError:
         return False
     value = data.get("k") if isinstance(data, dict) else None
