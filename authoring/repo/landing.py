@@ -250,12 +250,10 @@ def _build_tree(git: Git, base: str | None, files: Sequence[FileIntent],
         changes[parts] = (mode, blob)
         entries.append((item.path, mode, blob))
     def store(kind: bytes, data: bytes) -> str:
-        oid = gitfiles.write_object(git.objects_dir, kind, data, token)
-        if kind == b"tree":  # the next step of a chain starts from it: no need to read it back
-            known[oid] = gitfiles.parse_tree(data)
-        return oid
+        return gitfiles.write_object(git.objects_dir, kind, data, token)
 
-    return gitfiles.tree_with(base, changes, read_tree, store) or store(b"tree", b""), entries
+    # the next step of a chain starts from the trees written here: remembered, never read back
+    return gitfiles.tree_with(base, changes, read_tree, store, known.__setitem__) or store(b"tree", b""), entries
 
 
 def _take_index_lock(names: _Names) -> None:
