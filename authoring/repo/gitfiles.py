@@ -153,9 +153,11 @@ def encode_tree(entries: list[TreeEntry]) -> bytes:
 
 
 def tree_with(tree: str | None, changes: Changes, read_tree: Callable[[str], list[TreeEntry]],
-              store: Callable[[bytes, bytes], str]) -> str | None:
+              store: Callable[[bytes, bytes], str],
+              remember: Callable[[str, list[TreeEntry]], None] | None = None) -> str | None:
     """The id of `tree` with `changes` made (None when nothing is left in it): only the trees on
-    the changed paths are rewritten; every other entry keeps its id."""
+    the changed paths are rewritten; every other entry keeps its id. `remember(id, entries)` is told
+    each tree written (a chain of commits builds its next tree on it without reading it back)."""
     entries = {name: (sha, mode) for sha, mode, name in (read_tree(tree) if tree else [])}
     nested: dict[str, dict[tuple[str, ...], tuple[int, str] | None]] = {}
     for parts, target in changes.items():
@@ -169,14 +171,18 @@ def tree_with(tree: str | None, changes: Changes, read_tree: Callable[[str], lis
     for name, inner in nested.items():
         current = entries.get(name)
         below = current[0].hex() if current is not None and current[1] == TREE_MODE else None
-        made = tree_with(below, inner, read_tree, store)
+        made = tree_with(below, inner, read_tree, store, remember)
         if made is None:
             entries.pop(name, None)
         else:
             entries[name] = (bytes.fromhex(made), TREE_MODE)
     if not entries:
         return None
-    return store(b"tree", encode_tree([(sha, mode, name) for name, (sha, mode) in entries.items()]))
+    listed = [(sha, mode, name) for name, (sha, mode) in entries.items()]
+    oid = store(b"tree", encode_tree(listed))
+    if remember is not None:
+        remember(oid, listed)
+    return oid
 
 
 def mode_in(tree: str | None, parts: tuple[str, ...], read_tree: Callable[[str], list[TreeEntry]]) -> int | None:
