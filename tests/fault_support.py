@@ -47,8 +47,22 @@ def make_template(where: Path) -> Path:
 
 
 def copy_repo(template: Path, where: Path) -> Path:
-    shutil.copytree(template, where, symlinks=True)
+    """A private copy of `template` at `where` (its index as copied: the stat data stale, as before). Git's
+    object files are hard-linked: Git and the tool write an object once, by a new name, and never change
+    one (`gitfiles.write_object` links a new file in), so a kill or a recovery in the copy cannot reach
+    the template; everything else — work tree, index, refs, hooks, config — is copied."""
+    objects = template / ".git" / "objects"
+    shutil.copytree(template, where, symlinks=True, ignore=lambda folder, names: {"objects"}
+                    if Path(folder) == objects.parent else set())
+    shutil.copytree(objects, where / ".git" / "objects", symlinks=True, copy_function=_link_or_copy)
     return where
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
 
 
 @dataclass
@@ -65,8 +79,11 @@ class Outcome:
 
 def run_forked(repo: Path, args: list[str], env: dict[str, str], tmpdir: Path) -> Outcome:
     """Run `authoring ARGS --repo REPO` in a forked child with `env` added; stdout and stderr discarded."""
-    from authoring.cli.app import main
+    from authoring.cli.app import click_command, main
 
+    # The parent is the fork server: the command modules imported and the command tree built once, here,
+    # so each child runs only the command itself (the same code a fresh process runs, loaded already).
+    click_command()
     tmpdir.mkdir(exist_ok=True)
     pid = os.fork()
     if pid == 0:  # the child: never returns
