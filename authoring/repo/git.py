@@ -67,9 +67,17 @@ _TRUE = ("true", "yes", "on", "1")
 _IDENTITY = r"^user\.(name|email)$"
 
 
+# the Git directory `find_root` learnt with the work tree's top (same `rev-parse`), taken by the `Git(root)`
+# that follows it (`Glossary.open`): one Git process fewer per opening
+_FOUND_GIT_DIRS: dict[Path, Path] = {}
+
+
 def find_root(start: Path) -> Path:
     """The top of the Git work tree containing `start` (Git's own discovery: `git rev-parse`)."""
-    return Path(_rev_parse(start, "--show-toplevel"))
+    top, git_dir = _rev_parse(start, "--show-toplevel", "--absolute-git-dir")
+    root = Path(top)
+    _FOUND_GIT_DIRS[root] = Path(git_dir)
+    return root
 
 
 def _command(args: Sequence[str]) -> str:
@@ -109,17 +117,18 @@ def _plain_git(where: Path, *args: str) -> tuple[int, str]:
     return done.returncode, _text(done.stdout)
 
 
-def _rev_parse(where: Path, what: str) -> str:
-    """`git rev-parse WHAT` run in `where`, or a `UsageError` saying why there is no work tree there."""
+def _rev_parse(where: Path, *what: str) -> list[str]:
+    """`git rev-parse WHAT...` run in `where` (one line each), or a `UsageError` saying why there is no work
+    tree there."""
     if not where.is_dir():
         raise UsageError(f"{where}: no such directory")
-    code, out = _plain_git(where, "rev-parse", "--is-bare-repository", what)
+    code, out = _plain_git(where, "rev-parse", "--is-bare-repository", *what)
     lines = out.splitlines()
     if lines[:1] == ["true"]:
         raise UsageError(f"{where}: a bare repository has no terms to work on")
-    if code != 0 or len(lines) != 2:
+    if code != 0 or len(lines) != 1 + len(what):
         raise UsageError(f"{where}: not inside a Git repository (use --repo PATH, or `authoring init`)")
-    return lines[1]
+    return lines[1:]
 
 
 @serialised
@@ -134,7 +143,10 @@ class Git:
         self._user: Identity | None = None
         self._user_read = False
         self._repo: git.Repo | None = None
-        self._git_dir = Path(_rev_parse(root, "--absolute-git-dir"))
+        found = _FOUND_GIT_DIRS.pop(root, None)
+        if found is None or not found.is_dir():
+            found = Path(_rev_parse(root, "--absolute-git-dir")[0])
+        self._git_dir = found
         self._settings: dict[str, str] | None = None
         self._hooks_dir: Path | None = None
 
