@@ -7,15 +7,18 @@ action's own time, not an interpreter's start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import stat
 import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import EDITOR, EDITOR_2, git
+from tests.conftest import EDITOR, EDITOR_2, CliResult, git
 
 BROKEN_TERM = ("---\nterm: Tide Gauge\ncanonical_id: TIDE_GAUGE\nstatus: draft\nversion: 0.1\n"
                "last_updated: 2026-01-02\nwhere: Chapter 5: Tides\n---\n\n# Tide Gauge\n\nA body.\n")
@@ -47,8 +50,22 @@ def make_template(where: Path) -> Path:
 
 
 def copy_repo(template: Path, where: Path) -> Path:
-    shutil.copytree(template, where, symlinks=True)
+    """A private copy of `template` at `where` (its index as copied: the stat data stale, as before). Git's
+    object files are hard-linked: Git and the tool write an object once, by a new name, and never change
+    one (`gitfiles.write_object` links a new file in), so a kill or a recovery in the copy cannot reach
+    the template; everything else — work tree, index, refs, hooks, config — is copied."""
+    objects = template / ".git" / "objects"
+    shutil.copytree(template, where, symlinks=True, ignore=lambda folder, names: {"objects"}
+                    if Path(folder) == objects.parent else set())
+    shutil.copytree(objects, where / ".git" / "objects", symlinks=True, copy_function=_link_or_copy)
     return where
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
 
 
 @dataclass
@@ -65,8 +82,11 @@ class Outcome:
 
 def run_forked(repo: Path, args: list[str], env: dict[str, str], tmpdir: Path) -> Outcome:
     """Run `authoring ARGS --repo REPO` in a forked child with `env` added; stdout and stderr discarded."""
-    from authoring.cli.app import main
+    from authoring.cli.app import click_command, main
 
+    # The parent is the fork server: the command modules imported and the command tree built once, here,
+    # so each child runs only the command itself (the same code a fresh process runs, loaded already).
+    click_command()
     tmpdir.mkdir(exist_ok=True)
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -88,6 +108,61 @@ def run_forked(repo: Path, args: list[str], env: dict[str, str], tmpdir: Path) -
     if os.WIFSIGNALED(status):
         return Outcome(None, os.WTERMSIG(status))
     return Outcome(os.WEXITSTATUS(status), None)
+
+
+class ForkedCommand:
+    """`authoring ARGS` running in a forked child of the test process, its output going to files: a real,
+    separate process that runs the real CLI, started without an interpreter's start-up and imports (the
+    fork-server parent has them). Start several from the main thread, then wait for each."""
+
+    def __init__(self, args: list[str], where: Path, env: dict[str, str] | None = None) -> None:
+        from authoring.cli.app import click_command, main
+
+        click_command()  # built in the parent, as `run_forked` does
+        where.mkdir(parents=True, exist_ok=True)
+        self._out, self._err = where / "stdout", where / "stderr"
+        self._status: int | None = None
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            code = 1
+            try:
+                os.environ.update(env or {})
+                for fd, path in ((1, self._out), (2, self._err)):
+                    target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                    os.dup2(target, fd)
+                    os.close(target)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 (flushed below)
+                sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                try:
+                    main(args)
+                    code = 0
+                except SystemExit as exc:
+                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            finally:
+                with contextlib.suppress(Exception):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(code)
+
+    def poll(self) -> int | None:
+        """The exit code (minus the signal when killed) once the child has ended, else None."""
+        if self._status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid == 0:
+                return None
+            self._status = status
+        return os.waitstatus_to_exitcode(self._status)
+
+    def wait(self, timeout: float = 120) -> CliResult:
+        """Wait for the child (killed after `timeout` seconds: a hang fails the test), then what it printed."""
+        deadline = time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            if time.monotonic() > deadline:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+                raise AssertionError(f"the forked command {self.pid} hung")
+            time.sleep(0.01)
+        return CliResult(code, self._out.read_text(encoding="utf-8"), self._err.read_text(encoding="utf-8"))
 
 
 def kill_points(template: Path, args: list[str], where: Path) -> list[str]:

@@ -40,6 +40,7 @@ GITCONFIG = "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[i
 KEY_POINTS = ("rename index.lock", "spawn update-index", "spawn commit-tree", "spawn update-ref", "rename index")
 FAULT_ENV = {"AUTHORING_TEST_MODE": "1", "AUTHORING_FSYNC": "0"}  # a kill -9 needs no fsync to be survived
 _TRACES: dict[str, list[str]] = {}
+_HEADS: dict[Path, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def _quick(points: list[str], everything: bool) -> list[int]:
 def _kill_and_recover(template: Path, name: str, number: int | None, where: Path, rerun: bool) -> list[str]:
     """Kill `name` at point `number` (None: in its pre-commit hook), check, recover, check again."""
     args = COMMANDS[name]
-    old = git(template, "rev-parse", "HEAD").strip()
+    old = _head(template)
     repo = copy_repo(template, where / "repo")
     tmp = where / "tmp"
     if number is None:
@@ -101,6 +102,13 @@ def _kill_and_recover(template: Path, name: str, number: int | None, where: Path
         problems += [f"{label}, run again: {p}" for p in check_settled(repo, old, tmp)]
     shutil.rmtree(where)
     return problems
+
+
+def _head(template: Path) -> str:
+    """The template's HEAD (it never moves: every kill acts on a copy)."""
+    if template not in _HEADS:
+        _HEADS[template] = git(template, "rev-parse", "HEAD").strip()
+    return _HEADS[template]
 
 
 def _points(template: Path, name: str, where: Path) -> list[str]:

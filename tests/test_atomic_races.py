@@ -5,7 +5,6 @@ index workers of a `list` whose parent died. Each leaves the repository as it wa
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import os
 import random
@@ -25,8 +24,8 @@ from authoring.errors import Conflict, ParseError
 from authoring.repo import worktree
 from authoring.repo.git import Git
 from authoring.repo.service import Glossary
-from tests.conftest import EDITOR, EDITOR_2, ROOT, git, run_cli, run_cli_process
-from tests.fault_support import check_settled, install_hook, leftovers
+from tests.conftest import EDITOR, EDITOR_2, ROOT, git, run_cli
+from tests.fault_support import ForkedCommand, check_settled, install_hook, leftovers
 
 TERM = "terms/SLACK_WATER.md"
 
@@ -176,7 +175,7 @@ def test_an_outside_writer_racing_set_never_loses_an_edit_nor_gets_it_committed(
 # -- concurrency with a plain `git commit -a` loop ----------------------------------------------------------
 
 
-def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_repo: Path) -> None:
+def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_repo: Path, tmp_path: Path) -> None:
     (demo_repo / "notes.txt").write_text("0\n", encoding="utf-8")
     git(demo_repo, "add", "notes.txt")
     git(demo_repo, "commit", "--quiet", "-m", "notes")
@@ -187,11 +186,11 @@ def test_eight_actions_beside_a_git_commit_loop_leave_no_trace_of_failures(demo_
                              'git -c user.name=Loop -c user.email=loop@example.org commit -qam "loop $i" '
                              '>/dev/null 2>&1; done'], cwd=demo_repo)
     terms = ["SLACK_WATER", "WEFT_PRESSURE", "TIDAL_LOOM", "KNOT_DRIFT"]
-    jobs = [("review", terms[i % 4], "--comment", "--note", f"note {i}", "--repo", demo_repo, "--json",
-             "--as", EDITOR if i % 2 else EDITOR_2) for i in range(8)]
-    try:
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            results = list(pool.map(lambda args: run_cli_process(*args), jobs))
+    jobs = [["review", terms[i % 4], "--comment", "--note", f"note {i}", "--repo", str(demo_repo), "--json",
+             "--as", EDITOR if i % 2 else EDITOR_2] for i in range(8)]
+    try:  # eight processes at once (forked from this one: the real CLI without an interpreter's start each)
+        running = [ForkedCommand(args, tmp_path / f"job{i}") for i, args in enumerate(jobs)]
+        results = [command.wait() for command in running]
     finally:
         stop.touch()
         loop.wait(timeout=60)

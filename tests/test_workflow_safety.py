@@ -3,7 +3,6 @@ term, lose an event under concurrency, or leave anything behind when it fails or
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import re
 import shutil
@@ -16,7 +15,8 @@ import pytest
 
 from authoring.errors import Conflict, GateRefused
 from authoring.repo.service import Glossary
-from tests.conftest import EDITOR, EDITOR_2, git, run_cli, run_cli_process
+from tests.conftest import EDITOR, EDITOR_2, git, run_cli
+from tests.fault_support import ForkedCommand
 
 TERM = "terms/WEFT_PRESSURE.md"
 
@@ -93,14 +93,17 @@ def test_an_unreadable_event_file_blocks_ratification_with_its_location(demo_rep
 # -- concurrency ------------------------------------------------------------------------------------
 
 
-def test_several_processes_on_one_term_each_land_or_exit_4_and_no_event_is_lost(demo_repo: Path) -> None:
+def test_several_processes_on_one_term_each_land_or_exit_4_and_no_event_is_lost(demo_repo: Path,
+                                                                               tmp_path: Path) -> None:
     head_before = int(git(demo_repo, "rev-list", "--count", "HEAD"))
     jobs: list[tuple[str, ...]] = []
     for n in range(3):
         jobs.append(("review", "WEFT_PRESSURE", "--comment", "--note", f"comment {n}"))
         jobs.append(("set", "WEFT_PRESSURE", "operational_definition.units", f"ratio {n}"))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        results = list(pool.map(lambda args: run_cli_process(*args, "--repo", demo_repo, "--as", EDITOR), jobs))
+    # six processes at once (forked from this one: the real CLI without an interpreter's start each)
+    running = [ForkedCommand([*args, "--repo", str(demo_repo), "--as", EDITOR], tmp_path / f"job{i}")
+               for i, args in enumerate(jobs)]
+    results = [command.wait() for command in running]
     codes = [r.code for r in results]
     assert set(codes) <= {0, 4}, [r.err for r in results]
     for result in results:
@@ -213,7 +216,7 @@ def test_a_stale_index_lock_is_a_conflict_and_changes_nothing(demo_repo: Path) -
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="the hook finds its grandparent through /proc")
-def test_a_process_killed_mid_commit_is_undone_by_the_next_action(demo_repo: Path) -> None:
+def test_a_process_killed_mid_commit_is_undone_by_the_next_action(demo_repo: Path, tmp_path: Path) -> None:
     _promote_weft(demo_repo)
     before = snapshot(demo_repo)
     hook = demo_repo / ".git" / "hooks" / "pre-commit"
@@ -221,7 +224,7 @@ def test_a_process_killed_mid_commit_is_undone_by_the_next_action(demo_repo: Pat
     # after both files were written and added, before the commit.
     hook.write_text("#!/bin/sh\nkill -9 $(cut -d' ' -f4 /proc/$PPID/stat)\nexit 1\n", encoding="utf-8")
     hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
-    crashed = run_cli_process("promote", "WEFT_PRESSURE", "--repo", demo_repo, "--as", EDITOR)
+    crashed = ForkedCommand(["promote", "WEFT_PRESSURE", "--repo", str(demo_repo), "--as", EDITOR], tmp_path).wait()
     assert crashed.code == -9
     assert git(demo_repo, "status", "--porcelain") != ""  # the dead process left its writes
     hook.unlink()

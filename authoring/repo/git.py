@@ -64,11 +64,20 @@ class NoSpace(GitError):
 # `commit-tree` does not read `commit.gpgsign` (Git 2.39): the commit path reads it, with the hooks' place
 _COMMIT_SETTINGS = r"^(commit\.gpgsign|core\.hookspath|core\.autocrlf)$"
 _TRUE = ("true", "yes", "on", "1")
+_IDENTITY = r"^user\.(name|email)$"
+
+
+# the Git directory `find_root` learnt with the work tree's top (same `rev-parse`), taken by the `Git(root)`
+# that follows it (`Glossary.open`): one Git process fewer per opening
+_FOUND_GIT_DIRS: dict[Path, Path] = {}
 
 
 def find_root(start: Path) -> Path:
     """The top of the Git work tree containing `start` (Git's own discovery: `git rev-parse`)."""
-    return Path(_rev_parse(start, "--show-toplevel"))
+    top, git_dir = _rev_parse(start, "--show-toplevel", "--absolute-git-dir")
+    root = Path(top)
+    _FOUND_GIT_DIRS[root] = Path(git_dir)
+    return root
 
 
 def _command(args: Sequence[str]) -> str:
@@ -92,6 +101,11 @@ def _spawn(where: Path, args: Sequence[str], env: dict[str, str] | None = None,
         raise GitError(f"cannot run git: {exc.strerror}") from None
 
 
+def _ascii(value: str | bytes) -> str:
+    """An id or a kind as GitPython answers it (bytes or text) as text."""
+    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+
+
 def _text(out: bytes) -> str:
     return out.decode("utf-8", "surrogateescape")
 
@@ -103,17 +117,18 @@ def _plain_git(where: Path, *args: str) -> tuple[int, str]:
     return done.returncode, _text(done.stdout)
 
 
-def _rev_parse(where: Path, what: str) -> str:
-    """`git rev-parse WHAT` run in `where`, or a `UsageError` saying why there is no work tree there."""
+def _rev_parse(where: Path, *what: str) -> list[str]:
+    """`git rev-parse WHAT...` run in `where` (one line each), or a `UsageError` saying why there is no work
+    tree there."""
     if not where.is_dir():
         raise UsageError(f"{where}: no such directory")
-    code, out = _plain_git(where, "rev-parse", "--is-bare-repository", what)
+    code, out = _plain_git(where, "rev-parse", "--is-bare-repository", *what)
     lines = out.splitlines()
     if lines[:1] == ["true"]:
         raise UsageError(f"{where}: a bare repository has no terms to work on")
-    if code != 0 or len(lines) != 2:
+    if code != 0 or len(lines) != 1 + len(what):
         raise UsageError(f"{where}: not inside a Git repository (use --repo PATH, or `authoring init`)")
-    return lines[1]
+    return lines[1:]
 
 
 @serialised
@@ -128,7 +143,10 @@ class Git:
         self._user: Identity | None = None
         self._user_read = False
         self._repo: git.Repo | None = None
-        self._git_dir = Path(_rev_parse(root, "--absolute-git-dir"))
+        found = _FOUND_GIT_DIRS.pop(root, None)
+        if found is None or not found.is_dir():
+            found = Path(_rev_parse(root, "--absolute-git-dir")[0])
+        self._git_dir = found
         self._settings: dict[str, str] | None = None
         self._hooks_dir: Path | None = None
 
@@ -182,9 +200,13 @@ class Git:
         return True
 
     def user(self) -> Identity | None:
-        """The identity Git would commit as, from `user.name`/`user.email` (read once per `Git`)."""
+        """The identity Git would commit as, from `user.name`/`user.email` (read once per `Git`, both with one
+        `git config`: the last value of each, as `--get` answers)."""
         if not self._user_read:
-            name, email = self.config_value("user.name"), self.config_value("user.email")
+            _code, out = self._ask(["config", "-z", "--get-regexp", _IDENTITY])
+            found = {key.lower(): value.strip() for key, _, value in
+                     (item.partition("\n") for item in out.split("\0") if item)}
+            name, email = found.get("user.name"), found.get("user.email")
             self._user = Identity(name, email) if name and email else None
             self._user_read = True
         return self._user
@@ -227,10 +249,8 @@ class Git:
 
     def head(self) -> str | None:
         """The commit HEAD points at, or None in an empty repository."""
-        try:
-            return str(self.repo.head.commit.hexsha)
-        except ValueError:
-            return None
+        found = self._resolved("HEAD")  # through the one `cat-file` (GitPython's `head.commit` starts another)
+        return found[0] if found is not None and found[1] == "commit" else None
 
     def show_file(self, rev: str, path: str) -> bytes | None:
         """A file's bytes at a revision, or None when it does not exist there."""
@@ -279,13 +299,19 @@ class Git:
     def _object(self, name: str) -> tuple[str, bytes] | None:
         """An object's kind and bytes (through GitPython's one persistent `cat-file` process), or None when
         `name` names none. A name holding a line break cannot be asked (it would end the question)."""
+        found = self._resolved(name)
+        return None if found is None else (found[1], found[2])
+
+    def _resolved(self, name: str) -> tuple[str, str, bytes] | None:
+        """The object `name` names (an id, a ref, `rev:path`): its full id, kind and bytes, through the one
+        persistent `cat-file --batch` (the only Git process GitPython starts for us), or None."""
         if "\n" in name or not name:
             return None
         try:
-            _sha, kind, _size, data = self.repo.git.get_object_data(name)
+            sha, kind, _size, data = self.repo.git.get_object_data(name)
         except (ValueError, _gitpython().GitCommandError):
             return None
-        return (kind.decode() if isinstance(kind, bytes) else str(kind)), bytes(data)
+        return _ascii(sha), _ascii(kind), bytes(data)
 
     def read_blobs(self, oids: Sequence[str]) -> dict[str, bytes]:
         """Many blobs in one round trip: every id written to one `git cat-file --batch`, all answers read
@@ -383,15 +409,18 @@ class Git:
         return gitfiles.branch_for_commit(self.git_dir)
 
     def ref_commit(self, ref: str) -> str | None:
-        """The commit `ref` points at (None: the branch has no commit yet); read without starting Git."""
-        try:
-            return str(self.repo.rev_parse(ref).hexsha)
-        except (ValueError, _gitpython().BadName):
-            return None
+        """The commit `ref` points at (None: the branch has no commit yet), asked of the running `cat-file`."""
+        found = self._resolved(ref)
+        return None if found is None else found[0]
 
     def tree_of(self, commit: str | None) -> str | None:
         """The tree of a commit (None for no commit)."""
-        return None if commit is None else str(self.repo.commit(commit).tree.hexsha)
+        if commit is None:
+            return None
+        found = self._resolved(commit)
+        if found is None or found[1] != "commit" or not found[2].startswith(b"tree "):
+            raise GitError(f"git cat-file: {commit} is not a commit in this repository")
+        return found[2][5:45].decode("ascii")
 
     def read_tree(self, tree: str) -> list[TreeEntry]:
         """A tree's entries (binary id, mode, name), through the persistent `cat-file` (`_object`)."""
