@@ -32,6 +32,11 @@ def pytest_configure(config: pytest.Config) -> None:
     set PYTHONDONTWRITEBYTECODE, and then every xdist worker and every `python -m authoring` a test runs
     compiles the package again: CPU the suite spends hundreds of times (`__pycache__` is ignored by Git)."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    # fsync makes a write survive a power cut, which no test can stage; the kill -9 of the fault tests is
+    # survived through the page cache. So the suite skips the system call (its kill points stay, and
+    # `test_durability` runs the writing commands with it); AUTHORING_FSYNC=1 puts it back everywhere.
+    os.environ.setdefault("AUTHORING_TEST_MODE", "1")
+    os.environ.setdefault("AUTHORING_FSYNC", "0")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
