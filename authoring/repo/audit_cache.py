@@ -1,7 +1,8 @@
 """Audit reports kept between runs, keyed by everything an audit reads: an unchanged repository is
 audited once.
 
-An audit reads the term, review-log and module files, the configuration (and, with
+An audit reads the term, review-log and module files (every folder `modules_dirs` names or whose
+glob could match), the configuration (and, with
 `--require-signed`, the allowed-signers file), and the history from HEAD. Its key is a digest of:
 HEAD; Git's index entries for those paths (blob ids: content ids Git keeps current through its own
 stat cache); the bytes of every such file that differs from the index or that Git does not track
@@ -64,8 +65,8 @@ def audit_key(glossary: Glossary, require_signed: bool, trusted_base: str | None
     root = glossary.root
     base_name = trusted_base or glossary.config.audit.trusted_base
     base = f"trusted={base_name}@{glossary.git.resolve(base_name) if base_name else None}"
-    relative = sorted({glossary.git.relative(p) for p in (glossary.terms_dir, glossary.review_logs_dir,
-                                                           glossary.modules_dir)})
+    read = (glossary.terms_dir, glossary.review_logs_dir, glossary.modules_dir, *glossary.module_sources.roots())
+    relative = sorted(filter(None, (_inside(glossary, path) for path in read)))
     config_files = [root / CONFIG_FILE, root / "pyproject.toml"]
     signers = glossary.config.audit.allowed_signers if require_signed else None
     if signers:
@@ -82,6 +83,15 @@ def audit_key(glossary: Glossary, require_signed: bool, trusted_base: str | None
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(_content_id(path))
     return digest.hexdigest()
+
+
+def _inside(glossary: Glossary, path: Path) -> str | None:
+    """`path` relative to the work tree (`.` for the root); None when it leads out of it (nothing the audit
+    reads there: a module outside the repository is refused unread)."""
+    try:
+        return glossary.git.relative(path) or "."
+    except ValueError:
+        return None
 
 
 def _content_id(path: Path) -> bytes:
