@@ -101,6 +101,18 @@ def _empty_commit(repo: Path) -> None:
     git(repo, "commit", "--quiet", "--allow-empty", "-m", "nothing but history")
 
 
+def _removed_event(repo: Path) -> None:
+    next((repo / "review_logs" / "TIDAL_LOOM").glob("*.yaml")).unlink()
+
+
+def _removed_module(repo: Path) -> None:
+    (repo / "modules" / "MOD-001_the_test_module.md").unlink()
+
+
+def _moved_trusted_base(repo: Path) -> None:
+    git(repo, "branch", "--force", "trusted", "HEAD~1")  # a fetch that moves the base the policy is read from
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "a term edited in the work tree": _edit_term,
     "a term changed in a commit": _commit_term,
@@ -116,12 +128,22 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "the configuration": _edit_config,
     "a term Git ignores": _ignored_term,
     "a new commit and nothing else": _empty_commit,
+    "a review event removed": _removed_event,
+    "a module removed": _removed_module,
+    "the trusted base moved": _moved_trusted_base,
 }
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_any_change_to_what_the_audit_reads_gives_a_fresh_audit(change: str, tmp_path: Path) -> None:
     repo = _glossary(tmp_path)
+    if CHANGES[change] is _moved_trusted_base:  # policy, people and signers read from a named base
+        _edit_config(repo)
+        config = repo / "authoring.toml"
+        config.write_text(config.read_text() + "\n[audit]\ntrusted_base = \"trusted\"\n")
+        git(repo, "add", "authoring.toml")
+        git(repo, "commit", "--quiet", "-m", "trust a branch")
+        git(repo, "branch", "trusted")
     first, cached = _audit(repo)
     assert not cached
     again, cached = _audit(repo)
@@ -166,3 +188,25 @@ def test_the_cli_reuses_the_report_and_no_cache_audits_afresh(tmp_path: Path) ->
     second = run_cli("audit", "--repo", repo, "--json")
     fresh = run_cli("audit", "--repo", repo, "--json", "--no-cache")
     assert first.code == second.code == fresh.code and first.out == second.out == fresh.out
+
+
+def test_a_module_in_a_second_module_folder_counts(tmp_path: Path) -> None:
+    """`modules_dirs` may name folders beside `modules_dir`: their modules are read, so they are keyed."""
+    repo = _glossary(tmp_path)
+    folders = 'modules_dirs = ["modules", "sources/*"]'
+    (repo / "authoring.toml").write_text(CONFIG.replace('modules_dir = "modules"', folders))
+    (repo / "sources" / "old").mkdir(parents=True)
+    module = repo / "sources" / "old" / "MOD-002_another.md"
+    module.write_text("---\nid: MOD-002\ntitle: Another\n---\n\nThe loom stands still.\n")
+    cited = term_text("WEFT_PRESSURE", sources=[("MOD-002", "L6", "The loom stands still.")])
+    (repo / "terms" / "WEFT_PRESSURE.md").write_text(cited)
+    git(repo, "add", "-A")
+    git(repo, "commit", "--quiet", "-m", "a second module folder")
+    before, cached = _audit(repo)
+    assert not cached and _audit(repo)[1]
+    module.write_text(module.read_text().replace("stands still", "moves"))
+    after, cached = _audit(repo)
+    assert not cached and after != before
+    (repo / "sources" / "new").mkdir()
+    (repo / "sources" / "new" / "MOD-003_third.md").write_text("---\nid: MOD-003\ntitle: Third\n---\n\nText.\n")
+    assert not _audit(repo)[1]  # a new folder the glob matches

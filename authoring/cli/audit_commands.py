@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from authoring.cli.app import app
-from authoring.cli.options import emit, open_glossary, run
+from authoring.cli.options import GLOBALS, emit, open_glossary, run
 from authoring.cli.progress import TerminalProgress
+from authoring.cli.streamed_json import Lazy, say_json_streamed
 from authoring.errors import ExitCode, Severity
 
 if TYPE_CHECKING:
@@ -148,9 +149,10 @@ def audit(
                                progress=lambda step: shown.update(step.done, step.total, step.stage))
         kept = [f for f in report.findings if triage.keeps(f.severity, f.code, f.term)]
         counts = by_code((f.severity, f.code) for f in kept)
-        data = report.model_dump(mode="json")
+        # findings dumped one at a time as they are written: a large glossary's report is tens of MB
+        data: dict[str, Any] = {"findings": Lazy(kept, lambda f: f.model_dump(mode="json")),
+                                **report.model_dump(mode="json", exclude={"findings"})}
         if triage.narrows:
-            data["findings"] = [f.model_dump(mode="json") for f in kept]
             data["summary"]["shown"] = {"filter": triage.describe(), "by_code": counts}
 
         def text() -> str:
@@ -166,7 +168,10 @@ def audit(
                          + (f"; shown: {len(kept)} ({triage.describe()})" if triage.narrows else ""))
             return "\n".join(lines)
 
-        emit(data, text)
+        if GLOBALS.json:
+            say_json_streamed(data)
+        else:
+            emit(data, text)
         if any(f.severity == Severity.ERROR for f in kept):
             raise SystemExit(ExitCode.PROBLEMS)
 

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from authoring.core.similarity import similar_pairs
+
 DEFAULT_SIMILARITY = 0.5
 """The `similar-definition` threshold when the configuration sets none (cosine, 0–1)."""
 
@@ -167,25 +169,14 @@ def _vectors(texts: Sequence[str]) -> list[dict[str, float]]:
 def definition_pairs(terms: Sequence[Labelled], threshold: float) -> list[tuple[str, str, float]]:
     """Pairs of terms whose definitions' cosine similarity is at least `threshold`, best first.
 
-    Sparse dot products through an inverted index: only pairs sharing a word are ever scored.
+    Exact, without scoring every pair that shares a word (`core.similarity.similar_pairs`).
     """
     usable = [t for t in terms if len(_tokens(t.definition)) >= MIN_DEFINITION_WORDS]
     vectors = _vectors([t.definition for t in usable])
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for token, weight in vector.items():
-            postings[token].append((index, weight))
     pairs: list[tuple[str, str, float]] = []
-    for index, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for token, weight in vector.items():
-            for other, other_weight in postings[token]:
-                if other > index:
-                    scores[other] += weight * other_weight
-        for other, score in scores.items():
-            if score >= threshold:
-                a, b = sorted((usable[index].id, usable[other].id))
-                pairs.append((a, b, min(score, 1.0)))
+    for index, other, score in similar_pairs(vectors, threshold):
+        a, b = sorted((usable[index].id, usable[other].id))
+        pairs.append((a, b, min(score, 1.0)))
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pairs
 

@@ -92,6 +92,19 @@ class ModuleSources:
                 return self.root.joinpath(*fixed)
         return self.root / "modules"
 
+    def roots(self) -> list[Path]:
+        """The fixed beginning of every entry (the folder, or a glob's folders before its first wildcard):
+        every module read is under one of them, even one in a folder made since."""
+        found: list[Path] = []
+        for entry in self.dirs:
+            fixed: list[str] = []
+            for part in PurePosixPath(entry.strip().strip("/")).parts:
+                if _GLOB_CHARS & set(part):
+                    break
+                fixed.append(part)
+            found.append(self.root.joinpath(*fixed))
+        return found
+
     def describe(self) -> str:
         """The entries as the configuration writes them: `modules, modules/*`."""
         return ", ".join(self.dirs) or "(none)"

@@ -1,7 +1,8 @@
 """Audit reports kept between runs, keyed by everything an audit reads: an unchanged repository is
 audited once.
 
-An audit reads the term, review-log and module files, the configuration (and, with
+An audit reads the term, review-log and module files (every folder `modules_dirs` names or whose
+glob could match), the configuration (and, with
 `--require-signed`, the allowed-signers file), and the history from HEAD. Its key is a digest of:
 HEAD; Git's index entries for those paths (blob ids: content ids Git keeps current through its own
 stat cache); the bytes of every such file that differs from the index or that Git does not track
@@ -9,10 +10,13 @@ stat cache); the bytes of every such file that differs from the index or that Gi
 signatures are required; and the code that audits (our packages, and the YAML and schema library
 versions). Any change to any of these is a different key, so a stale report is never served.
 
-The store is `<git dir>/authoring/audit-v1.json` (beside the term index; the user's cache
-directory when the Git directory is not writable), holding the last report for each
-`require_signed` value. A store that is damaged, of another format or written by other code is
-ignored. Writing it is best effort: a store that cannot be written only costs time next run.
+The store is `<git dir>/authoring/audit-v2.jsonl` (`audit-v2-signed.jsonl` for `require_signed`;
+beside the term index; the user's cache directory when the Git directory is not writable), holding
+the last report for that value as JSON lines: a header (format and key), the summary, then one
+finding a line. A report of a large glossary runs to tens of megabytes: the header is read alone to
+compare keys, and findings are written and read one at a time, never as one document in memory.
+A store that is damaged, of another format or written by other code is ignored. Writing it is best
+effort: a store that cannot be written only costs time next run.
 
 This layer wraps `Glossary.audit` and knows nothing of the checks themselves.
 Must never: serve a report whose key differs; fail an audit because the store cannot be read or
@@ -36,8 +40,9 @@ if TYPE_CHECKING:
     from authoring.repo.audit import AuditProgressCallback, AuditReport
     from authoring.repo.service import Glossary
 
-FORMAT = 1
-STORE = f"audit-v{FORMAT}.json"
+FORMAT = 2
+STORE = f"audit-v{FORMAT}.jsonl"
+SIGNED_STORE = f"audit-v{FORMAT}-signed.jsonl"
 # The code an audit's result depends on: every package below the faces.
 _CODE = ("core", "workflow", "repo", "errors.py", "config.py", "config_file.py")
 _code_digest: str | None = None
@@ -60,8 +65,8 @@ def audit_key(glossary: Glossary, require_signed: bool, trusted_base: str | None
     root = glossary.root
     base_name = trusted_base or glossary.config.audit.trusted_base
     base = f"trusted={base_name}@{glossary.git.resolve(base_name) if base_name else None}"
-    relative = sorted({glossary.git.relative(p) for p in (glossary.terms_dir, glossary.review_logs_dir,
-                                                           glossary.modules_dir)})
+    read = (glossary.terms_dir, glossary.review_logs_dir, glossary.modules_dir, *glossary.module_sources.roots())
+    relative = sorted(filter(None, (_inside(glossary, path) for path in read)))
     config_files = [root / CONFIG_FILE, root / "pyproject.toml"]
     signers = glossary.config.audit.allowed_signers if require_signed else None
     if signers:
@@ -78,6 +83,15 @@ def audit_key(glossary: Glossary, require_signed: bool, trusted_base: str | None
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(_content_id(path))
     return digest.hexdigest()
+
+
+def _inside(glossary: Glossary, path: Path) -> str | None:
+    """`path` relative to the work tree (`.` for the root); None when it leads out of it (nothing the audit
+    reads there: a module outside the repository is refused unread)."""
+    try:
+        return glossary.git.relative(path) or "."
+    except ValueError:
+        return None
 
 
 def _content_id(path: Path) -> bytes:
@@ -98,45 +112,48 @@ class AuditCache:
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        self.path = index_dir(glossary.git.git_dir, glossary.root) / STORE
+        folder = index_dir(glossary.git.git_dir, glossary.root)
+        self.path = folder / STORE
+        """The store of the report without `require_signed`."""
+        self.signed_path = folder / SIGNED_STORE
+        """The store of the report with `require_signed`."""
 
-    def _read(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        reports = data.get("reports") if isinstance(data, dict) and data.get("format") == FORMAT else None
-        return reports if isinstance(reports, dict) else {}
+    def _path(self, require_signed: bool) -> Path:
+        return self.signed_path if require_signed else self.path
 
     def get(self, require_signed: bool, key: str | None = None) -> AuditReport | None:
         """The stored report, when its key is the repository's key now (None otherwise)."""
-        from pydantic import ValidationError
+        from authoring.repo.audit import AuditReport, Finding
 
-        from authoring.repo.audit import AuditReport
-
-        stored = self._read().get(str(require_signed))
-        if not isinstance(stored, dict):
-            return None
-        if stored.get("key") != (key or audit_key(self.glossary, require_signed)):
-            return None
         try:
-            return AuditReport.model_validate(stored.get("report"))
-        except ValidationError:
+            with self._path(require_signed).open("rb") as handle:
+                header = json.loads(handle.readline())
+                expected = {"format": FORMAT, "key": key or audit_key(self.glossary, require_signed),
+                            "signed": require_signed}
+                if not isinstance(header, dict) or any(header.get(k) != v for k, v in expected.items()):
+                    return None
+                summary = json.loads(handle.readline())
+                findings = [Finding.model_validate_json(line) for line in handle]
+            if not isinstance(summary, dict) or len(findings) != header.get("findings"):
+                return None  # cut short
+            return AuditReport.model_construct(findings=findings, summary=summary)  # each finding validated
+        except (OSError, ValueError):  # unreadable, not JSON, not a finding (pydantic's errors are ValueErrors)
             return None
 
     def put(self, require_signed: bool, key: str, report: AuditReport) -> None:
         """Keep `report` as the one for `key` (best effort, atomic)."""
-        with contextlib.suppress(OSError):
-            reports = self._read()
-            reports[str(require_signed)] = {"key": key, "report": report.model_dump(mode="json")}
-            payload = json.dumps({"format": FORMAT, "reports": reports}, ensure_ascii=False,
-                                 separators=(",", ":")).encode("utf-8")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".audit.", suffix=".tmp", dir=self.path.parent)
+        path = self._path(require_signed)
+        with contextlib.suppress(OSError, ValueError):  # a finding pydantic cannot write: no store this time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".audit.", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                os.replace(tmp, self.path)
+                    header = {"format": FORMAT, "key": key, "signed": require_signed, "findings": len(report.findings)}
+                    handle.write(_line(header))
+                    handle.write(_line(report.model_dump(mode="json", include={"summary"})["summary"]))
+                    for finding in report.findings:
+                        handle.write(finding.model_dump_json().encode("utf-8") + b"\n")
+                os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
@@ -144,8 +161,14 @@ class AuditCache:
 
     def clear(self) -> None:
         """Forget every stored report."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        for path in (self.path, self.signed_path):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _line(data: Any) -> bytes:
+    """One JSON line (JSON escapes any newline inside a string)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def cached_audit(glossary: Glossary, require_signed: bool = False, progress: AuditProgressCallback | None = None,
