@@ -211,7 +211,7 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
     def store(kind: bytes, data: bytes) -> str:
         return gitfiles.write_object(git.objects_dir, kind, data, token)
 
-    return gitfiles.tree_with(base, changes, read_tree, store) or store(b"tree", b""), entries
+    return gitfiles.tree_with(base, changes, read_tree, store, git.remember_tree) or store(b"tree", b""), entries
 
 
 def _take_index_lock(names: _Names) -> None:

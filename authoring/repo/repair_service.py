@@ -124,36 +124,56 @@ def repair_all(glossary: Repository, write: bool = False, kinds: Collection[str]
 
 def repair_term(glossary: Repository, term_id: str, write: bool, actor: Identity | None,
                 kinds: Collection[str] | None = None, confirmed: bytes | None = None) -> RepairResult:
-    """Plan one term; with `write` and an applicable plan, plan again under the lock and commit it with a
-    `repair` review event (which repairs it made), through the same path as every action."""
+    """Plan one term; with `write` and an applicable plan, check under the lock that the file still holds the
+    bytes planned (else plan again) and commit it with a `repair` review event (which repairs it made),
+    through the same path as every action."""
     from authoring.core.repair import propose
 
-    plan = propose(glossary.load(term_id), kinds)
+    term = glossary.load(term_id)
+    plan = propose(term, kinds)
+    repaired = plan.take_repaired()
     if not (write and plan.applicable):
         return RepairResult(term_id, plan)
     assert actor is not None
     with glossary.transaction() as tx:
-        term = glossary.load(term_id)  # again, under the lock: the plan must match what is on disk
-        plan = propose(term, kinds)
+        # the plan must match what is on disk now: a plan is a pure function of the file's bytes, so
+        # unchanged bytes keep it (planning again was half the cost of `repair --all --write`)
+        if _bytes_now(term) != term.data:
+            term = glossary.load(term_id)
+            plan = propose(term, kinds)
+            repaired = plan.take_repaired()
         if not plan.applicable or plan.after is None:
             return RepairResult(term_id, plan)
         if confirmed is not None and plan.after != confirmed:
             raise Conflict(f"{term_id}: the file changed since the repair was shown; nothing was written")
-        event = repair_event(glossary, term, plan.after, list(plan.kinds), actor)
+        event = repair_event(glossary, term, plan.after, list(plan.kinds), actor, repaired)
         trailers = {"Term": term_id, "Action": "repair", "Repairs": ", ".join(plan.kinds)}
         commit = land(tx, [(term.path, plan.after, term.data)], event,
                       commit_message(term_id, "repair front matter", list(trailers.items())), actor)
     return RepairResult(term_id, plan, commit)
 
 
+def _bytes_now(term: TermFile) -> bytes | None:
+    """The file's bytes as they are now (read as `load_term` reads them), or None when it cannot be read."""
+    from authoring.core.textfile import MAX_FILE_BYTES
+
+    try:
+        with term.path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+
+
 def repair_event(glossary: Repository, term: TermFile, repaired: bytes, kinds: list[str],
-                 actor: Identity) -> ReviewEvent:
+                 actor: Identity, loaded: TermFile | None = None) -> ReviewEvent:
     """The `repair` event of a repaired file: bookkeeping, like a relocation — status and version as the
-    repaired file states them, the content revision it now has, and the repairs made (`repairs`)."""
+    repaired file states them, the content revision it now has, and the repairs made (`repairs`).
+    `loaded`: `repaired` already loaded (the plan's `repaired`), used only when it holds exactly those bytes."""
     from authoring.core.termfile import load_term
     from authoring.workflow.review_log import Action, term_revision
 
-    after = load_term(term.path, term.display, data=repaired, fast=True)
+    after = loaded if loaded is not None and loaded.data == repaired else load_term(
+        term.path, term.display, data=repaired, fast=True)
     entry = after.entry or {}
     status = entry.get("status")
     status_text = str(status) if isinstance(status, str) else None
