@@ -76,9 +76,9 @@ def main() -> None:
             shutil.copytree(repo_before, repo_check, symlinks=True)
             for attempt in ("cold index", "warm index"):
                 floor = run_authoring(ROOT, repo_check, "check")
-                print(f"{'baseline: check (' + attempt + ')':<34}{'':>9}{floor.cpu:>9.2f}{'':>9}   (wall {floor.wall:.1f} s;"
-                      f" repair --all {attempt.split()[0]} = {(new if attempt == 'warm index' else first).cpu / floor.cpu:.1f}×"
-                      " check)")
+                repair = new if attempt == "warm index" else first
+                print(f"{'baseline: check (' + attempt + ')':<34}{'':>9}{floor.cpu:>9.2f}{'':>9}   (wall"
+                      f" {floor.wall:.1f} s; repair --all {attempt.split()[0]} = {repair.cpu / floor.cpu:.1f}× check)")
             if args.write:
                 for code, tree in (("before", before_tree), ("after", ROOT)):
                     repo = work / f"write-{code}"

@@ -389,7 +389,7 @@ def _untagged_composer() -> Any:
             _UNTAGGED = pyyaml.SafeLoader
             return _UNTAGGED
 
-        class Untagged(CParser):  # type: ignore[misc]
+        class Untagged(CParser):
             def descend_resolver(self, parent: Any, index: Any) -> None:
                 return None
 
