@@ -5,7 +5,9 @@ through `action_path.land` like every other action.
 Which files need a plan is read from the term index (`Glossary.summaries`): a file that parses and has
 no structural fault (`unfenced-entry`, `unterminated-block`) has nothing to repair, so a whole-corpus
 run plans only the few hundred malformed files instead of reloading 1,691 (that reload was most of the
-26 s `repair --all` took). `progress(done, total)` is called in the calling thread once per planned file.
+26 s `repair --all` took). Those are planned on every core (`repo.repair_pool`); each plan is checked
+against the file's bytes again under the lock before it is written, and made again if they changed.
+`progress(done, total)` is called in the calling thread once per planned file.
 
 Must never: write a file whose plan is not `applicable` (parses, verified), or touch another file than it
 and its event; import the service (it uses `action_path.Repository`).
@@ -107,14 +109,21 @@ def repair_all(glossary: Repository, write: bool = False, kinds: Collection[str]
                progress: RepairProgress | None = None) -> RepairRun:
     """Plans for every term that needs one; with `write`, each applicable plan is its own commit and the
     rest are reported, not raised."""
+    from authoring.repo import repair_pool
+    from authoring.repo.index import default_workers
+
     actor = glossary.actor() if write else None
     checked = len(glossary.term_ids())
     wanted = needs_plan(glossary)
     run = RepairRun(checked)
     if progress is not None:
         progress(0, len(wanted))
-    for done, term_id in enumerate(wanted, 1):
-        result = repair_term(glossary, term_id, write, actor, kinds)
+    paths = [glossary.term_path(term_id) for term_id in wanted]
+    jobs = [(term_id, str(path), glossary.display(path)) for term_id, path in zip(wanted, paths, strict=True)]
+    # planned on every core; each plan is checked against the file again before anything is written
+    planned = repair_pool.plans(jobs, kinds, default_workers())
+    for done, (term_id, plan) in enumerate(planned, 1):
+        result = repair_term(glossary, term_id, write, actor, kinds, planned=plan)
         if result.plan.needed:
             run.results.append(result)
         if progress is not None:
@@ -123,14 +132,19 @@ def repair_all(glossary: Repository, write: bool = False, kinds: Collection[str]
 
 
 def repair_term(glossary: Repository, term_id: str, write: bool, actor: Identity | None,
-                kinds: Collection[str] | None = None, confirmed: bytes | None = None) -> RepairResult:
-    """Plan one term; with `write` and an applicable plan, check under the lock that the file still holds the
-    bytes planned (else plan again) and commit it with a `repair` review event (which repairs it made),
-    through the same path as every action."""
+                kinds: Collection[str] | None = None, confirmed: bytes | None = None,
+                planned: RepairPlan | None = None) -> RepairResult:
+    """Plan one term (or take `planned`, its plan made elsewhere); with `write` and an applicable plan, check
+    under the lock that the file still holds the bytes planned (else plan again) and commit it with a
+    `repair` review event (which repairs it made), through the same path as every action."""
     from authoring.core.repair import propose
 
-    term = glossary.load(term_id)
-    plan = propose(term, kinds)
+    term: TermFile | None = None
+    if planned is None:
+        term = glossary.load(term_id)
+        plan = propose(term, kinds)
+    else:
+        plan = planned
     repaired = plan.take_repaired()
     if not (write and plan.applicable):
         return RepairResult(term_id, plan)
@@ -138,10 +152,11 @@ def repair_term(glossary: Repository, term_id: str, write: bool, actor: Identity
     with glossary.transaction() as tx:
         # the plan must match what is on disk now: a plan is a pure function of the file's bytes, so
         # unchanged bytes keep it (planning again was half the cost of `repair --all --write`)
-        if _bytes_now(term) != term.data:
+        if term is None or _bytes_now(term) != term.data:
             term = glossary.load(term_id)
-            plan = propose(term, kinds)
-            repaired = plan.take_repaired()
+            if term.data != plan.before:
+                plan = propose(term, kinds)
+                repaired = plan.take_repaired()
         if not plan.applicable or plan.after is None:
             return RepairResult(term_id, plan)
         if confirmed is not None and plan.after != confirmed:
