@@ -1,4 +1,4 @@
-"""`repair --all` plans on every core: the plans, the diffs, the summary and the commits are the ones planning in
+"""`repair --all` plans on every core (a dry run; a writing run plans in its own process): the plans, the diffs, the summary and the commits are the ones planning in
 one process gives; a file changed after it was planned is planned again before it is written."""
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ through `action_path.land` like every other action.
 Which files need a plan is read from the term index (`Glossary.summaries`): a file that parses and has
 no structural fault (`unfenced-entry`, `unterminated-block`) has nothing to repair, so a whole-corpus
 run plans only the few hundred malformed files instead of reloading 1,691 (that reload was most of the
-26 s `repair --all` took). Those are planned on every core (`repo.repair_pool`); each plan is checked
-against the file's bytes again under the lock before it is written, and made again if they changed.
+26 s `repair --all` took). A dry run plans them on every core (`repo.repair_pool`); a writing run plans
+each here, then checks under the lock that the file still holds the bytes planned (else plans it again).
 `progress(done, total)` is called in the calling thread once per planned file.
 
 Must never: write a file whose plan is not `applicable` (parses, verified), or touch another file than it
@@ -16,7 +16,7 @@ and its event; import the service (it uses `action_path.Repository`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -118,10 +118,15 @@ def repair_all(glossary: Repository, write: bool = False, kinds: Collection[str]
     run = RepairRun(checked)
     if progress is not None:
         progress(0, len(wanted))
-    paths = [glossary.term_path(term_id) for term_id in wanted]
-    jobs = [(term_id, str(path), glossary.display(path)) for term_id, path in zip(wanted, paths, strict=True)]
-    # planned on every core; each plan is checked against the file again before anything is written
-    planned = repair_pool.plans(jobs, kinds, default_workers())
+    planned: Iterable[tuple[str, RepairPlan | None]]
+    if write:
+        # planned here, one file at a time: the commits are the work, and a plan made here keeps its reading
+        # of the file (a plan from a worker would cost two more readings per commit)
+        planned = ((term_id, None) for term_id in wanted)
+    else:
+        paths = [glossary.term_path(term_id) for term_id in wanted]
+        jobs = [(term_id, str(path), glossary.display(path)) for term_id, path in zip(wanted, paths, strict=True)]
+        planned = repair_pool.plans(jobs, kinds, default_workers())  # a dry run: planned on every core
     for done, (term_id, plan) in enumerate(planned, 1):
         result = repair_term(glossary, term_id, write, actor, kinds, planned=plan)
         if result.plan.needed:
