@@ -1,5 +1,6 @@
-"""`repair --all` plans on every core (a dry run; a writing run plans in its own process): the plans, the diffs, the summary and the commits are the ones planning in
-one process gives; a file changed after it was planned is planned again before it is written."""
+"""`repair --all` plans on every core (a dry run; a writing run plans in its own process): the plans, the
+diffs, the summary and the commits are the ones planning in one process gives; a file changed after it was
+planned is planned again before it is written."""
 
 from __future__ import annotations
 
