@@ -187,7 +187,8 @@ CATALOGUE: dict[Code, About] = {
     Code.HEADER_DISAGREES: About("check", WARNING, "A legacy header disagrees with the entry on some fields.",
                                  "`authoring fold-headers ID` (or `--all`) makes the headers take the entry's values."),
     Code.STATUS: About("check", ERROR, "The status is not one the workflow knows.",
-                       "Set one of draft, candidate, ratified, rejected, deprecated (through the workflow)."),
+                       "`authoring edit ID` and set it to draft (the one status an edit may set); the workflow"
+                       " moves it on."),
     Code.UNSAFE_PATH: About("check", ERROR, "A term file is a symlink or a path that leaves the repository, or its "
                             "name is no usable id (`My Term.md`); it is not read (`audit` reports it too).",
                             "Replace the link with the file itself; rename the file CANONICAL_ID.md."),

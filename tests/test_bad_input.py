@@ -185,3 +185,19 @@ def test_bad_input_through_a_real_process_prints_no_traceback(tmp_path: Path) ->
     edit = run_cli_process("set", "BRINE_SHELF", "symbol", "B", "--repo", repo, "--as", "A <a@example.org>")
     assert edit.code == 1 and "Traceback" not in edit.err
     assert (repo / "terms" / "BRINE_SHELF.md").read_text(encoding="utf-8") == bomb
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(demo_repo: Path) -> None:
+    """`authoring list | head -1`: the closed pipe ends the command as it ends Git, with no error line."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "authoring", "--repo", str(demo_repo), "list"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 141 and err == b""

@@ -146,3 +146,34 @@ def test_a_body_edit_may_not_change_the_front_matter(demo_repo: Path) -> None:
     refusal = next(p for p in plan.errors if p.code == "edit-body-changes-entry")
     assert refusal.line > 40  # where the body starts
 
+
+
+def test_a_status_the_workflow_does_not_know_is_set_back_to_draft_by_an_edit_and_only_to_draft(
+        demo_repo: Path, tmp_path: Path) -> None:
+    path = demo_repo / "terms" / "SLACK_WATER.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: draft", "status: drafty", 1), encoding="utf-8")
+    git(demo_repo, "commit", "-q", "-am", "a typo in the status")
+    stuck = run_cli("--repo", demo_repo, "--as", EDITOR_2, "promote", "SLACK_WATER")
+    assert stuck.code == 3 and "`authoring edit SLACK_WATER`" in stuck.err  # the hint names a way out that works
+    commit = head(demo_repo)
+    onward = tmp_path / "onward.md"  # the unknown status may not be turned into any other status by hand
+    onward.write_text(text.replace("status: draft", "status: candidate", 1), encoding="utf-8")
+    refused = run_cli("--repo", demo_repo, "edit", "SLACK_WATER", "--file", onward)
+    assert refused.code == 1 and "edit-workflow-field" in refused.out and head(demo_repo) == commit
+    back = tmp_path / "back.md"
+    back.write_text(text, encoding="utf-8")
+    done = run_cli("--repo", demo_repo, "edit", "SLACK_WATER", "--file", back)
+    assert done.code == 0, done.err
+    assert "its status 'drafty' was no workflow status; now draft" in done.out
+    assert "Status: drafty → draft" in git(demo_repo, "log", "-1", "--format=%B")
+    newest = json.loads(run_cli("--repo", demo_repo, "--json", "history", "SLACK_WATER").out)[0]
+    assert (newest["status_before"], newest["status_after"]) == ("drafty", "draft")
+    event = newest["reviews"][0]
+    assert (event["action"], event["from_status"], event["to_status"], event["counts"]) == ("edit", "drafty", "draft",
+                                                                                            True)
+    audit = json.loads(run_cli("--repo", demo_repo, "--json", "audit", "--code", "unreviewed-status-change").out)
+    flagged = [f["commit"] for f in audit["findings"]]
+    assert flagged == [commit]  # the hand-made typo is reported; the reset, recorded as an event, is not
+    gates = run_cli("--repo", demo_repo, "--json", "gates", "SLACK_WATER")
+    assert json.loads(gates.out)["status"] == "draft" and "not one of" not in gates.err  # the workflow moves it again

@@ -15,6 +15,7 @@ Must never: import Typer or Textual (the UI's start and every command import thi
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -121,6 +122,9 @@ def run(action: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         print("authoring: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    except BrokenPipeError:  # `authoring list | head`: the reader has all it wants; leave as Git does, quietly
+        _quiet_stdout()
+        raise SystemExit(141) from None  # 128 + SIGPIPE, what a shell reports for a writer killed by the pipe
     except OSError as exc:  # a file the service did not expect to fail on: one line naming it, no traceback
         if GLOBALS.debug:
             raise
@@ -128,6 +132,16 @@ def run(action: Callable[[], T]) -> T:
         words = "no space left on the device" if exc.errno == 28 else (exc.strerror or str(exc)).lower()
         print(f"authoring: error: {where}{words}", file=sys.stderr)
         raise SystemExit(ExitCode.PROBLEMS) from None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit does not fail a second time
+    (the recipe of Python's `signal` documentation for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured stream): nothing to flush there
+        pass
 
 
 _LOCATED_ERROR = re.compile(r"^[^\s:][^:\n]*:\d+:\d+: error: ")

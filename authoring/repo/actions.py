@@ -88,7 +88,8 @@ def load_for_action(glossary: Repository, tx: Transaction, term_id: str) -> Load
         where = term.problem_at(("status",), Severity.ERROR, "status",
                                 f"status {entry.get('status')!r} is not a workflow status")
         raise GateRefused(f"{term_id}: status {entry.get('status')!r} is not one of"
-                          f" {', '.join(s.value for s in Status)}; fix it with `authoring set {term_id} status draft`",
+                          f" {', '.join(s.value for s in Status)}; set it to draft with `authoring edit {term_id}`"
+                          " (the one status an edit may set)",
                           [where.format()])
     events, unreadable = committed_events(glossary, term_id)
     return Loaded(term, editor, entry, current, events, unreadable, term_revision(term) or "")
@@ -443,17 +444,19 @@ def _bookkeep_edit(glossary: Repository, loaded: Loaded, actor: Identity, summar
 
 
 def _finish_edit(glossary: Repository, tx: Transaction, loaded: Loaded, actor: Identity, summary: str, note: str,
-                 extra: Trailers, **details: Any) -> ActionResult:
-    """Bookkeeping common to content edits: version, date, reopening, event, commit."""
+                 extra: Trailers, *, unknown_status: str | None = None, **details: Any) -> ActionResult:
+    """Bookkeeping common to content edits: version, date, reopening, event, commit. `unknown_status` is
+    the status the file had when it was no workflow status and the edit set it to draft (`file_edit`): the
+    event records that move, so the audit finds it reviewed."""
     term_id = loaded.term.stem
     editor = loaded.editor
     done = _bookkeep_edit(glossary, loaded, actor, summary, note)
     current, target, summary = done.current, done.target, done.summary
     version_before, version_after = done.version_before, done.version_after
-    event = new_event(glossary, term_id, actor, Action.EDIT, from_status=current.value, to_status=target.value,
-                      version=version_after, revision=revision_of(editor), note=note)
-    trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", "edit"), *extra,
-                                       ("Status", status_trailer(current, target))]
+    event = new_event(glossary, term_id, actor, Action.EDIT, from_status=unknown_status or current.value,
+                      to_status=target.value, version=version_after, revision=revision_of(editor), note=note)
+    status = status_trailer(current, target) if unknown_status is None else f"{unknown_status} → {target.value}"
+    trailers: list[tuple[str, str]] = [("Term", term_id), ("Action", "edit"), *extra, ("Status", status)]
     if version_after != version_before:
         trailers.append(("Version", f"{version_before} → {version_after}"))
     commit = land(tx, [(loaded.term.path, editor.render(), loaded.term.data)], event,

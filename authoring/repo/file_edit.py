@@ -164,11 +164,20 @@ def _kept_problems(before: TermFile, after: TermFile) -> list[Problem]:
         return problems  # a file that did not parse: nothing to compare with
     for path in KEPT_BY_WORKFLOW:
         old, new = _value(before.entry, path), _value(entry, path)
-        if old != new:
+        if old != new and not (path == ("status",) and _status_reset(before.entry, entry)):
             problems.append(after.problem_at(path, Severity.ERROR, "edit-workflow-field",
                                              f"{format_path(path)} is kept by the workflow; edit it back to"
                                              f" {old!r} (promote, demote, reject or review change it)"))
     return problems
+
+
+def _status_reset(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """A status the workflow does not know (`drafty`, a typo) set back to `draft`: no workflow move can
+    reach such a term, and draft is the one status that needs no gate, so a text edit may do it."""
+    from authoring.core.model import Status
+    from authoring.workflow.statuses import status_of
+
+    return status_of(before) is None and status_of(after) is Status.DRAFT
 
 
 def _value(entry: dict[str, Any], path: FieldPath) -> Any:
@@ -254,7 +263,8 @@ def commit(glossary: Glossary, edit: FileEdit) -> ActionResult:
         editor = Editor(after)  # parses, or ParseError (plan refused it already)
         entry = after.entry
         assert entry is not None
-        status = status_of(before.entry) if before.entry is not None else status_of(entry)
+        reset = before.entry is not None and _status_reset(before.entry, entry)
+        status = status_of(before.entry) if before.entry is not None and not reset else status_of(entry)
         if status is None:
             raise UsageError(f"{edit.display}: status {entry.get('status')!r} is not a workflow status")
         missing = gates.permission_gaps(Action.EDIT, actor, role(glossary, actor))
@@ -264,8 +274,12 @@ def commit(glossary: Glossary, edit: FileEdit) -> ActionResult:
         loaded = actions.Loaded(before, editor, entry, status, events, unreadable,
                                 (term_revision(before) or "") if before.entry is not None else "")
         repaired = " (the file did not parse before)" if before.entry is None else ""
+        if reset:
+            repaired = f" (its status {(before.entry or {}).get('status')!r} was no workflow status; now draft)"
+        unknown = str((before.entry or {}).get("status")) if reset else None
         return actions._finish_edit(glossary, tx, loaded, actor, f"edit {edit.what}", f"edited the {edit.what}"
-                                    f"{repaired}", [("Edited", edit.what)], edited=edit.what, path=edit.display)
+                                    f"{repaired}", [("Edited", edit.what)], unknown_status=unknown,
+                                    edited=edit.what, path=edit.display)
 
 
 class TextEdits:
