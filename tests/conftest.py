@@ -27,6 +27,13 @@ EDITOR_2 = "Bob Editor <bob@example.org>"
 AGENT = "Extractive Agent <agent@authoring.invalid>"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Let the processes the tests start cache their bytecode. Some environments (this machine's among them)
+    set PYTHONDONTWRITEBYTECODE, and then every xdist worker and every `python -m authoring` a test runs
+    compiles the package again: CPU the suite spends hundreds of times (`__pycache__` is ignored by Git)."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that reads the corpus (through the `corpus` fixture or one built on it) is marked `corpus`,
     so `pytest -m "not corpus"` is the fast inner loop without anyone remembering to mark it."""

@@ -26,15 +26,46 @@ def _blocks(term: TermFile) -> list[object]:
     return [None if b is None else b.plain for b in term.blocks]
 
 
+def identical(a: object, b: object) -> bool:
+    """Equal with the same type at every level (so DeepDiff would find nothing: it is asked only when
+    this says no, to say what differs; a NaN is never identical, so DeepDiff judges it)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return a.keys() == b.keys() and all(identical(k, next(x for x in b if x == k)) and identical(v, b[k])
+                                            for k, v in a.items())
+    if isinstance(a, list | tuple):
+        assert isinstance(b, list | tuple)
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 def assert_agree(path: Path, data: bytes) -> TermFile:
     """Load `data` both ways; every block's values (types included) and every problem must match."""
     fast = load_term(path, path.name, data, fast=True)
     slow = load_term(path, path.name, data)
     assert fast.parses == slow.parses, path.name
-    diff = DeepDiff(_blocks(slow), _blocks(fast))
-    assert not diff, f"{path.name}: {diff}"
-    assert DeepDiff([p.to_json() for p in slow.problems], [p.to_json() for p in fast.problems]) == {}, path.name
+    slow_blocks, fast_blocks = _blocks(slow), _blocks(fast)
+    if not identical(slow_blocks, fast_blocks):
+        diff = DeepDiff(slow_blocks, fast_blocks)
+        assert not diff, f"{path.name}: {diff}"
+    slow_problems, fast_problems = [p.to_json() for p in slow.problems], [p.to_json() for p in fast.problems]
+    if not identical(slow_problems, fast_problems):
+        assert DeepDiff(slow_problems, fast_problems) == {}, path.name
     return fast
+
+
+def test_identical_sees_every_difference_deepdiff_sees() -> None:
+    import datetime as dt
+
+    for a, b in [(1, 1.0), (1, True), (0, False), ("1", 1), (dt.date(2025, 1, 2), "2025-01-02"), ([1], (1,)),
+                 ({1: "a"}, {True: "a"}), ({"a": [1, 2]}, {"a": [2, 1]}), ({"a": 1}, {"a": 1, "b": None}),
+                 (float("nan"), float("nan")), (None, "")]:
+        assert not identical(a, b), (a, b)
+        assert not identical(b, a), (b, a)
+    day = dt.date(2025, 1, 2)
+    assert identical({"a": [1, {"b": day}], "c": None}, {"c": None, "a": [1, {"b": day}]})
 
 
 @pytest.mark.slow

@@ -199,6 +199,24 @@ class Transaction:
         self.writes = []
         return self.commit_id
 
+    def commit_chain(self, steps: Sequence[tuple[int, str, Identity]]) -> list[str]:
+        """Commit the recorded changes as a chain of commits landed together (`repo.landing.land_chain`):
+        each step `(count, message, author)` takes the next `count` recorded changes, in order. Returns
+        the commit ids; on failure none landed and nothing changed."""
+        from authoring.repo.landing import land_chain
+
+        if sum(count for count, _, _ in steps) != len(self.writes):
+            raise ValueError("the steps of a chain must take every recorded change exactly once")
+        changes = [(w.path, w.before, w.after) for w in self.writes]
+        chain, start = [], 0
+        for count, message, author in steps:
+            chain.append((changes[start:start + count], message, author))
+            start += count
+        commits = land_chain(self.repo.git, chain, None, self.repo.display)
+        self.commit_id = commits[-1]
+        self.writes = []
+        return commits
+
     def rollback(self) -> None:
         """Forget the recorded changes (nothing was written: `commit` undoes its own steps)."""
         self.writes = []
@@ -221,6 +239,24 @@ def land(tx: Transaction, writes: Sequence[tuple[Path, bytes | None, bytes | Non
         planned.append((event_path(tx.repo.review_logs_dir, event), event.render().encode("utf-8"), None, True))
     tx.write_many(planned)
     return tx.commit(message, author)
+
+
+def land_chain(tx: Transaction,
+               steps: Sequence[tuple[Sequence[tuple[Path, bytes | None, bytes | None]], ReviewEvent, str, Identity]],
+               ) -> list[str]:
+    """`land` for many actions at once: each step `(writes, event, message, author)` is its own commit,
+    on the one before, and all of them land together or none does (`Transaction.commit_chain`). The
+    files are checked once, together (one `git status`). Returns the commit ids in order."""
+    from authoring.workflow.review_log import event_path
+
+    planned: list[tuple[Path, bytes | None, bytes | None, bool]] = []
+    counts: list[tuple[int, str, Identity]] = []
+    for writes, event, message, author in steps:
+        planned.extend((path, data, based_on, False) for path, data, based_on in writes)
+        planned.append((event_path(tx.repo.review_logs_dir, event), event.render().encode("utf-8"), None, True))
+        counts.append((len(writes) + 1, message, author))
+    tx.write_many(planned)
+    return tx.commit_chain(counts)
 
 
 def role(repo: Repository, actor: Identity) -> Role:

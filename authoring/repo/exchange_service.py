@@ -9,7 +9,9 @@ folder beside the target and swapped in whole, and only over a folder an earlier
 Import (CSV) creates drafts through the draft path: every row is checked first (ids that exist or
 repeat, unsafe ids, statuses, the rendered file must pass `check` and read back as meant) and when
 any row is refused nothing is written; then each term is its own commit with its `draft` review
-event, authored by the import agent, with `Requested-by:` naming the Git user who asked. Imported
+event, authored by the import agent, with `Requested-by:` naming the Git user who asked — the commits
+chained and landed together (`landing.land_chain`: one journal, one new index, one move of the branch),
+so a failed or killed import lands none of them. Imported
 terms are drafts whatever the file says: a status is earned through review here, so a row whose
 status is not `draft` is refused unless `as_drafts` is given, and then its status and version in
 the file are recorded in the event's note, in the term's `provenance.review_log` and in the
@@ -35,6 +37,7 @@ from authoring.exchange.records import STATUSES, ExportTerm, HistoryItem, record
 if TYPE_CHECKING:
     from authoring.exchange.tabular import ImportRow
     from authoring.repo.service import Glossary
+    from authoring.workflow.review_log import ReviewEvent
 
 FORMATS = ("skos", "jsonld", "tbx", "csv", "json")
 """What `export` writes: SKOS as Turtle (`skos`) or JSON-LD (`jsonld`), TBX-Basic, CSV, JSON."""
@@ -266,15 +269,17 @@ class Exchange:
                               [p.format() for p in problems])
         if not planned:
             raise UsageError(f"{display}: no rows to import")
-        imported: list[ImportedTerm] = []
-        for row, target, text_out, entry in planned:
-            try:
-                commit = self._commit(row, target, text_out, entry, author, display)
-            except AuthoringError as exc:
-                done = ", ".join(t.term for t in imported[-3:])
-                landed = f"{len(imported)} term(s) before it were committed ({done}…)" if imported else "none landed"
-                raise type(exc)(f"{display}:{row.line}: {row.id}: {exc}; {landed}, nothing after it") from None
-            imported.append(ImportedTerm(row.id, row.line, commit, row.status or None))
+        from authoring.repo.action_path import land_chain
+
+        steps = [self._step(row, target, text_out, entry, author, display)
+                 for row, target, text_out, entry in planned]
+        try:
+            with self.glossary.transaction() as tx:
+                commits = land_chain(tx, steps)
+        except AuthoringError as exc:
+            raise type(exc)(f"{display}: {exc}; nothing was imported") from None
+        imported = [ImportedTerm(row.id, row.line, commit, row.status or None)
+                    for (row, _, _, _), commit in zip(planned, commits, strict=True)]
         ignored = sorted({k for row in rows for k in row.extra})
         return ImportResult(display, str(author), imported, ignored)
 
@@ -321,9 +326,10 @@ class Exchange:
         version = f", version {row.version}" if row.version else ""
         return f"imported from {Path(source).name} line {row.line}, where it is {row.status}{version}; a draft here"
 
-    def _commit(self, row: ImportRow, target: Path, text: str, entry: dict[str, Any], author: Any,
-                source: str) -> str:
-        from authoring.repo.action_path import commit_message, land, new_event
+    def _step(self, row: ImportRow, target: Path, text: str, entry: dict[str, Any], author: Any,
+              source: str) -> tuple[list[tuple[Path, bytes | None, bytes | None]], ReviewEvent, str, Any]:
+        """One row's commit, as `action_path.land_chain` takes it: the new file, its event, message, author."""
+        from authoring.repo.action_path import commit_message, new_event
         from authoring.workflow.review_log import Action, content_revision
 
         note = f"imported from {Path(source).name} line {row.line}"
@@ -340,8 +346,7 @@ class Exchange:
         if requester is not None and requester.key != author.key:
             trailers["Requested-by"] = str(requester)
         message = commit_message(row.id, f"import from {Path(source).name}", trailers)
-        with self.glossary.transaction() as tx:
-            return land(tx, [(target, text.encode("utf-8"), None)], event, message, author)
+        return [(target, text.encode("utf-8"), None)], event, message, author
 
     # -- site ------------------------------------------------------------------------------------------
 

@@ -165,7 +165,8 @@ def tree_with(tree: str | None, changes: Changes, read_tree: Callable[[str], lis
               remember: Callable[[str, list[TreeEntry]], None] | None = None) -> str | None:
     """The id of `tree` with `changes` made (None when nothing is left in it): only the trees on
     the changed paths are rewritten; every other entry keeps its id. `remember(id, entries)` is told
-    of every tree written (entries in Git's order), so that reading it back needs no parsing."""
+    of every tree written (entries in Git's order): a chain of commits builds its next tree on it, and a
+    later action reads it back, without parsing it."""
     entries = {name: (sha, mode) for sha, mode, name in (read_tree(tree) if tree else [])}
     # Entries keep the order they were read in (Git's); only a name added or removed, or one that turns
     # from a file into a folder or back (a folder sorts as `name/`), can change it: else no sorting.

@@ -143,6 +143,27 @@ def land(git: Git, writes: Sequence[tuple[Path, bytes | None, bytes | None]], me
     """Commit `writes` — `(path, bytes the action read or None, new bytes or None to remove)` — as one
     commit on the current branch, and bring the user's index and work tree to it (see the module
     docstring). Returns the commit id; on any failure nothing has changed."""
+    return land_chain(git, [(writes, message, author)], committer, display)[-1]
+
+
+Step = tuple[Sequence[tuple[Path, bytes | None, bytes | None]], str, Identity]
+"""One commit of a chain: its writes (as `land` takes them), its message and its author."""
+
+
+def land_chain(git: Git, steps: Sequence[Step], committer: Identity | None = None,
+               display: Callable[[Path], str] = str) -> list[str]:
+    """Commit `steps` as a chain of commits on the current branch, one per step, each on the one before,
+    landed together: one journal, one `index.lock`, one new index and one move of the branch (to the
+    last commit). Returns the commit ids in order; on any failure none of them has landed.
+
+    Every step is a commit of its own, with its own tree, message, author and hooks (run as for `land`,
+    with the work tree already holding the whole chain's files); a path may be written by one step only.
+    """
+    if not steps:
+        raise ValueError("land_chain needs at least one step")
+    writes = [write for step_writes, _, _ in steps for write in step_writes]
+    if len({path for path, _, _ in writes}) != len(writes):
+        raise ValueError("a path is written by more than one step of a chain")
     ref = git.branch_for_commit()
     token = secrets.token_hex(6)
     names = _Names(git.git_dir, token)
@@ -150,23 +171,27 @@ def land(git: Git, writes: Sequence[tuple[Path, bytes | None, bytes | None]], me
                             for path, before, after in writes])
     journal = Journal(git.git_dir)
     landed = False
+    commits: list[str] = []
     try:
         journal.write(intent)
         _take_index_lock(names)
         old = git.ref_commit(ref)
-        tree, entries = _build_tree(git, old, intent, writes, token)
+        trees, entries = _build_trees(git, old, intent, steps, token)
         _prepare_index(git, names, entries)
         for path, _, after in writes:
             worktree.prepare(path, after, token)
         for path, before, after in writes:
             worktree.place(path, before, after, token, display(path))
-        message = _run_commit_hooks(git, names, tree, message, author)
-        commit = git.commit_tree(tree, old, message, author, committer)
-        intent.ref, intent.commit = ref, commit
+        parent = old
+        for tree, (_, message, author) in zip(trees, steps, strict=True):
+            message = _run_commit_hooks(git, names, tree, message, author)
+            parent = git.commit_tree(tree, parent, message, author, committer)
+            commits.append(parent)
+        intent.ref, intent.commit = ref, commits[-1]
         journal.write(intent)
         with deferred_signals():
             _place_index(names)
-            git.update_ref(ref, commit, old, f"commit{'' if old else ' (initial)'}: {message.splitlines()[0]}")
+            git.update_ref(ref, commits[-1], old, f"commit{'' if old else ' (initial)'}: {message.splitlines()[0]}")
             landed = True
             _settle(git, intent, landed=True)
     except BaseException as exc:
@@ -178,17 +203,33 @@ def land(git: Git, writes: Sequence[tuple[Path, bytes | None, bytes | None]], me
         if isinstance(exc, OSError):
             raise os_error(exc, display, "the commit landed" if landed else "nothing was changed") from None
         if landed and isinstance(exc, Exception):
-            return intent.commit or ""
+            return commits  # the branch holds the whole chain: every commit was made
         raise
-    _post_commit(git, author)
-    return commit
+    for _, _, author in steps:  # as Git runs it after each commit
+        _post_commit(git, author)
+    return commits
 
 
-def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tuple[Path, bytes | None, bytes | None]],
-                token: str) -> tuple[str, list[tuple[str, int, str | None]]]:
-    """The new tree (HEAD's with the action's files) and the index entries that match it."""
+def _build_trees(git: Git, old: str | None, intent: Intent, steps: Sequence[Step],
+                 token: str) -> tuple[list[str], list[tuple[str, int, str | None]]]:
+    """Each step's tree (the one before it with the step's files) and the index entries of the last."""
+    trees: list[str] = []
+    entries: list[tuple[str, int, str | None]] = []
     base = git.tree_of(old)
     known: dict[str, list[gitfiles.TreeEntry]] = {}
+    files = iter(intent.files)
+    for step_writes, _, _ in steps:
+        step_files = [next(files) for _ in step_writes]
+        base, step_entries = _build_tree(git, base, step_files, step_writes, token, known)
+        trees.append(base)
+        entries.extend(step_entries)
+    return trees, entries
+
+
+def _build_tree(git: Git, base: str | None, files: Sequence[FileIntent],
+                writes: Sequence[tuple[Path, bytes | None, bytes | None]], token: str,
+                known: dict[str, list[gitfiles.TreeEntry]]) -> tuple[str, list[tuple[str, int, str | None]]]:
+    """The new tree (`base` with the step's files) and the index entries that match it."""
 
     def read_tree(oid: str) -> list[gitfiles.TreeEntry]:  # each tree on the paths is read once
         if oid not in known:
@@ -197,7 +238,7 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
 
     changes: dict[tuple[str, ...], tuple[int, str] | None] = {}
     entries: list[tuple[str, int, str | None]] = []
-    for item, (_, _, after) in zip(intent.files, writes, strict=True):
+    for item, (_, _, after) in zip(files, writes, strict=True):
         parts = tuple(item.path.split("/"))
         if after is None:
             changes[parts] = None
@@ -211,7 +252,13 @@ def _build_tree(git: Git, old: str | None, intent: Intent, writes: Sequence[tupl
     def store(kind: bytes, data: bytes) -> str:
         return gitfiles.write_object(git.objects_dir, kind, data, token)
 
-    return gitfiles.tree_with(base, changes, read_tree, store, git.remember_tree) or store(b"tree", b""), entries
+    def remember(oid: str, written: list[gitfiles.TreeEntry]) -> None:
+        # the next step of a chain starts from the trees written here, and the next action reads them
+        # (`Git.read_tree` keeps the last few): remembered, never read back
+        known[oid] = written
+        git.remember_tree(oid, written)
+
+    return gitfiles.tree_with(base, changes, read_tree, store, remember) or store(b"tree", b""), entries
 
 
 def _take_index_lock(names: _Names) -> None:
@@ -279,6 +326,7 @@ def _run_commit_hooks(git: Git, names: _Names, tree: str, message: str, author: 
         if "commit-msg" in present:
             git.run_hook("commit-msg", [str(names.message)], names.hook_index, author)
         message = names.message.read_text(encoding="utf-8")
+        names.message.unlink()  # the next commit of a chain writes its own
     return message
 
 
