@@ -2,17 +2,21 @@
 in the same run (issue 18's targets: `repair --all` ≤ 5 s; hostile nesting refused in ≤ 0.5 s).
 
 - `repair --all` (a dry run: plans every file, writes nothing) on the upstream layout, each code on its own
-  copy, run twice (the second run reads a warm term index);
+  copy, run twice (the second run reads a warm term index), beside `check` (cold, then warm) on a third copy
+  with this tree's code: what reading and indexing every file costs, the floor under a repair run;
+- with `--write`, `repair --all --write` on two more copies (warm index), one commit per repaired file: CPU
+  seconds of the command and its Git processes, and per commit;
 - a 40 KB term of 20,000 nested brackets: `check`, `show` and `repair` of it, each a new process.
 
 CPU seconds (user + system of the process) are the figure: wall time on a shared machine is noise.
 
-Usage: python benchmarks/bench_repair.py [--baseline REV]   (needs ../shared/corpus for the first part)
+Usage: python benchmarks/bench_repair.py [--baseline REV] [--write]   (needs ../shared/corpus for the first part)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -48,6 +52,7 @@ def line(label: str, before: Run, after: Run) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--baseline", default=None, help="the commit to compare with (default: merge-base with main)")
+    parser.add_argument("--write", action="store_true", help="also `repair --all --write` (minutes: a commit a file)")
     args = parser.parse_args()
     rev = args.baseline or default_baseline()
     with tempfile.TemporaryDirectory(prefix="bench-repair-") as tmp:
@@ -59,11 +64,33 @@ def main() -> None:
             repo_before = upstream_repo(work / "before")
             repo_after = work / "after"
             shutil.copytree(repo_before, repo_after, symlinks=True)
+            written: dict[str, Run] = {}
             for attempt in ("cold index", "warm index"):
                 old = run_authoring(before_tree, repo_before, "repair", "--all")
                 new = run_authoring(ROOT, repo_after, "repair", "--all")
                 line(f"repair --all, corpus ({attempt})", old, new)
+                if attempt == "cold index":
+                    first = new
             print(f"  after: {new.out.strip().splitlines()[-1]}")
+            repo_check = work / "check"
+            shutil.copytree(repo_before, repo_check, symlinks=True)
+            for attempt in ("cold index", "warm index"):
+                floor = run_authoring(ROOT, repo_check, "check")
+                repair = new if attempt == "warm index" else first
+                print(f"{'baseline: check (' + attempt + ')':<34}{'':>9}{floor.cpu:>9.2f}{'':>9}   (wall"
+                      f" {floor.wall:.1f} s; repair --all {attempt.split()[0]} = {repair.cpu / floor.cpu:.1f}× check)")
+            if args.write:
+                for code, tree in (("before", before_tree), ("after", ROOT)):
+                    repo = work / f"write-{code}"
+                    shutil.copytree(repo_before, repo, symlinks=True)
+                    run_authoring(tree, repo, "check")  # a warm index, as the dry runs left theirs
+                    written[code] = run_authoring(tree, repo, "--as", "Bench Editor <editor@example.org>", "repair",
+                                                  "--all", "--write", "--json")
+                commits = json.loads(written["after"].out)["written"] if written["after"].out else 0
+                line("repair --all --write, corpus", written["before"], written["after"])
+                if commits:
+                    print(f"  {commits} commits; per commit {1000 * written['before'].cpu / commits:.0f} →"
+                          f" {1000 * written['after'].cpu / commits:.0f} ms CPU (Git's processes included)")
         else:
             print(f"(no corpus at {CORPUS}: the corpus figure is skipped)")
         hostile_before = hostile_repo(work / "hostile-before")

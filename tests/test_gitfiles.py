@@ -34,6 +34,8 @@ def test_trees_parse_and_encode_to_gits_own_bytes(tmp_path: Path) -> None:
     {"new/dir/file.md": b"deep\n"},                # new directories
     {"terms/sub/deep.md": None},                   # a directory left empty disappears
     {"x-y": b"\0binary\n", "x0": None},
+    {"x/a.md": b"changed\n", "x0": b"changed too\n"},  # changes in place: the order read is kept, unsorted
+    {"x.md": None, "x.md/inner.md": b"now a folder\n"},  # a file becomes a folder: it sorts as `x.md/`
 ])
 def test_a_spliced_tree_equals_what_git_add_and_write_tree_make(tmp_path: Path,
                                                                  changes: dict[str, bytes | None]) -> None:
@@ -45,8 +47,17 @@ def test_a_spliced_tree_equals_what_git_add_and_write_tree_make(tmp_path: Path,
         for rel, data in changes.items():
             blob = None if data is None else gitfiles.write_object(handle.objects_dir, b"blob", data, "test")
             spliced[tuple(rel.split("/"))] = None if blob is None else (gitfiles.BLOB_MODE, blob)
+        remembered: dict[str, list[gitfiles.TreeEntry]] = {}
         ours = gitfiles.tree_with(base, spliced, handle.read_tree,
-                                  lambda kind, data: gitfiles.write_object(handle.objects_dir, kind, data, "test"))
+                                  lambda kind, data: gitfiles.write_object(handle.objects_dir, kind, data, "test"),
+                                  lambda oid, entries: (remembered.setdefault(oid, list(entries)),
+                                                        handle.remember_tree(oid, entries)))
+        # every tree written is told as Git reads it back (what `Git.read_tree` then answers without reading)
+        assert ours in remembered
+        for oid, entries in remembered.items():
+            raw = handle.repo.odb.stream(bytes.fromhex(oid)).read()
+            assert gitfiles.parse_tree(raw) == entries
+            assert handle.read_tree(oid) == entries
     for rel, data in changes.items():
         if data is None:
             git(repo, "rm", "--quiet", rel)

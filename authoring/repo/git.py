@@ -131,6 +131,10 @@ def _rev_parse(where: Path, *what: str) -> list[str]:
     return lines[1:]
 
 
+# Trees `read_tree` keeps: an action's commit touches a handful (root, folders on its paths, the events').
+_TREES_KEPT = 16
+
+
 @serialised
 class Git:
     """A Git work tree. Use as a context manager, or call `close()`: GitPython leaks processes otherwise.
@@ -149,6 +153,10 @@ class Git:
         self._git_dir = found
         self._settings: dict[str, str] | None = None
         self._hooks_dir: Path | None = None
+        # trees read or written lately, by id (an id always names the same entries): an action's commit
+        # rewrites the trees on its paths, and the next action reads them back (a terms folder of 1,700
+        # entries cost milliseconds to parse on every commit of `repair --all --write`)
+        self._trees: dict[str, tuple[TreeEntry, ...]] = {}
 
     @property
     def repo(self) -> git.Repo:
@@ -423,11 +431,25 @@ class Git:
         return found[2][5:45].decode("ascii")
 
     def read_tree(self, tree: str) -> list[TreeEntry]:
-        """A tree's entries (binary id, mode, name), through the persistent `cat-file` (`_object`)."""
+        """A tree's entries (binary id, mode, name), through the persistent `cat-file` (`_object`), or as
+        remembered (`remember_tree`)."""
+        known = self._trees.get(tree)
+        if known is not None:
+            return list(known)
         found = self._object(tree)
         if found is None or found[0] != "tree":
             raise GitError(f"git cat-file: {tree} is not a tree in this repository")
-        return gitfiles.parse_tree(found[1])
+        entries = gitfiles.parse_tree(found[1])
+        self.remember_tree(tree, entries)
+        return entries
+
+    def remember_tree(self, tree: str, entries: Sequence[TreeEntry]) -> None:
+        """Keep the entries of tree `tree` (read, or just written into the object store) for `read_tree`:
+        the last few only."""
+        self._trees.pop(tree, None)
+        self._trees[tree] = tuple(entries)
+        while len(self._trees) > _TREES_KEPT:
+            del self._trees[next(iter(self._trees))]
 
     @property
     def objects_dir(self) -> Path:

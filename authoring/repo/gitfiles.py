@@ -147,8 +147,16 @@ def parse_tree(data: bytes) -> list[TreeEntry]:
 
 def encode_tree(entries: list[TreeEntry]) -> bytes:
     """A tree object's content, its entries in Git's order (a directory sorts as `name/`)."""
-    ordered = sorted(entries, key=lambda e: e[2].encode("utf-8", "surrogateescape") + (b"/" if e[1] == TREE_MODE
-                                                                                       else b""))
+    return _encode_ordered(in_tree_order(entries))
+
+
+def in_tree_order(entries: list[TreeEntry]) -> list[TreeEntry]:
+    """`entries` in Git's order (a directory sorts as `name/`), as `parse_tree` reads them back."""
+    return sorted(entries, key=lambda e: e[2].encode("utf-8", "surrogateescape") + (b"/" if e[1] == TREE_MODE
+                                                                                    else b""))
+
+
+def _encode_ordered(ordered: list[TreeEntry]) -> bytes:
     return b"".join(b"%o %s\0%s" % (mode, name.encode("utf-8", "surrogateescape"), sha) for sha, mode, name in ordered)
 
 
@@ -157,32 +165,42 @@ def tree_with(tree: str | None, changes: Changes, read_tree: Callable[[str], lis
               remember: Callable[[str, list[TreeEntry]], None] | None = None) -> str | None:
     """The id of `tree` with `changes` made (None when nothing is left in it): only the trees on
     the changed paths are rewritten; every other entry keeps its id. `remember(id, entries)` is told
-    each tree written (a chain of commits builds its next tree on it without reading it back)."""
+    of every tree written (entries in Git's order): a chain of commits builds its next tree on it, and a
+    later action reads it back, without parsing it."""
     entries = {name: (sha, mode) for sha, mode, name in (read_tree(tree) if tree else [])}
+    # Entries keep the order they were read in (Git's); only a name added or removed, or one that turns
+    # from a file into a folder or back (a folder sorts as `name/`), can change it: else no sorting.
+    reordered = False
+
+    def put(name: str, value: tuple[bytes, int] | None) -> None:
+        nonlocal reordered
+        current = entries.get(name)
+        if value is None:
+            reordered |= entries.pop(name, None) is not None
+            return
+        reordered |= current is None or (current[1] == TREE_MODE) != (value[1] == TREE_MODE)
+        entries[name] = value
+
     nested: dict[str, dict[tuple[str, ...], tuple[int, str] | None]] = {}
     for parts, target in changes.items():
         if len(parts) == 1:
-            if target is None:
-                entries.pop(parts[0], None)
-            else:
-                entries[parts[0]] = (bytes.fromhex(target[1]), target[0])
+            put(parts[0], None if target is None else (bytes.fromhex(target[1]), target[0]))
         else:
             nested.setdefault(parts[0], {})[parts[1:]] = target
     for name, inner in nested.items():
         current = entries.get(name)
         below = current[0].hex() if current is not None and current[1] == TREE_MODE else None
         made = tree_with(below, inner, read_tree, store, remember)
-        if made is None:
-            entries.pop(name, None)
-        else:
-            entries[name] = (bytes.fromhex(made), TREE_MODE)
+        put(name, None if made is None else (bytes.fromhex(made), TREE_MODE))
     if not entries:
         return None
-    listed = [(sha, mode, name) for name, (sha, mode) in entries.items()]
-    oid = store(b"tree", encode_tree(listed))
+    ordered = [(sha, mode, name) for name, (sha, mode) in entries.items()]
+    if reordered:
+        ordered = in_tree_order(ordered)
+    made = store(b"tree", _encode_ordered(ordered))
     if remember is not None:
-        remember(oid, listed)
-    return oid
+        remember(made, ordered)
+    return made
 
 
 def mode_in(tree: str | None, parts: tuple[str, ...], read_tree: Callable[[str], list[TreeEntry]]) -> int | None:

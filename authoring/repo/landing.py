@@ -252,8 +252,13 @@ def _build_tree(git: Git, base: str | None, files: Sequence[FileIntent],
     def store(kind: bytes, data: bytes) -> str:
         return gitfiles.write_object(git.objects_dir, kind, data, token)
 
-    # the next step of a chain starts from the trees written here: remembered, never read back
-    return gitfiles.tree_with(base, changes, read_tree, store, known.__setitem__) or store(b"tree", b""), entries
+    def remember(oid: str, written: list[gitfiles.TreeEntry]) -> None:
+        # the next step of a chain starts from the trees written here, and the next action reads them
+        # (`Git.read_tree` keeps the last few): remembered, never read back
+        known[oid] = written
+        git.remember_tree(oid, written)
+
+    return gitfiles.tree_with(base, changes, read_tree, store, remember) or store(b"tree", b""), entries
 
 
 def _take_index_lock(names: _Names) -> None:

@@ -217,7 +217,10 @@ class SearchIndex:
         with self._lock:
             db = self._connect()
             self._reload_if_changed(db)
-            return [rowid for (rowid,) in db.execute("SELECT rowid FROM docs WHERE docs MATCH ?", (expression,))]
+            # one text of ids, not a row each: a short prefix matches most terms (14,000 rows at 10× the
+            # corpus), and handing SQLite's rows to Python one by one cost more than finding them
+            (found,) = db.execute("SELECT group_concat(rowid) FROM docs WHERE docs MATCH ?", (expression,)).fetchone()
+            return list(map(int, found.split(","))) if found else []
 
     def rowids(self) -> dict[str, int]:
         """Term id → row id, as of `generation`."""

@@ -94,6 +94,15 @@ class RepairPlan:
     refused: str | None = None
     doubts: list[str] = field(default_factory=list)
     """Faults a rule would have had to guess at (`line N: …`): for a person to decide."""
+    repaired: TermFile | None = field(default=None, repr=False, compare=False)
+    """`after` as loaded (`load_term(..., data=after, fast=True)`), when there is an `after`: the plan has
+    read it already, so whoever writes it (the repair's event) need not read it again. See `take_repaired`."""
+
+    def take_repaired(self) -> TermFile | None:
+        """`repaired`, forgotten by the plan: a plan kept for a report must not keep a loaded file's node
+        graph alive (hundreds of plans' worth made `repair --all` spend its time in the garbage collector)."""
+        repaired, self.repaired = self.repaired, None
+        return repaired
 
     @property
     def needed(self) -> bool:
@@ -204,6 +213,7 @@ def propose(term: TermFile, kinds: Collection[str] | None = None) -> RepairPlan:
     plan.hunks = _hunks(original, lines)
     after = Text(term.text.bom, lines.text())
     plan.after = after.encode()
+    plan.repaired = current
     if not current.parses:
         plan.remaining = current.errors or list(current.problems)
     else:
