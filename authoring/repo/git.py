@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -39,7 +38,7 @@ from authoring.repo import gitfiles
 from authoring.repo.filelock import exclusive_lock
 from authoring.repo.gitfiles import TreeEntry
 from authoring.repo.gitlog import NULL_OID, FileChange, LogCommit, blob_id, log_format, parse_log
-from authoring.repo.gitplain import GitError, merge_file_paths
+from authoring.repo.gitplain import GitError, merge_file, merge_file_paths
 from authoring.repo.serialised import serialised
 from authoring.workflow.identity import Identity
 
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     import git
 
 # re-exported: the log's names (from `gitlog`), the plain commands and the error (from `gitplain`)
-__all__ = ["NULL_OID", "FileChange", "Git", "GitError", "LogCommit", "blob_id", "merge_file_paths"]
+__all__ = ["NULL_OID", "FileChange", "Git", "GitError", "LogCommit", "blob_id", "merge_file", "merge_file_paths"]
 
 
 def _gitpython() -> ModuleType:
@@ -570,21 +569,6 @@ def init_repository(path: Path) -> None:
     done = _spawn(path, ["init", "--quiet"])
     if done.returncode != 0:
         raise _failure("init", _text(done.stderr), path / ".git")
-
-
-def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str] = ("ours", "base", "theirs"),
-               style: str | None = None) -> tuple[bytes, int]:
-    """Git's own three-way text merge (`git merge-file`): the merged bytes and the number of conflicts.
-
-    `style` is `merge.conflictStyle` (`diff3`/`zdiff3` show the base too). No repository is needed.
-    """
-    with tempfile.TemporaryDirectory(prefix="authoring-merge-") as folder:
-        names = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
-            target = Path(folder) / name
-            target.write_bytes(data)
-            names.append(target)
-        return merge_file_paths(names[0], names[1], names[2], labels, style)
 
 
 def config_at(where: Path, key: str) -> str | None:

@@ -34,3 +34,20 @@ def merge_file_paths(ours: Path, base: Path, theirs: Path,
     if done.returncode < 0 or done.returncode > 127:
         raise GitError(f"git merge-file failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout, done.returncode
+
+
+def merge_file(ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+               style: str | None = None) -> tuple[bytes, int]:
+    """Git's own three-way text merge (`git merge-file`): the merged bytes and the number of conflicts.
+
+    `style` is `merge.conflictStyle` (`diff3`/`zdiff3` show the base too). No repository is needed.
+    """
+    import tempfile  # here: the processes that import this module for the merge driver never call this
+
+    with tempfile.TemporaryDirectory(prefix="authoring-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            target = Path(folder) / name
+            target.write_bytes(data)
+            names.append(target)
+        return merge_file_paths(names[0], names[1], names[2], labels, style)
