@@ -159,7 +159,7 @@ def measure_size(size: int, repo: Path, code_tree: Path, table: Growth, skip: se
         from benchmarks import bench_ui_start
 
         bench_ui_start.ROOT = code_tree  # the UI of the code measured
-        launch = bench_ui_start.launch(repo, where / f"ui-cache-{size}")
+        launch = bench_ui_start.launch(repo, where / f"ui-cache-{size}", code=code_tree)
         rss = max(launch.rss_listed_mb, launch.rss_indexed_mb)
         table.add("UI start to a usable list, warm", size, launch.listed,
                   extra=f"; every row indexed {launch.indexed:.2f} s; {rss:.0f} MB")

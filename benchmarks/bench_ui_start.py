@@ -59,11 +59,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def launch(repo: Path, cache: Path, size: tuple[int, int] = (120, 40)) -> Launch:
-    """Start the UI in a pty, wait for both markers, quit with ctrl+q."""
+def launch(repo: Path, cache: Path, size: tuple[int, int] = (120, 40), code: Path = ROOT) -> Launch:
+    """Start the UI of the checkout `code` in a pty, wait for both markers, quit with ctrl+q."""
     marker = Path(tempfile.mkstemp(prefix="ui-ready-")[1])
     marker.unlink()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), AUTHORING_UI_READY_FILE=str(marker), XDG_CACHE_HOME=str(cache),
+    env = dict(os.environ, PYTHONPATH=str(code), AUTHORING_UI_READY_FILE=str(marker), XDG_CACHE_HOME=str(cache),
                TERM="xterm-256color", COLUMNS=str(size[0]), LINES=str(size[1]))
     main, child = pty.openpty()
     os.set_blocking(main, False)
