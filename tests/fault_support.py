@@ -32,6 +32,9 @@ COMMANDS: dict[str, list[str]] = {
     "repair --write": ["repair", "TIDE_GAUGE", "--write", "--as", EDITOR],
 }
 # a hook that kills the authoring process (its grandparent: authoring → git hook run → hook), then fails
+# the landing's decisive points, killed for every command even in the quick run
+KEY_POINTS = ("rename index.lock", "spawn update-index", "spawn commit-tree", "spawn update-ref", "rename index")
+FAULT_ENV = {"AUTHORING_TEST_MODE": "1", "AUTHORING_FSYNC": "0"}  # a kill -9 needs no fsync to be survived
 KILLING_HOOK = "#!/bin/sh\nkill -9 $(cut -d' ' -f4 /proc/$PPID/stat)\nexit 1\n"
 
 

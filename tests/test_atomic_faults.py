@@ -24,6 +24,8 @@ from authoring.repo.service import Glossary
 from tests.conftest import EDITOR, git, run_cli
 from tests.fault_support import (
     COMMANDS,
+    FAULT_ENV,
+    KEY_POINTS,
     KILLING_HOOK,
     check_settled,
     copy_repo,
@@ -34,11 +36,8 @@ from tests.fault_support import (
     make_template,
     run_forked,
 )
+from tests.fixtures_templates import TEST_GITCONFIG
 
-GITCONFIG = "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[init]\n\tdefaultBranch = main\n"
-# the landing's decisive points, killed for every command even in the quick run
-KEY_POINTS = ("rename index.lock", "spawn update-index", "spawn commit-tree", "spawn update-ref", "rename index")
-FAULT_ENV = {"AUTHORING_TEST_MODE": "1", "AUTHORING_FSYNC": "0"}  # a kill -9 needs no fsync to be survived
 _TRACES: dict[str, list[str]] = {}
 _HEADS: dict[Path, str] = {}
 
@@ -46,7 +45,7 @@ _HEADS: dict[Path, str] = {}
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("fault-home")
-    (home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
+    (home / ".gitconfig").write_text(TEST_GITCONFIG, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
         patch.setenv("GIT_CONFIG_NOSYSTEM", "1")

@@ -20,6 +20,8 @@ import pytest
 from authoring.repo.service import Glossary
 from tests.conftest import git, run_cli
 from tests.fault_support import (
+    FAULT_ENV,
+    KEY_POINTS,
     KILLING_HOOK,
     action_commits,
     copy_repo,
@@ -30,10 +32,8 @@ from tests.fault_support import (
     make_template,
     run_forked,
 )
+from tests.fixtures_templates import TEST_GITCONFIG
 
-GITCONFIG = "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[init]\n\tdefaultBranch = main\n"
-KEY_POINTS = ("rename index.lock", "spawn update-index", "spawn commit-tree", "spawn update-ref", "rename index")
-FAULT_ENV = {"AUTHORING_TEST_MODE": "1", "AUTHORING_FSYNC": "0"}
 ROWS = ("SPRING_SWELL", "EBB_SHELF")
 CSV = "id,term,status,definition\n" + "".join(f"{i},{i.replace('_', ' ').title()},draft,A {i.lower()}.\n"
                                               for i in ROWS)
@@ -42,7 +42,7 @@ CSV = "id,term,status,definition\n" + "".join(f"{i},{i.replace('_', ' ').title()
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("import-fault-home")
-    (home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
+    (home / ".gitconfig").write_text(TEST_GITCONFIG, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
         patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
