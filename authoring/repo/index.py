@@ -361,21 +361,29 @@ def _in_pool(jobs: list[tuple[str, str, bytes | None]], count: int) -> Iterator[
     stops early); the workers let go of the standard streams and exit by themselves when this process
     dies (even by kill -9), so `out=$(authoring list)` never waits on an orphan.
     """
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    with process_pool(min(count, len(chunks))) as pool:
+        for number, batch in enumerate(pool.map(build_summaries, chunks)):
+            if number == 0:
+                checkpoint("pool", "first batch")  # the tests kill the parent here, workers running
+            yield batch
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[Any]:
+    """A `ProcessPoolExecutor` of `workers` processes for pure work on many files (the summary index's cold
+    build, `repair_pool`), shut down on every way out. Its workers let go of the standard streams and exit by
+    themselves when this process dies (`_worker_start`)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork is cheapest (workers inherit loaded modules) but unsafe once threads run (the UI's
     # workers): then a fresh interpreter per worker.
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    context = multiprocessing.get_context(method)
-    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    pool = ProcessPoolExecutor(max_workers=min(count, len(chunks)), mp_context=context,
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                initializer=_worker_start)
     try:
-        for number, batch in enumerate(pool.map(build_summaries, chunks)):
-            if number == 0:
-                checkpoint("pool", "first batch")  # the tests kill the parent here, workers running
-            yield batch
+        yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

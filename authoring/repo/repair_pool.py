@@ -6,15 +6,14 @@ pay for a pool, else here. A plan made in a worker is the plan made here (`core.
 nothing but the bytes it is given); the service still checks, under its lock, that the file holds the bytes
 planned before it writes anything (`repair_service.repair_term`).
 
-Workers are started as the summary index starts its own (`index._in_pool`'s rules: fork while this process
-has one thread, else a fork server; they let go of the standard streams and die with this process).
+Workers come from the summary index's `process_pool` (fork while this process has one thread, else a fork
+server; they let go of the standard streams and die with this process).
 
 Must never: write files, touch Git, or yield a plan for bytes other than the ones it read.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,18 +46,10 @@ def plans(jobs: Sequence[tuple[str, str, str]], kinds: Collection[str] | None,
         for job in jobs:
             yield job[0], plan_files([job], kinds)[0]
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from authoring.repo.index import process_pool
 
-    from authoring.repo.index import _worker_start  # the index's worker set-up: streams let go, orphans exit
-
-    method = "fork" if threading.active_count() == 1 else "forkserver"
     chunks = [list(jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=multiprocessing.get_context(method),
-                               initializer=_worker_start)
-    try:
+    with process_pool(min(workers, len(chunks))) as pool:
         for chunk, made in zip(chunks, pool.map(plan_files, chunks, [kinds] * len(chunks)), strict=True):
             for job, plan in zip(chunk, made, strict=True):
                 yield job[0], plan
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
