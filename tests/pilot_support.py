@@ -128,6 +128,8 @@ async def quiet(app: App[Any]) -> None:
     executor = track_threads()
     confirmed = False  # every pump was drained since anything was last seen to happen
     for _ in range(MAX_ROUNDS):
+        if app._exception is not None:  # it will never settle: its screen is gone (a refresh never comes)
+            raise AssertionError(f"the app stopped on an error: {app._exception!r}") from app._exception
         pumps = _pumps(app)
         busy = _queued(pumps)
         if busy:

@@ -126,3 +126,23 @@ async def test_bulk_approve_commits_each_term_and_reports_each_outcome(candidate
         await press(pilot, "escape")
         assert table.selected == ["SLACK_WATER", "TIDAL_LOOM"]  # what failed stays selected
     assert subjects(candidates, head) == ["KNOT_DRIFT: approve"]
+
+
+async def test_a_request_note_shows_as_written_and_the_header_lines_up_with_the_rows(candidates: Path) -> None:
+    """A note is the reviewer's text, not markup: brackets show as typed (a string cell was read as Rich
+    markup, so "[/]" broke the view and "[b]" vanished). The columns are sized before the rows are drawn, so
+    the header is as wide as the widest cell (DataTable widened them on idle, after a frame could be drawn)."""
+    note = "use [b]W_s[/b] as in [1] [/]"
+    assert run_cli("review", "SLACK_WATER", "--request-changes", "--note", note, "--repo", candidates,
+                   "--as", BOB).code == 0
+    app = make_app(candidates, ALICE)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "w")
+        table: DataTable[str] = app.screen.query_one("#queue-items", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["request", "agent draft"]
+        assert rows[0][4].endswith(f"asks you for changes: {note}")
+        widths = [column.get_render_width(table) - 2 * table.cell_padding for column in table.ordered_columns]
+        assert widths == [max(len(label), *(len(r[i]) for r in rows)) for i, label in
+                          enumerate(("Awaits", "ID", "Status", "✓", "Why"))]

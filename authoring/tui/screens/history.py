@@ -28,6 +28,7 @@ from authoring.repo.history import HistoryEntry
 from authoring.tui.actions import AUDIT_ACTIONS, HISTORY_ACTIONS
 from authoring.tui.formatting import changes_text, inert_renderable
 from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.widgets.sized_table import fill_sized
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 # The message before the location: its start is on screen at 80 columns; all of it is underneath.
@@ -242,14 +243,7 @@ class AuditScreen(ServiceScreenMixin, Screen[str | None]):
             where = " ".join(x for x in (finding.module, finding.lines, (finding.commit or "")[:8]) if x)
             rows.append([Text(severity, style=SEVERITY_STYLES.get(severity, "")), Text(finding.code),
                          Text(finding.term or "", overflow="ellipsis"), Text(finding.message), Text(where)])
-        # Columns sized to their content before any row is drawn: DataTable widens auto columns on
-        # idle, and a row drawn in between could keep its cut-down cells (seen as a flaky snapshot).
-        table.clear(columns=True)
-        for column, label in enumerate(AUDIT_COLUMNS):
-            width = max([len(label), *(row[column].cell_len for row in rows)])
-            table.add_column(label, width=min(width, TERM_WIDTH) if label == "Term" else width)
-        for index, row in enumerate(rows):
-            table.add_row(*(inert_renderable(cell) for cell in row), key=str(index))
+        fill_sized(table, AUDIT_COLUMNS, rows, [str(index) for index in range(len(rows))], {"Term": TERM_WIDTH})
         plural = {"error": "errors", "warning": "warnings", "info": "info"}
         summary = ", ".join(f"{counts[s]} {s if counts[s] == 1 else plural[s]}" for s in plural if s in counts)
         summary = summary or "no findings"

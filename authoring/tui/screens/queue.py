@@ -8,6 +8,7 @@ Must never: parse YAML or run Git (it calls `Glossary`), touch widgets from a wo
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -18,7 +19,9 @@ from authoring.core.safetext import visible
 from authoring.repo.queue import KINDS, Queue
 from authoring.tui.actions import QUEUE_ACTIONS
 from authoring.tui.service_calls import ServiceScreenMixin
+from authoring.tui.widgets.sized_table import fill_sized
 
+COLUMNS = ("Awaits", "ID", "Status", "✓", "Why")
 LABELS = {"to_approve": "approve", "requests": "request", "agent_drafts": "agent draft", "my_drafts": "my draft"}
 """How each list of the queue is named in its column (short: the screen may be 80 columns wide)."""
 
@@ -53,7 +56,7 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
         yield Header()
         yield Static("working out what awaits you …", id="queue-title")
         table: DataTable[str] = DataTable(id="queue-items", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Awaits", "ID", "Status", "✓", "Why")
+        table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
@@ -75,19 +78,17 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
     def loaded(self, message: Loaded) -> None:
         queue = self.queue = message.queue
         table: DataTable[str] = self.query_one("#queue-items", DataTable)
-        table.clear(columns=True)
         # long ids are cropped on a narrow terminal, so that the reason (the column that says why) still shows
-        longest = max((len(item.term) for kind in KINDS for item in queue.items(kind)), default=2)
-        table.add_column("Awaits")
-        table.add_column("ID", width=min(longest, max(14, self.size.width - 56)))
-        table.add_columns("Status", "✓", "Why")
+        rows: list[list[Text]] = []
+        keys: list[str] = []
         self.rows = []
         for kind in KINDS:
             for item in queue.items(kind):
                 approvals = f"{item.approvals}/{queue.needed}" if item.status == "candidate" else ""
-                table.add_row(LABELS[kind], visible(item.term), visible(item.status), approvals,
-                              visible(item.reason), key=f"{kind}:{item.term}")
+                rows.append([Text(cell) for cell in (LABELS[kind], item.term, item.status, approvals, item.reason)])
+                keys.append(f"{kind}:{item.term}")
                 self.rows.append(item.term)
+        fill_sized(table, COLUMNS, rows, keys, {"ID": max(14, self.size.width - 56)})
         self.query_one("#queue-title", Static).update(
             f"{visible(queue.actor)} ({queue.role}) — {counts_text(queue)}"
             + (" · ⏎ opens the review" if self.rows else ". Press Esc to go back to the list."))
