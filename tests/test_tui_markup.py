@@ -212,6 +212,21 @@ async def test_a_click_action_planted_in_a_field_does_nothing(demo_repo: Path) -
         assert not any("quit" in action for action in actions_on_screen(pilot))
 
 
+@pytest.mark.parametrize(("command", "expected"), [
+    (("show", "TIDAL_LOOM"), (LIVE, BROKEN)), (("history", "TIDAL_LOOM"), (BROKEN,)),
+    (("history", "SLACK_WATER"), (LIVE,)), (("queue", "--as", EVIL), (LIVE,)), (("modules",), (BROKEN,)),
+    (("search", BROKEN), ("TIDAL_LOOM",)), (("audit",), (LIVE,)), ((BROKEN,), (f"No such command '{BROKEN}'",)),
+])
+def test_the_cli_prints_hostile_text_as_written(hostile: Path, command: tuple[str, ...],
+                                                expected: tuple[str, ...]) -> None:
+    """The CLI's human output is plain `print` (and Typer's error panel shows its message as text): markup in
+    the data is printed as it is, never interpreted."""
+    result = run_cli(*command, "--repo", hostile)
+    assert "Traceback" not in result.err and "MarkupError" not in result.err
+    for text in expected:
+        assert text in result.out + result.err, (command, result.out, result.err)
+
+
 def _imports_and_calls(path: Path) -> tuple[set[str], set[str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
