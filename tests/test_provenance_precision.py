@@ -137,6 +137,21 @@ def test_relocate_points_moved_snippets_at_their_lines_as_one_reviewed_commit(tm
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_relocate_finds_a_module_in_a_second_modules_folder(tmp_path: Path) -> None:
+    config = CONFIG.replace('modules_dir = "modules"', 'modules_dirs = ["modules", "sources"]')
+    text = term_text(status="candidate", sources=[("MOD-001", "L10-L11", SNIPPET_1)])
+    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": text}, config=config)
+    (repo / "sources").mkdir()
+    git(repo, "mv", "modules/MOD-001_the_test_module.md", "sources/MOD-001_the_test_module.md")
+    moved = MODULE.replace("## §1 · Looms\n", "## §1 · Looms\n\nA new opening paragraph.\n")
+    (repo / "sources" / "MOD-001_the_test_module.md").write_text(moved, encoding="utf-8")
+    plain_commit(repo, {"sources/MOD-001_the_test_module.md": moved}, "move and expand §1")
+    result = run_cli("relocate", "TIDAL_LOOM", "--repo", repo, "--json", "--as", EDITOR)
+    assert result.code == 0, result.err
+    [done] = json.loads(result.out)["terms"]
+    assert done["moves"] == [{"source": 0, "from": "L10-L11", "to": "L12-L13"}]
+
+
 def test_relocate_leaves_a_missing_snippet_alone(tmp_path: Path) -> None:
     repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text(sources=[("MOD-001", "L3", "never there")])})
     result = run_cli("relocate", "TIDAL_LOOM", "--repo", repo, "--as", EDITOR)
