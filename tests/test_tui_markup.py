@@ -34,6 +34,7 @@ from authoring.tui.screens.help import HelpScreen
 from authoring.tui.screens.history import AuditScreen, HistoryScreen
 from authoring.tui.screens.queue import QueueScreen
 from authoring.tui.screens.review import ReviewScreen
+from authoring.tui.widgets.term_detail import TermDetail
 from authoring.tui.widgets.term_table import TermTable
 from tests.conftest import git, run_cli
 from tests.tui_support import make_app, press, settle, shown
@@ -102,13 +103,13 @@ def option_prompts(pilot: Pilot[Any]) -> list[str]:
             for options in pilot.app.screen.query(OptionList) for index in range(options.option_count)]
 
 
-async def click_on(pilot: Pilot[Any], text: str, widget: Widget) -> None:
-    """Click the first character of `text` where `widget` shows it on the screen."""
+async def click_on(pilot: Pilot[Any], text: str, widget: Widget, skip: int = 0) -> None:
+    """Click the character `skip` places into `text` where `widget` shows it on the screen."""
     region = widget.region
     for y, line in enumerate(screen_text(pilot).splitlines()):
         x = line.find(text, region.x, region.right)
         if region.y <= y < region.bottom and x >= 0:
-            await pilot.click(offset=(x, y))
+            await pilot.click(offset=(x + skip, y))
             await settle(pilot)
             return
     raise AssertionError(f"{text!r} is not on the screen in {widget!r}")
@@ -135,8 +136,15 @@ async def test_hostile_text_shows_as_written_on_every_screen_and_never_acts(host
         # the list's row; the headline, aliases, notes and symbol table, crosslinks
         assert_shown(pilot, LIVE, f"aka {BROKEN}", BROKEN, f"downstream effects: WEFT_PRESSURE, {LIVE} (no such term)")
         assert "screen.open_term" in str(actions_on_screen(pilot))  # a real crosslink still links
-        await click_on(pilot, "[@click=app.quit]QUIT", app.screen.query_one("#detail-body", Static))
+        body = app.screen.query_one("#detail-body", Static)
+        await click_on(pilot, "[@click=app.quit]QUIT", body)
         assert app.is_running and isinstance(app.screen, BrowserScreen)
+        app.screen.query_one(TermDetail).scroll_end(animate=False)
+        await settle(pilot)
+        await click_on(pilot, "effects: WEFT_PRESSURE", body, skip=len("effects: "))  # a real crosslink opens
+        assert table.current_id == "WEFT_PRESSURE"
+        await press(pilot, "left_square_bracket")
+        assert table.current_id == "TIDAL_LOOM"
 
         await press(pilot, "l")  # the crosslinks to choose from
         assert isinstance(app.screen, ChoiceDialog)
