@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from textual.app import App
+from textual.content import Content
 from textual.notifications import SeverityLevel
 
 from authoring.core.safetext import visible
@@ -53,6 +54,11 @@ class AuthoringApp(App[None]):
         where = f"demo glossary at {self.glossary.root}" if self.demo else self.glossary.root.name
         self.sub_title = visible(f"{where} · acting as {self.acting_identity()}")
         self.push_screen(BrowserScreen())
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header's title and sub-title (Textual shows them as plain text, not markup), with every control
+        character visible: screens name terms and files there."""
+        return super().format_title(visible(title), visible(sub_title))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:

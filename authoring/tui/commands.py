@@ -1,5 +1,6 @@
 """The command palette: every action of the current screen and of the app, by name, from the screens'
-action tables (`tui.actions`), with the keys that run them now (after the user's keymap).
+action tables (`tui.actions`), with the keys that run them now (after the user's keymap), and every term by
+id or name. Hits are built with `tui.plain.hit`: a term's name is shown as written, never read as markup.
 
 Must never: do I/O (each command runs a screen action, which does its work in a worker).
 """
@@ -12,10 +13,11 @@ from functools import partial
 
 from textual.actions import parse
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import Hits, Provider
 from textual.dom import DOMNode
 
 from authoring.tui.actions import APP_ACTIONS, ActionTable, ScreenAction, keys_of
+from authoring.tui.plain import discovery_hit, hit
 
 
 def key_display(node: DOMNode, action: ScreenAction, keymap: Mapping[str, str]) -> str:
@@ -49,15 +51,14 @@ class GlossaryCommands(Provider):
 
     async def discover(self) -> Hits:
         for action, target in self._commands():
-            yield DiscoveryHit(action.description, partial(self._run, action, target), help=self._help(action))
+            yield discovery_hit(action.description, partial(self._run, action, target), self._help(action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for action, target in self._commands():
             score = matcher.match(action.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(action.description), partial(self._run, action, target),
-                          help=self._help(action))
+                yield hit(score, matcher, action.description, partial(self._run, action, target), self._help(action))
 
 
 class TermCommands(Provider):
@@ -81,4 +82,4 @@ class TermCommands(Provider):
             label = f"Open {term_id}" + (f" — {name}" if name else "")
             score = max(matcher.match(term_id), matcher.match(name) if name else 0)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self._open, term_id), help="go to this term")
+                yield hit(score, matcher, label, partial(self._open, term_id), "go to this term")

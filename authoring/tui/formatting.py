@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -47,13 +47,21 @@ HEADLINE_FIELDS = ("term", "canonical_id", "symbol", "aliases", "status", "versi
                    "superseded_by", "parents", "children", "license")
 
 
+def plain(value: object, style: str | Style = "") -> Text:
+    """`value` as text shown exactly as written: never read as markup ("[/]", "[b]", "[@click=…]" show as
+    typed), every control character a visible escape. What data goes in as, wherever Textual or Rich would
+    read a `str` as markup (`tui.plain`)."""
+    return Text(visible(str(value)), style=style)
+
+
 def inert_renderable(renderable: RenderableType) -> RenderableType:
-    """`renderable` with every control character in its text shown as one visible character (`visible`):
-    term fields, notes, module titles, commit authors and file names can never reach the terminal as
-    escapes. Rich objects are changed in place (same lengths, so styles stay put); the screens pass
-    whatever they show from the service through here."""
+    """`renderable` with every control character in its text shown as one visible character (`visible`)
+    and every `str` in it as plain `Text` (Rich and Textual read a `str` as markup): term fields, notes,
+    module titles, commit authors and file names can never reach the terminal as escapes nor as markup.
+    Rich objects are changed in place (same lengths, so styles stay put); the screens pass whatever they
+    show through here (`tui.plain`'s widgets do it for them)."""
     if isinstance(renderable, str):
-        return visible(renderable)
+        return plain(renderable)
     if isinstance(renderable, Text):
         renderable.plain = visible(renderable.plain)
     elif isinstance(renderable, Group):
@@ -132,11 +140,13 @@ def scalar(value: Any) -> str:
     return str(value).strip()
 
 
-def link_markup(term_id: str, known: bool) -> str:
-    """A crosslink as console markup: clickable when the term exists, flagged when it dangles."""
+def link_text(term_id: str, known: bool) -> Text:
+    """A crosslink: clickable when the term exists, flagged when it dangles. The click's action is a parsed
+    `(action, arguments)` pair in the style's meta, so no part of the id is ever read as markup or code."""
     if known:
-        return f"[@click=screen.open_term({term_id!r})][underline cyan]{escape(term_id)}[/][/]"
-    return f"[red]{escape(term_id)}[/] [dim](no such term)[/]"
+        return plain(term_id, Style(underline=True, color="cyan",
+                                    meta={"@click": ("screen.open_term", (term_id,))}))
+    return Text.assemble(plain(term_id, "red"), " ", ("(no such term)", "dim"))
 
 
 def nested(value: Any, indent: int = 0) -> Text:
@@ -258,13 +268,14 @@ def crosslinks(value: Any, known: set[str]) -> RenderableType:
     """Crosslinks by kind; each existing term is a link that opens it."""
     if not isinstance(value, dict):
         return nested(value)
-    lines: list[str] = []
+    lines: list[Text] = []
     for kind, items in value.items():
         if not isinstance(items, list) or not items:
             continue
-        links = ", ".join(link_markup(str(item), str(item) in known) for item in items)
-        lines.append(f"[bold]{escape(str(kind).replace('_', ' '))}:[/] {links}")
-    return Text.from_markup("\n".join(lines)) if lines else Text("—", style="dim")
+        line = Text.assemble(plain(f"{str(kind).replace('_', ' ')}:", "bold"), " ")
+        line.append_text(Text(", ").join(link_text(str(item), str(item) in known) for item in items))
+        lines.append(line)
+    return Text("\n").join(lines) if lines else Text("—", style="dim")
 
 
 def term_sections(term_id: str, entry: dict[str, Any] | None, parses: bool, problems: list[Problem],

@@ -18,7 +18,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Footer, Header, Input
 
 from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
@@ -26,6 +26,7 @@ from authoring.repo.index import IndexProgress
 from authoring.repo.search import SearchResults
 from authoring.tui.actions import BROWSER_ACTIONS
 from authoring.tui.formatting import term_sections
+from authoring.tui.plain import Select, Static
 from authoring.tui.screens.dialogs import ChoiceDialog, FieldPrompt
 from authoring.tui.screens.workbench import WorkbenchScreen
 from authoring.tui.search_runner import SearchRunner

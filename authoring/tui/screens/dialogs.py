@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
 from authoring.tui.actions import CONFIRM_ACTIONS, DIALOG_ACTIONS, FIELD_PROMPT_ACTIONS, MESSAGE_ACTIONS
 from authoring.tui.formatting import inert_renderable
+from authoring.tui.plain import Button, Label, OptionList, Static
 
 
 class NoteDialog(ModalScreen[str | None]):

@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static, TextArea
+from textual.widgets import Footer, Header, Input, TextArea
 from textual.widgets.option_list import Option
 
 from authoring.core.safetext import visible
 from authoring.drafting.agents import drafting_agents
 from authoring.tui.actions import DRAFT_ACTIONS, DRAFT_PREVIEW_ACTIONS
 from authoring.tui.formatting import inert_renderable
+from authoring.tui.plain import OptionList, Select, Static
 from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.guarded_text_area import GuardedTextArea
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static, TextArea
+from textual.widgets import Footer, Header, TextArea
 from textual.worker import Worker, WorkerState
 
 from authoring.core.field_paths import KindChange
@@ -24,6 +24,7 @@ from authoring.errors import AuthoringError
 from authoring.repo.field_preview import FieldPreview
 from authoring.tui.actions import EDIT_ACTIONS
 from authoring.tui.formatting import changes_text, problems_text
+from authoring.tui.plain import Label, Static
 from authoring.tui.screens.dialogs import ConfirmDialog
 from authoring.tui.service_calls import ServiceScreenMixin
 

@@ -14,10 +14,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from authoring.tui.actions import HELP_ACTIONS, HELP_TABLES, ActionTable
 from authoring.tui.commands import key_display
+from authoring.tui.plain import Static
 
 WORKFLOW = """Statuses go draft → candidate → ratified. Promoting to candidate needs a full entry whose
 snippets are found in their modules; ratifying needs approvals from editors who did not write the

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from authoring.core.triage import Triage
@@ -27,6 +27,7 @@ from authoring.repo.audit import STAGES, AuditProgress, Finding
 from authoring.repo.history import HistoryEntry
 from authoring.tui.actions import AUDIT_ACTIONS, HISTORY_ACTIONS
 from authoring.tui.formatting import changes_text, inert_renderable
+from authoring.tui.plain import DataTable, Static
 from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.sized_table import fill_sized
 

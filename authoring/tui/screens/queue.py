@@ -13,11 +13,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header
 
 from authoring.core.safetext import visible
 from authoring.repo.queue import KINDS, Queue
 from authoring.tui.actions import QUEUE_ACTIONS
+from authoring.tui.plain import DataTable, Static
 from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.sized_table import fill_sized
 

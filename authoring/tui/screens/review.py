@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from authoring.core.model import Status
@@ -36,6 +36,7 @@ from authoring.repo.review_view import ReviewView
 from authoring.repo.service import ActionResult, Glossary
 from authoring.tui.actions import REVIEW_ACTIONS
 from authoring.tui.formatting import changes_text, heading, headline, inert_renderable, problems_text
+from authoring.tui.plain import Static
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, DeprecateDialog, NoteDialog
 from authoring.tui.screens.draft import grounding_text
 from authoring.tui.service_calls import ServiceHost, ServiceScreenMixin

@@ -18,9 +18,9 @@ from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
 
 from authoring.repo.queue import Queue
+from authoring.tui.plain import Static
 from authoring.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, MessageDialog
 from authoring.tui.service_calls import ServiceScreenMixin
 from authoring.tui.widgets.term_table import TermTable

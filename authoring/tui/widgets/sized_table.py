@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from authoring.tui.formatting import inert_renderable
+from authoring.tui.plain import DataTable
 
 
 def fill_sized(table: DataTable[Any], labels: Sequence[str], rows: Sequence[Sequence[Text]], keys: Sequence[str],

@@ -8,9 +8,9 @@ from __future__ import annotations
 from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from authoring.tui.formatting import inert_renderable
+from authoring.tui.plain import Static
 
 
 class TermDetail(VerticalScroll):
