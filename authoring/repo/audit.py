@@ -24,6 +24,7 @@ Must never: write files or run Git except through `repo.git`; import a UI.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,9 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.core.crosslinks import Resolver
 from authoring.core.module_refs import ModuleIndex, did_you_mean
-from authoring.errors import Severity, UsageError
+from authoring.errors import Severity
+from authoring.repo.audit_read import current_revisions
 from authoring.repo.crosslinks import known_term, link_findings
 from authoring.repo.git import LogCommit
+from authoring.repo.index import default_workers
 from authoring.repo.merge_findings import MergeFinding, judge_merge_change
 from authoring.repo.module_findings import unresolved_references
 from authoring.repo.provenance import Modules, parse_citation
@@ -203,13 +206,15 @@ class Auditor:
             self.agents = frozenset(email_of(a) for a in base.config.people.agents)
             term_ids = self.glossary.term_ids()
             current: dict[str, Revision] = {}
-            for term_id in self._steps("reading terms", term_ids):
-                try:
-                    path = self.glossary.term_path(term_id)
-                except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, no abort
-                    self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
-                    continue
-                current[term_id] = self.cache.at_path(path, self._display(term_id))
+            # parsed on every core (`audit_read`), kept in the cache by blob: the walk parses none again
+            reads = current_revisions(self.cache, self.glossary.terms_dir, [(t, self._display(t)) for t in term_ids],
+                                      default_workers())
+            with contextlib.closing(reads):
+                for term_id, read in zip(self._steps("reading terms", term_ids), reads, strict=True):
+                    if isinstance(read, str):  # a file name that is no safe id, a symlink out: one finding, no abort
+                        self.add(Severity.ERROR, "unsafe-path", term_id, read, path=self._display(term_id))
+                        continue
+                    current[term_id] = read
             self._integrity(current)
             from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
 
