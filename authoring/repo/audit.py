@@ -25,6 +25,7 @@ Must never: write files or run Git except through `repo.git`; import a UI.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -289,6 +290,8 @@ class Auditor:
 
     def _provenance(self, current: dict[str, Revision]) -> None:
         modules = Modules(self.glossary.module_sources, self.glossary.root)
+        # asked of every citation, the same few hundred modules over and over
+        describe, outside_of = functools.cache(modules.index.describe), functools.cache(modules.index.outside)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -308,9 +311,9 @@ class Auditor:
                 if path is None:
                     self.add(missing, "module-missing", term_id,
                              f"provenance.sources.{index} cites module {reference}, which is not in"
-                             f" {modules.index.describe()}{did_you_mean(modules.index.near(reference))}", **where)
+                             f" {describe()}{did_you_mean(modules.index.near(reference))}", **where)
                     continue
-                outside = modules.index.outside(path)
+                outside = outside_of(path)
                 if outside:  # never read: its text is not the repository's to cite
                     self.add(Severity.ERROR, "module-outside-repository", term_id,
                              f"provenance.sources.{index}: {outside}", **where)
@@ -337,6 +340,7 @@ class Auditor:
     def _module_references(self, current: dict[str, Revision]) -> None:
         """`module-missing` for a stub's `provenance` list, `parents` and `context_windows` (warnings)."""
         index = ModuleIndex.scan(self.glossary.module_sources)
+        describe = functools.cache(index.describe)  # the same words in every finding
         known = set(current)
         for term_id, revision in current.items():
             entry = revision.entry  # a slim revision decodes it on each read
@@ -346,7 +350,7 @@ class Auditor:
                 if ref.ambiguous:
                     said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
                 else:
-                    said = f"names no module in {index.describe()}{did_you_mean(ref.suggestions)}"
+                    said = f"names no module in {describe()}{did_you_mean(ref.suggestions)}"
                 self.add(Severity.WARNING, "module-missing", term_id, f"{ref.field}: {ref.reference} {said}",
                          module=ref.reference, path=self._display(term_id), line=self._line(revision, ref.path))
 
