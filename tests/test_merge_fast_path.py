@@ -211,6 +211,23 @@ def test_a_ratification_beside_a_content_change_is_not_taken_from_a_clean_text_m
     assert conflicts and all(c.startswith(("status:", "version:")) for c in conflicts)
 
 
+def test_a_ratification_beside_a_body_change_is_left_to_the_editor_on_both_paths(tmp_path: Path) -> None:
+    """The Markdown body is content (a content revision covers it): a paragraph the approvals never saw is
+    no more mergeable under a ratification than an entry field is (it was merged, cleanly, on both paths)."""
+    ours = _variant(SLACK, (b"status: draft", b"status: ratified"), (b"version: 0.1", b"version: 1.0"))
+    theirs = SLACK + b"\nA paragraph the approvals never saw.\n"
+    fast, semantic, conflicts = _both(tmp_path, SLACK, ours, theirs)
+    assert fast is None
+    assert [c.split(":")[0] for c in conflicts] == ["status", "version"]
+    assert all("theirs changed its content" in c for c in conflicts)
+    assert semantic.endswith(b"\nA paragraph the approvals never saw.\n")  # the body change itself merged
+    fast, _, conflicts = _both(tmp_path, SLACK, theirs, ours)  # the other way round
+    assert fast is None and all("ours changed its content" in c for c in conflicts)
+    touched = SLACK + b"\n"  # a body both sides leave alone, or change alike, stays mergeable
+    fast, _, conflicts = _both(tmp_path, touched, _variant(touched, (b"status: draft", b"status: ratified")), touched)
+    assert fast is not None and conflicts == []
+
+
 def test_versions_bumped_on_both_sides_take_the_higher_not_the_text(tmp_path: Path) -> None:
     ours = _variant(SLACK, (b"version: 0.1", b"version: 0.2"), (b'symbol: ""', b'symbol: "S"'))
     theirs = _variant(SLACK, (b"version: 0.1", b"version: 1.0"), (b"units: minutes", b"units: hours"))

@@ -201,6 +201,25 @@ def test_ratification_merged_with_a_content_edit_is_left_to_the_editor(tmp_path:
     assert codes == ["merge-conflict", "merge-conflict"]
 
 
+def test_ratification_merged_with_a_body_edit_is_left_to_the_editor(tmp_path: Path) -> None:
+    _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
+    body = alice.path / "body.md"
+    body.write_text(alice.file("WEFT_PRESSURE").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+                    + "\nA paragraph nobody approved.\n", encoding="utf-8")
+    result = run_cli("edit", "WEFT_PRESSURE", "--body", "--file", body, "--yes", "--repo", alice.path,
+                     "--as", alice.who)
+    assert result.code == 0, result.err
+    alice.push()
+    bob.review("WEFT_PRESSURE", "--approve", "Reads well.")
+    bob.promote("WEFT_PRESSURE", "Approved.", to="ratified")
+    pulled = bob.pull()
+    assert pulled.returncode != 0
+    assert "ours ratified the term while theirs changed its content" in pulled.stderr
+    text = bob.file("WEFT_PRESSURE").read_text(encoding="utf-8")
+    assert "<<<<<<< ours: status\nstatus: ratified\n=======\nstatus: candidate\n>>>>>>> theirs: status\n" in text
+    assert text.endswith("\nA paragraph nobody approved.\n")
+
+
 def test_a_malformed_file_falls_back_to_gits_text_merge(tmp_path: Path) -> None:
     _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
     base = alice.file("SHUTTLE_ECHO").read_bytes()

@@ -358,7 +358,7 @@ class Auditor:
                 where: dict[str, Any]) -> None:
         """A snippet not in its module: `snippet-changed` when an earlier version held it, else `snippet-missing`."""
         if self.module_history is None:
-            self.module_history = ModuleHistory(self.git, self.glossary.modules_dir)
+            self.module_history = ModuleHistory(self.git, self.glossary.module_sources.roots())
         removal = self.module_history.removal(path, snippet)
         if removal is None:
             self.add(severity, "snippet-missing", term_id, f"provenance.sources.{index}: the snippet is not in"

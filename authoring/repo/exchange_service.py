@@ -359,14 +359,14 @@ class Exchange:
         if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / SITE_MARKER).exists())):
             raise UsageError(f"{output}: exists and was not made by `authoring site`; give a new or empty folder")
         terms, skipped = self.records(statuses)
-        index = ModuleIndex.scan(self.glossary.modules_dir)
+        index = ModuleIndex.scan(self.glossary.module_sources, self.glossary.root)
         modules: dict[str, tuple[str, str]] = {}
         for term in terms:
             for source in term.sources:
                 if source.module in modules:
                     continue
                 path = index.resolve(source.module)
-                if path is not None:
+                if path is not None and index.outside(path) is None:  # never publish what a link leads out to
                     with contextlib.suppress(OSError, UnicodeDecodeError):
                         modules[source.module] = (self.glossary.display(path), path.read_text(encoding="utf-8"))
         pages = build_site(terms, modules, title=self.settings.title, statuses=list(statuses or STATUSES),

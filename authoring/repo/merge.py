@@ -81,7 +81,8 @@ def _merge_fields(base_data: bytes, ours_data: bytes, theirs_data: bytes, displa
     if not len(base.blocks) == len(ours.blocks) == len(theirs.blocks):
         raise _TextFallback("the sides have different numbers of front-matter blocks")
     blocks = [[_plain(term, i) for i in range(len(term.blocks))] for term in (base, ours, theirs)]
-    results = plan(*blocks)
+    assert base.split is not None and ours.split is not None and theirs.split is not None  # they parse
+    results = plan(blocks[0], blocks[1], blocks[2], (base.split.body, ours.split.body, theirs.split.body))
     outcome = MergeOutcome(display, "fields")
     merged_term = _apply(ours, results)
     body, body_conflicts = _merge_body(base, ours, theirs, "diff3" if show_base else None)

@@ -132,7 +132,7 @@ def _check(merged: bytes, base_path: str, ours_path: str, theirs_path: str,
         return None
     if result.bom != ours.bom or result.body != _merged_body(base, ours, theirs):
         return None
-    planned = plan(base.blocks, ours.blocks, theirs.blocks)
+    planned = plan(base.blocks, ours.blocks, theirs.blocks, (base.body, ours.body, theirs.body))
     if any(p.conflicts for p in planned) or not all(
             same_data(p.merged, got) for p, got in zip(planned, result.blocks, strict=True)):
         return None

@@ -76,27 +76,30 @@ class MergeOutcome:
         return {"path": self.path, "method": self.method, "conflicts": self.conflicts, "notes": self.notes}
 
 
-def plan(base: Sequence[Any], ours: Sequence[Any], theirs: Sequence[Any]) -> list[MergeResult]:
+def plan(base: Sequence[Any], ours: Sequence[Any], theirs: Sequence[Any],
+         bodies: tuple[str, str, str] = ("", "", "")) -> list[MergeResult]:
     """Merge each block's data (all three sides have the same number of blocks; the last is the entry,
-    a mapping on every side)."""
+    a mapping on every side). `bodies` are the sides' Markdown bodies (base, ours, theirs): content too."""
     results = [merge_data(b, o, t, RESOLVERS) for b, o, t in zip(base, ours, theirs, strict=True)]
-    _refuse_stale_ratification(results, base, ours, theirs)
+    _refuse_stale_ratification(results, base, ours, theirs, bodies)
     return results
 
 
 def _refuse_stale_ratification(results: list[MergeResult], base: Sequence[Any], ours: Sequence[Any],
-                               theirs: Sequence[Any]) -> None:
-    """A ratification merged with a content change the approvals never saw is left to the editor."""
+                               theirs: Sequence[Any], bodies: tuple[str, str, str]) -> None:
+    """A ratification merged with a content change the approvals never saw (in the entry, a legacy header
+    or the Markdown body: what a content revision covers) is left to the editor."""
     entry = results[-1]
     if not isinstance(entry.merged, dict) or entry.merged.get("status") != _RATIFIED:
         return
     base_entry = base[-1]
-    sides = {"ours": ours[-1], "theirs": theirs[-1]}
-    for name, data in sides.items():
+    base_revision = content_revision(base_entry, base[:-1], bodies[0])
+    sides = {"ours": (ours, bodies[1]), "theirs": (theirs, bodies[2])}
+    for name, (data, _) in sides.items():
         other_name = "theirs" if name == "ours" else "ours"
-        other = sides[other_name]
-        ratified_here = data.get("status") == _RATIFIED != base_entry.get("status")
-        if ratified_here and content_revision(other) != content_revision(base_entry):
+        other, other_body = sides[other_name]
+        ratified_here = data[-1].get("status") == _RATIFIED != base_entry.get("status")
+        if ratified_here and content_revision(other[-1], other[:-1], other_body) != base_revision:
             reason = (f"{name} ratified the term while {other_name} changed its content; the approvals did not"
                       " see that content: keep the status you mean (re-review before ratifying)")
             for index, result in enumerate(results):

@@ -80,7 +80,7 @@ def relocate(glossary: Glossary, term_ids: Sequence[str] | None = None) -> list[
     Terms with nothing to move get a result without a commit."""
     from authoring.core.termfile import load_term
 
-    modules = Modules(glossary.modules_dir)
+    modules = Modules(glossary.module_sources, glossary.root)
     wanted = list(term_ids) if term_ids is not None else [s.id for s in glossary.summaries() if s.parses]
     results: list[ActionResult] = []
     for term_id in wanted:

@@ -14,6 +14,7 @@ Must never: write files, run Git except through `repo.git`, import a UI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -43,10 +44,10 @@ class Removal:
 class ModuleHistory:
     """The committed versions of the modules, read lazily, to ask whether a text ever stood in one."""
 
-    def __init__(self, git: Git, modules_dir: Path) -> None:
+    def __init__(self, git: Git, folders: Sequence[Path]) -> None:
         self.git = git
         self.root = git.root
-        self.modules_dir = modules_dir
+        self.folders = folders  # every folder modules are read from (`ModuleSources.roots`)
         self._log: list[LogCommit] | None = None
         self._versions: dict[str, list[tuple[LogCommit, SnippetIndex | None]]] = {}
 
@@ -80,9 +81,11 @@ class ModuleHistory:
 
     def _walk(self) -> list[LogCommit]:
         if self._log is None:
-            try:
-                where = PurePosixPath(self.modules_dir.relative_to(self.root)).as_posix().strip("/")
-            except ValueError:
-                where = ""
-            self._log = self.git.log([f"{where}/" if where and where != "." else "."])
+            where = set()
+            for folder in self.folders:
+                try:
+                    where.add(PurePosixPath(folder.relative_to(self.root)).as_posix().strip("/") or ".")
+                except ValueError:  # a folder outside the repository has no history here
+                    continue
+            self._log = self.git.log(sorted(f"{w}/" if w != "." else w for w in where)) if where else []
         return self._log

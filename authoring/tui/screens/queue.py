@@ -85,7 +85,8 @@ class QueueScreen(ServiceScreenMixin, Screen[str | None]):
         for kind in KINDS:
             for item in queue.items(kind):
                 approvals = f"{item.approvals}/{queue.needed}" if item.status == "candidate" else ""
-                rows.append([Text(cell) for cell in (LABELS[kind], item.term, item.status, approvals, item.reason)])
+                rows.append([Text(LABELS[kind]), Text(item.term, overflow="ellipsis"),  # a cut id says so
+                             *(Text(cell) for cell in (item.status, approvals, item.reason))])
                 keys.append(f"{kind}:{item.term}")
                 self.rows.append(item.term)
         fill_sized(table, COLUMNS, rows, keys, {"ID": max(14, self.size.width - 56)})
