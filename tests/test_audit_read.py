@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +105,18 @@ def test_no_term_is_parsed_twice_in_an_audit(tmp_path: Path) -> None:
                  if p.is_file() and p.resolve().parent == (repo / "terms").resolve() and p.stem != "bad name"}
     history = {oid for oid in committed if len(oid) == 40 and set(oid) != {"0"}} - work_tree
     assert auditor.cache.parsed == len(work_tree) + len(history)
+
+
+def test_an_audit_run_from_a_thread_gives_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI audits from a worker thread: its pool is a fork server's (or, when none can start, none)."""
+    repo = hostile_glossary(tmp_path / "g", tmp_path / "outside.md")
+    with Glossary.open(repo) as glossary:
+        monkeypatch.setenv("AUTHORING_WORKERS", "1")
+        alone = glossary.audit().model_dump(mode="json")
+        monkeypatch.setenv("AUTHORING_WORKERS", "2")
+        made: list[dict[str, Any]] = []
+        thread = threading.Thread(target=lambda: made.append(glossary.audit().model_dump(mode="json")))
+        thread.start()
+        thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert made == [alone]
