@@ -16,8 +16,9 @@ Status changes are followed through revisions that do not parse (a lenient read 
 
 Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
 (work-tree files and the committed blobs they equal share one parse). On the corpus most of the time
-goes to reading the work-tree terms (parsed on every core: `repo.audit_read`), then to provenance (every snippet searched in its module); the
-walk grows with the history. `progress` reports each of these stages item by item.
+goes to reading the work-tree terms (parsed on every core: `repo.audit_read`), then to provenance
+(every snippet searched in its module); the walk grows with the history. `progress` reports each of
+these stages item by item.
 
 Must never: write files or run Git except through `repo.git`; import a UI.
 """
