@@ -145,19 +145,19 @@ def _tokens(text: str) -> list[str]:
     return [_singular(w) for w in words if len(w) > 2 and w not in _STOP]
 
 
-def _vectors(texts: Sequence[str]) -> list[dict[str, float]]:
-    """Unit TF-IDF vectors (log-scaled term frequency, smoothed IDF over `texts`)."""
+def _vectors(tokenised: Sequence[list[str]]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors of texts' `_tokens` (log-scaled term frequency, smoothed IDF over the texts)."""
     counted: list[dict[str, int]] = []
-    for text in texts:
+    for tokens in tokenised:
         counts: dict[str, int] = defaultdict(int)
-        for token in _tokens(text):
+        for token in tokens:
             counts[token] += 1
         counted.append(counts)
     df: dict[str, int] = defaultdict(int)
     for counts in counted:
         for token in counts:
             df[token] += 1
-    n = len(texts)
+    n = len(tokenised)
     vectors: list[dict[str, float]] = []
     for counts in counted:
         weights = {t: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1) for t, c in counts.items()}
@@ -171,8 +171,9 @@ def definition_pairs(terms: Sequence[Labelled], threshold: float) -> list[tuple[
 
     Exact, without scoring every pair that shares a word (`core.similarity.similar_pairs`).
     """
-    usable = [t for t in terms if len(_tokens(t.definition)) >= MIN_DEFINITION_WORDS]
-    vectors = _vectors([t.definition for t in usable])
+    tokenised = [(t, _tokens(t.definition)) for t in terms]  # once each: tokenising is most of the cost
+    usable = [t for t, tokens in tokenised if len(tokens) >= MIN_DEFINITION_WORDS]
+    vectors = _vectors([tokens for _, tokens in tokenised if len(tokens) >= MIN_DEFINITION_WORDS])
     pairs: list[tuple[str, str, float]] = []
     for index, other, score in similar_pairs(vectors, threshold):
         a, b = sorted((usable[index].id, usable[other].id))

@@ -193,6 +193,7 @@ class ModuleIndex:
     _rank: dict[Path, int] = field(default_factory=dict)
     _declared: dict[Path, str | None] = field(default_factory=dict)
     _tables: dict[str, dict[str, list[Path]]] = field(default_factory=dict)
+    _near: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     root: Path | None = None
     """The repository: a module file leading outside it is listed (so a reference to it gets a clear
     refusal) but never read. None: the modules directory itself is the bound."""
@@ -229,8 +230,12 @@ class ModuleIndex:
         return f"{sources.describe()} (searched: {found})"
 
     def near(self, reference: str, limit: int = 3) -> list[str]:
-        """Up to `limit` module stems or ids close to `reference` (for a "did you mean")."""
-        return close_names(reference, [p.stem for p in self.files], limit)
+        """Up to `limit` module stems or ids close to `reference` (for a "did you mean"; each reference compared
+        with every module once: an audit meets the same wrong reference in many terms)."""
+        key = (reference, limit)
+        if key not in self._near:
+            self._near[key] = close_names(reference, [p.stem for p in self.files], limit)
+        return list(self._near[key])
 
     def outside(self, path: Path) -> str | None:
         """Why `path` may not be read (a symbolic link leading out of the repository), or None."""

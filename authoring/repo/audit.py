@@ -16,14 +16,17 @@ Status changes are followed through revisions that do not parse (a lenient read 
 
 Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
 (work-tree files and the committed blobs they equal share one parse). On the corpus most of the time
-goes to reading the work-tree terms, then to provenance (every snippet searched in its module); the
-walk grows with the history. `progress` reports each of these stages item by item.
+goes to reading the work-tree terms (parsed on every core: `repo.audit_read`), then to provenance
+(every snippet searched in its module); the walk grows with the history. `progress` reports each of
+these stages item by item.
 
 Must never: write files or run Git except through `repo.git`; import a UI.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,9 +37,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.core.crosslinks import Resolver
 from authoring.core.module_refs import ModuleIndex, did_you_mean
-from authoring.errors import Severity, UsageError
+from authoring.errors import Severity
+from authoring.repo.audit_read import current_revisions
 from authoring.repo.crosslinks import known_term, link_findings
 from authoring.repo.git import LogCommit
+from authoring.repo.index import default_workers
 from authoring.repo.merge_findings import MergeFinding, judge_merge_change
 from authoring.repo.module_findings import unresolved_references
 from authoring.repo.provenance import Modules, parse_citation
@@ -203,13 +208,15 @@ class Auditor:
             self.agents = frozenset(email_of(a) for a in base.config.people.agents)
             term_ids = self.glossary.term_ids()
             current: dict[str, Revision] = {}
-            for term_id in self._steps("reading terms", term_ids):
-                try:
-                    path = self.glossary.term_path(term_id)
-                except UsageError as exc:  # a file name that is no safe id, a symlink out: one finding, no abort
-                    self.add(Severity.ERROR, "unsafe-path", term_id, str(exc), path=self._display(term_id))
-                    continue
-                current[term_id] = self.cache.at_path(path, self._display(term_id))
+            # parsed on every core (`audit_read`), kept in the cache by blob: the walk parses none again
+            reads = current_revisions(self.cache, self.glossary.terms_dir, [(t, self._display(t)) for t in term_ids],
+                                      default_workers())
+            with contextlib.closing(reads):
+                for term_id, read in zip(self._steps("reading terms", term_ids), reads, strict=True):
+                    if isinstance(read, str):  # a file name that is no safe id, a symlink out: one finding, no abort
+                        self.add(Severity.ERROR, "unsafe-path", term_id, read, path=self._display(term_id))
+                        continue
+                    current[term_id] = read
             self._integrity(current)
             from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
 
@@ -284,6 +291,8 @@ class Auditor:
 
     def _provenance(self, current: dict[str, Revision]) -> None:
         modules = Modules(self.glossary.module_sources, self.glossary.root)
+        # asked of every citation, the same few hundred modules over and over
+        describe, outside_of = functools.cache(modules.index.describe), functools.cache(modules.index.outside)
         for term_id, revision in self._steps("checking provenance", list(current.items())):
             entry = revision.entry
             if entry is None:
@@ -303,9 +312,9 @@ class Auditor:
                 if path is None:
                     self.add(missing, "module-missing", term_id,
                              f"provenance.sources.{index} cites module {reference}, which is not in"
-                             f" {modules.index.describe()}{did_you_mean(modules.index.near(reference))}", **where)
+                             f" {describe()}{did_you_mean(modules.index.near(reference))}", **where)
                     continue
-                outside = modules.index.outside(path)
+                outside = outside_of(path)
                 if outside:  # never read: its text is not the repository's to cite
                     self.add(Severity.ERROR, "module-outside-repository", term_id,
                              f"provenance.sources.{index}: {outside}", **where)
@@ -332,6 +341,7 @@ class Auditor:
     def _module_references(self, current: dict[str, Revision]) -> None:
         """`module-missing` for a stub's `provenance` list, `parents` and `context_windows` (warnings)."""
         index = ModuleIndex.scan(self.glossary.module_sources)
+        describe = functools.cache(index.describe)  # the same words in every finding
         known = set(current)
         for term_id, revision in current.items():
             entry = revision.entry  # a slim revision decodes it on each read
@@ -341,7 +351,7 @@ class Auditor:
                 if ref.ambiguous:
                     said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
                 else:
-                    said = f"names no module in {index.describe()}{did_you_mean(ref.suggestions)}"
+                    said = f"names no module in {describe()}{did_you_mean(ref.suggestions)}"
                 self.add(Severity.WARNING, "module-missing", term_id, f"{ref.field}: {ref.reference} {said}",
                          module=ref.reference, path=self._display(term_id), line=self._line(revision, ref.path))
 

@@ -155,37 +155,57 @@ class RevisionCache:
 
     def at_path(self, path: Path, display: str) -> Revision:
         """The revision in the work tree (ABSENT when the file does not exist)."""
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return ABSENT
-        except OSError as exc:
-            return Revision(None, None, f"{display}: cannot read: {exc.strerror}")
-        oid = blob_id(data)
+        read = read_work_tree(path, display)
+        if isinstance(read, Revision):
+            return read
+        oid, data = read
         cached = self._by_blob.get(oid)
         if cached is not None and cached.term is not None and cached.term.path == path:
             return cached
-        revision = self._parse(oid, data, path, display)
-        self._by_blob[oid] = revision
+        return self.remember(parse_revision(oid, data, path, display, self.slim))
+
+    def remember(self, revision: Revision) -> Revision:
+        """Keep a revision parsed elsewhere (`audit_read`: in a worker) under its blob id, as parsed here."""
+        self.parsed += 1
+        if revision.blob is not None:
+            self._by_blob[revision.blob] = revision
         return revision
 
     def _parse(self, oid: str, data: bytes, path: Path, display: str) -> Revision:
         self.parsed += 1
-        # a fast reading (libyaml, same values and problems as ruamel): history and audit only read
-        term = load_term(path, display, data=data, fast=True)
-        error = None
-        if term.entry is None:
-            first = term.errors[0] if term.errors else None
-            error = first.format() if first else f"{display}: the entry does not parse"
-        # what a slim revision cannot answer later (it keeps no text) is read now
-        revision = term_revision(term) if term.entry is not None else None
-        status_line = None if term.entry is not None else _status_line_of(term)
-        if not self.slim:
-            return Revision(oid, term.entry, error, list(term.problems), term, revision, status_line)
-        entry = term.entry
-        summary = (_text(entry.get("status")), _text(entry.get("version"))) if entry else (None, None)
-        packed = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) if entry is not None else None
-        return Revision(oid, packed, error, list(term.problems), SlimTerm.of(term), revision, status_line, summary)
+        return parse_revision(oid, data, path, display, self.slim)
+
+
+def read_work_tree(path: Path, display: str) -> tuple[str, bytes] | Revision:
+    """A work-tree file's blob id and bytes, or the revision that stands for a file that cannot be read
+    (ABSENT when it does not exist)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ABSENT
+    except OSError as exc:
+        return Revision(None, None, f"{display}: cannot read: {exc.strerror}")
+    return blob_id(data), data
+
+
+def parse_revision(oid: str, data: bytes, path: Path, display: str, slim: bool) -> Revision:
+    """The revision of a file's bytes (`oid` their blob id); `slim`: with a `SlimTerm` (see `RevisionCache`).
+    Reads nothing but `data`."""
+    # a fast reading (libyaml, same values and problems as ruamel): history and audit only read
+    term = load_term(path, display, data=data, fast=True)
+    error = None
+    if term.entry is None:
+        first = term.errors[0] if term.errors else None
+        error = first.format() if first else f"{display}: the entry does not parse"
+    # what a slim revision cannot answer later (it keeps no text) is read now
+    revision = term_revision(term) if term.entry is not None else None
+    status_line = None if term.entry is not None else _status_line_of(term)
+    if not slim:
+        return Revision(oid, term.entry, error, list(term.problems), term, revision, status_line)
+    entry = term.entry
+    summary = (_text(entry.get("status")), _text(entry.get("version"))) if entry else (None, None)
+    packed = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL) if entry is not None else None
+    return Revision(oid, packed, error, list(term.problems), SlimTerm.of(term), revision, status_line, summary)
 
 
 class FieldChange(BaseModel):

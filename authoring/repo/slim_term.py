@@ -54,6 +54,21 @@ def _line_starts(content: str) -> array[int]:
     return starts
 
 
+_last: tuple[bytes, Any] = (b"", None)
+"""The tree decoded last, with its bytes: an audit locates several fields of one term in a row."""
+
+
+def _decoded(tree: bytes) -> Any:
+    """`marshal.loads(tree)`, the last one kept (read only: a tuple swapped whole, so safe across threads)."""
+    global _last
+    last = _last
+    if last[0] is tree:
+        return last[1]
+    decoded = marshal.loads(tree)
+    _last = (tree, decoded)
+    return decoded
+
+
 @dataclass(frozen=True)
 class _Block:
     first_line: int
@@ -98,7 +113,7 @@ class SlimTerm:
         block = self._blocks[block_index]
         if block.tree is None:
             return block.line(0), 0, ""
-        index, children = marshal.loads(block.tree)
+        index, children = _decoded(block.tree)
         for part in path:
             if isinstance(children, dict) and str(part) in children:
                 index, (_, children) = children[str(part)]  # a key is located at the key
