@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from authoring.core.crosslinks import Resolver
+from authoring.core.crosslinks import KnownTerm, Link, Resolver, links
 from authoring.core.module_refs import ModuleIndex, did_you_mean
 from authoring.errors import Severity
 from authoring.repo.audit_read import current_revisions
@@ -255,19 +255,27 @@ class Auditor:
     # -- integrity ---------------------------------------------------------------------------------
 
     def _integrity(self, current: dict[str, Revision]) -> None:
-        resolver = Resolver(known_term(term_id, revision.entry) for term_id, revision in current.items())
+        # each entry read once (a slim one decodes on every read), keeping only what resolving needs
+        known: list[KnownTerm] = []
+        linked: dict[str, list[Link]] = {}
         owners: dict[str, list[str]] = {}
+        for term_id, revision in current.items():
+            entry = revision.entry
+            known.append(known_term(term_id, entry))
+            if entry is None:
+                continue
+            linked[term_id] = links(entry)
+            canonical = entry.get("canonical_id")
+            if canonical is not None:
+                owners.setdefault(str(canonical), []).append(term_id)
+        resolver = Resolver(known)
+        # every "did you mean" at once, on every core (one by one they took 2 s at 16,910 terms)
+        resolver.suggest_all(link.target for found in linked.values() for link in found)
         for term_id, revision in self._steps("checking integrity", list(current.items())):
             for problem in revision.problems:
                 self.add(problem.severity, problem.code, term_id, problem.message, path=problem.path,
                          line=problem.line or None)
-            entry = revision.entry
-            if entry is None:
-                continue
-            canonical = entry.get("canonical_id")
-            if canonical is not None:
-                owners.setdefault(str(canonical), []).append(term_id)
-            for found in link_findings(entry, resolver):
+            for found in link_findings(linked.get(term_id, []), resolver):
                 self.add(found.severity, found.code, term_id, found.message, path=self._display(term_id),
                          line=self._line(revision, found.link.path))
         for canonical, files in owners.items():
