@@ -26,7 +26,6 @@ Must never: write files or run Git except through `repo.git`; import a UI.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -35,18 +34,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from authoring.core.crosslinks import KnownTerm, Link, Resolver, links
-from authoring.core.module_refs import ModuleIndex, did_you_mean
+from authoring.core.crosslinks import Resolver
 from authoring.errors import Severity
 from authoring.repo.audit_read import current_revisions
-from authoring.repo.crosslinks import known_term, link_findings
+from authoring.repo.audit_terms import TermStages
+from authoring.repo.crosslinks import link_findings
 from authoring.repo.git import LogCommit
 from authoring.repo.index import default_workers
 from authoring.repo.merge_findings import MergeFinding, judge_merge_change
-from authoring.repo.module_findings import unresolved_references
-from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import ABSENT, Revision, RevisionCache
-from authoring.repo.snippet_history import ModuleHistory
 from authoring.repo.trail import adder_of
 from authoring.repo.trust import TrustedBase, policy_changes, trusted_base
 from authoring.workflow import gates
@@ -186,7 +182,6 @@ class Auditor:
         self.terms_rel = PurePosixPath(glossary.config.terms_dir).as_posix().strip("/")
         self.logs_rel = PurePosixPath(glossary.config.review_logs_dir).as_posix().strip("/")
         self.commits = 0
-        self.module_history: ModuleHistory | None = None  # read only when a snippet is missing
         # The newest adoption: (walk index of its commit, record). Commits at that index or older are
         # the accepted baseline.
         self.adoption: tuple[int, AdoptionRecord] | None = None
@@ -208,6 +203,8 @@ class Auditor:
             self.agents = frozenset(email_of(a) for a in base.config.people.agents)
             term_ids = self.glossary.term_ids()
             current: dict[str, Revision] = {}
+            # the stages that need one term at a time run as each is read, while the pool parses the rest
+            stages = TermStages(self, term_ids)
             # parsed on every core (`audit_read`), kept in the cache by blob: the walk parses none again
             reads = current_revisions(self.cache, self.glossary.terms_dir, [(t, self._display(t)) for t in term_ids],
                                       default_workers())
@@ -217,14 +214,20 @@ class Auditor:
                         self.add(Severity.ERROR, "unsafe-path", term_id, read, path=self._display(term_id))
                         continue
                     current[term_id] = read
-            self._integrity(current)
-            from authoring.repo.duplicate_findings import duplicate_findings  # review aids: warnings, grouped
+                    stages.read(term_id, read)
+            from authoring.repo.duplicate_findings import duplicates_aside  # review aids: warnings, grouped
 
-            self.findings.extend(duplicate_findings(current, self.config.duplicates.similar_definition,
-                                                    {t: self._display(t) for t in current}))
-            self._provenance(current)
-            self._module_references(current)
-            trails = self._walk(base.signers)
+            # searched on the core the stages below leave idle; reported after integrity, as always
+            with duplicates_aside(current, self.config.duplicates.similar_definition,
+                                  {t: self._display(t) for t in current}, default_workers()) as duplicates:
+                self._integrity(current, stages)
+                after_integrity = len(self.findings)
+                for _ in self._steps("checking provenance", list(current)):
+                    pass  # checked as each term was read: shown so, every stage in its turn
+                self.findings += stages.provenance
+                self.findings += stages.reference_findings(current)
+                trails = self._walk(base.signers)
+                self.findings[after_integrity:after_integrity] = duplicates()
             self._workflow(current, trails)
             for found in policy_changes(self.git, base, self.config, self.require_signed):
                 self.add(found.severity, "policy-change", None, found.message, commit=found.commit.commit)
@@ -254,20 +257,8 @@ class Auditor:
 
     # -- integrity ---------------------------------------------------------------------------------
 
-    def _integrity(self, current: dict[str, Revision]) -> None:
-        # each entry read once (a slim one decodes on every read), keeping only what resolving needs
-        known: list[KnownTerm] = []
-        linked: dict[str, list[Link]] = {}
-        owners: dict[str, list[str]] = {}
-        for term_id, revision in current.items():
-            entry = revision.entry
-            known.append(known_term(term_id, entry))
-            if entry is None:
-                continue
-            linked[term_id] = links(entry)
-            canonical = entry.get("canonical_id")
-            if canonical is not None:
-                owners.setdefault(str(canonical), []).append(term_id)
+    def _integrity(self, current: dict[str, Revision], stages: TermStages) -> None:
+        known, linked, owners = stages.known, stages.linked, stages.owners  # each entry read as it arrived
         resolver = Resolver(known)
         # every "did you mean" at once, on every core (one by one they took 2 s at 16,910 terms)
         resolver.suggest_all(link.target for found in linked.values() for link in found)
@@ -294,89 +285,6 @@ class Auditor:
             return revision.term.locate(path)[0]
         except (KeyError, IndexError, TypeError):
             return None
-
-    # -- provenance --------------------------------------------------------------------------------
-
-    def _provenance(self, current: dict[str, Revision]) -> None:
-        modules = Modules(self.glossary.module_sources, self.glossary.root)
-        # asked of every citation, the same few hundred modules over and over
-        describe, outside_of = functools.cache(modules.index.describe), functools.cache(modules.index.outside)
-        for term_id, revision in self._steps("checking provenance", list(current.items())):
-            entry = revision.entry
-            if entry is None:
-                continue
-            provenance = entry.get("provenance")
-            sources = provenance.get("sources") if isinstance(provenance, dict) else None
-            # A draft's citations are still being worked on: missing text is a warning there.
-            missing = Severity.WARNING if revision.status in (None, "draft") else Severity.ERROR
-            for index, source in enumerate(sources if isinstance(sources, list) else []):
-                if not isinstance(source, dict) or not source.get("module"):
-                    continue
-                reference = str(source["module"])
-                cited = None if source.get("lines") is None else str(source.get("lines"))
-                where = {"module": reference, "lines": cited, "path": self._display(term_id),
-                         "line": self._line(revision, ("provenance", "sources", index))}
-                path = modules.resolve(reference)
-                if path is None:
-                    self.add(missing, "module-missing", term_id,
-                             f"provenance.sources.{index} cites module {reference}, which is not in"
-                             f" {describe()}{did_you_mean(modules.index.near(reference))}", **where)
-                    continue
-                outside = outside_of(path)
-                if outside:  # never read: its text is not the repository's to cite
-                    self.add(Severity.ERROR, "module-outside-repository", term_id,
-                             f"provenance.sources.{index}: {outside}", **where)
-                    continue
-                snippet = source.get("snippet")
-                text = modules.text(path)
-                if not isinstance(snippet, str) or not snippet.strip() or text is None:
-                    continue
-                places = text.find(snippet)
-                citation = parse_citation(source.get("lines"))
-                if not places:
-                    self._absent(term_id, index, path, snippet, missing, where)
-                elif not citation.checkable or any(citation.holds(p) for p in places):
-                    place = next((p for p in places if citation.holds(p)), places[0])
-                    self.add(Severity.INFO, "snippet-found", term_id,
-                             f"provenance.sources.{index}: found in {path.name} at {place.describe()}",
-                             now=place.describe(), **where)
-                else:
-                    now = ", ".join(p.describe() for p in places[:3])
-                    self.add(Severity.WARNING, "snippet-moved", term_id,
-                             f"provenance.sources.{index}: cited at {cited} but now at {now} in {path.name}",
-                             now=places[0].describe(), **where)
-
-    def _module_references(self, current: dict[str, Revision]) -> None:
-        """`module-missing` for a stub's `provenance` list, `parents` and `context_windows` (warnings)."""
-        index = ModuleIndex.scan(self.glossary.module_sources)
-        describe = functools.cache(index.describe)  # the same words in every finding
-        known = set(current)
-        for term_id, revision in current.items():
-            entry = revision.entry  # a slim revision decodes it on each read
-            if entry is None:
-                continue
-            for ref in unresolved_references(entry, index, known):
-                if ref.ambiguous:
-                    said = f"names several modules ({', '.join(ref.ambiguous[:4])}); give the full file stem"
-                else:
-                    said = f"names no module in {describe()}{did_you_mean(ref.suggestions)}"
-                self.add(Severity.WARNING, "module-missing", term_id, f"{ref.field}: {ref.reference} {said}",
-                         module=ref.reference, path=self._display(term_id), line=self._line(revision, ref.path))
-
-    def _absent(self, term_id: str, index: int, path: Path, snippet: str, severity: Severity,
-                where: dict[str, Any]) -> None:
-        """A snippet not in its module: `snippet-changed` when an earlier version held it, else `snippet-missing`."""
-        if self.module_history is None:
-            self.module_history = ModuleHistory(self.git, self.glossary.module_sources.roots())
-        removal = self.module_history.removal(path, snippet)
-        if removal is None:
-            self.add(severity, "snippet-missing", term_id, f"provenance.sources.{index}: the snippet is not in"
-                     f" {path.name}, nor in any committed version of it (compared ignoring emphasis, code ticks,"
-                     " quote and dash variants)", **where)
-        else:
-            self.add(severity, "snippet-changed", term_id, f"provenance.sources.{index}: the module changed since"
-                     f" the snippet was cited: {path.name} held it in {removal.held_in[:10]}, and it was taken"
-                     f" out {removal.describe()}", commit=removal.removed_in, **where)
 
     # -- history -----------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@ Must never: write files, run Git, import a UI.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from authoring.core.duplicates import DuplicateGroup, Labelled, find_duplicates
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 DUPLICATE_CODES = ("label-collision", "id-variant", "similar-definition")
 """The audit codes this module reports."""
+ASIDE_MIN = 1000
+"""Fewer terms are searched in the caller's process: a worker costs more than the search saves."""
 
 
 def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, object] | None) -> Labelled:
@@ -47,8 +50,20 @@ def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, ob
 
 def duplicate_findings(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str]) -> list[Finding]:
     """One warning per group of terms that may duplicate one another (`display`: each term's file)."""
+    with duplicates_aside(current, threshold, display, workers=1) as found:
+        return found()
+
+
+@contextlib.contextmanager
+def duplicates_aside(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str],
+                     workers: int) -> Iterator[Callable[[], list[Finding]]]:
+    """`duplicate_findings`, searched in another process (`repo.aside`, when `workers` > 1) while the caller
+    goes on; yields a function that waits for the findings."""
+    from authoring.repo.aside import aside
+
     terms = [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())]
-    return [finding(group, display) for group in find_duplicates(terms, threshold)]
+    with aside(find_duplicates, terms, threshold, workers=workers if len(terms) >= ASIDE_MIN else 1) as groups:
+        yield lambda: [finding(group, display) for group in groups()]
 
 
 def finding(group: DuplicateGroup, display: Mapping[str, str]) -> Finding:
