@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from authoring.core.crosslinks import Resolver
 from authoring.errors import Severity
-from authoring.repo.audit_read import current_revisions
+from authoring.repo.audit_read import current_revisions, reading_pool
 from authoring.repo.audit_terms import TermStages
 from authoring.repo.crosslinks import link_findings
 from authoring.repo.git import LogCommit
@@ -202,32 +203,21 @@ class Auditor:
             self.trusted = base.config
             self.agents = frozenset(email_of(a) for a in base.config.people.agents)
             term_ids = self.glossary.term_ids()
-            current: dict[str, Revision] = {}
-            # the stages that need one term at a time run as each is read, while the pool parses the rest
-            stages = TermStages(self, term_ids)
-            # parsed on every core (`audit_read`), kept in the cache by blob: the walk parses none again
-            reads = current_revisions(self.cache, self.glossary.terms_dir, [(t, self._display(t)) for t in term_ids],
-                                      default_workers())
-            with contextlib.closing(reads):
-                for term_id, read in zip(self._steps("reading terms", term_ids), reads, strict=True):
-                    if isinstance(read, str):  # a file name that is no safe id, a symlink out: one finding, no abort
-                        self.add(Severity.ERROR, "unsafe-path", term_id, read, path=self._display(term_id))
-                        continue
-                    current[term_id] = read
-                    stages.read(term_id, read)
-            from authoring.repo.duplicate_findings import duplicates_aside  # review aids: warnings, grouped
+            # one pool reads the terms, then searches for duplicates while this process runs the later stages
+            with reading_pool(default_workers(), len(term_ids)) as pool:
+                current, stages = self._read(term_ids, pool)
+                from authoring.repo.duplicate_findings import duplicates_aside  # review aids: warnings, grouped
 
-            # searched on the core the stages below leave idle; reported after integrity, as always
-            with duplicates_aside(current, self.config.duplicates.similar_definition,
-                                  {t: self._display(t) for t in current}, default_workers()) as duplicates:
-                self._integrity(current, stages)
-                after_integrity = len(self.findings)
-                for _ in self._steps("checking provenance", list(current)):
-                    pass  # checked as each term was read: shown so, every stage in its turn
-                self.findings += stages.provenance
-                self.findings += stages.reference_findings(current)
-                trails = self._walk(base.signers)
-                self.findings[after_integrity:after_integrity] = duplicates()
+                with duplicates_aside(current, self.config.duplicates.similar_definition,
+                                      {t: self._display(t) for t in current}, pool) as duplicates:
+                    self._integrity(current, stages)
+                    after_integrity = len(self.findings)
+                    for _ in self._steps("checking provenance", list(current)):
+                        pass  # checked as each term was read (`_read`): shown so, each stage in its turn
+                    self.findings += stages.provenance
+                    self.findings += stages.reference_findings(current)
+                    trails = self._walk(base.signers)
+                    self.findings[after_integrity:after_integrity] = duplicates()  # reported after integrity
             self._workflow(current, trails)
             for found in policy_changes(self.git, base, self.config, self.require_signed):
                 self.add(found.severity, "policy-change", None, found.message, commit=found.commit.commit)
@@ -243,6 +233,22 @@ class Auditor:
             "signatures_required": self.require_signed,
         }
         return AuditReport(findings=self.findings, summary=summary)
+
+    def _read(self, term_ids: list[str], pool: Executor | None) -> tuple[dict[str, Revision], TermStages]:
+        """Every current term, read by `pool` (`audit_read`) and kept in the cache by blob (the walk parses none
+        again); the stages that need one term at a time (`audit_terms`) run here as each arrives."""
+        current: dict[str, Revision] = {}
+        stages = TermStages(self, term_ids)
+        reads = current_revisions(self.cache, self.glossary.terms_dir, [(t, self._display(t)) for t in term_ids],
+                                  default_workers(), pool)
+        with contextlib.closing(reads):
+            for term_id, read in zip(self._steps("reading terms", term_ids), reads, strict=True):
+                if isinstance(read, str):  # a file name that is no safe id, a symlink out: one finding, no abort
+                    self.add(Severity.ERROR, "unsafe-path", term_id, read, path=self._display(term_id))
+                    continue
+                current[term_id] = read
+                stages.read(term_id, read)
+        return current, stages
 
     def _steps(self, stage: str, items: Sequence[_Item]) -> Iterator[_Item]:
         """`items`, reporting `stage` before the first and after each (so a stage is shown as it starts)."""

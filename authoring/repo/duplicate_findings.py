@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from authoring.core.duplicates import DuplicateGroup, Labelled, find_duplicates
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 DUPLICATE_CODES = ("label-collision", "id-variant", "similar-definition")
 """The audit codes this module reports."""
-ASIDE_MIN = 1000
-"""Fewer terms are searched in the caller's process: a worker costs more than the search saves."""
 
 
 def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, object] | None) -> Labelled:
@@ -50,19 +49,19 @@ def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, ob
 
 def duplicate_findings(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str]) -> list[Finding]:
     """One warning per group of terms that may duplicate one another (`display`: each term's file)."""
-    with duplicates_aside(current, threshold, display, workers=1) as found:
+    with duplicates_aside(current, threshold, display, None) as found:
         return found()
 
 
 @contextlib.contextmanager
 def duplicates_aside(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str],
-                     workers: int) -> Iterator[Callable[[], list[Finding]]]:
-    """`duplicate_findings`, searched in another process (`repo.aside`, when `workers` > 1) while the caller
-    goes on; yields a function that waits for the findings."""
+                     pool: Executor | None) -> Iterator[Callable[[], list[Finding]]]:
+    """`duplicate_findings`, searched by a worker of `pool` (`repo.aside`) while the caller goes on; yields a
+    function that waits for the findings."""
     from authoring.repo.aside import aside
 
     terms = [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())]
-    with aside(find_duplicates, terms, threshold, workers=workers if len(terms) >= ASIDE_MIN else 1) as groups:
+    with aside(find_duplicates, terms, threshold, pool=pool) as groups:
         yield lambda: [finding(group, display) for group in groups()]
 
 
