@@ -158,11 +158,13 @@ class Resolver:
         """Find at once what `suggest` would for every target that resolves to no term, on `workers` threads
         (rapidfuzz's `cdist`, which lets go of the GIL: a caller may run this on a thread of its own while it
         does other work). The answers are `suggest`'s own: the same scores, best first, ties in id order."""
+        wanted = sorted({key for target in targets if len(key := name_key(target).upper()) >= 4
+                         and key not in self._suggested and not self.resolve_known(target)})
+        if len(wanted) < _BATCH:
+            return  # a few: `suggest` finds them one by one as fast
         import numpy
         from rapidfuzz import fuzz, process
 
-        wanted = sorted({key for target in targets if len(key := name_key(target).upper()) >= 4
-                         and key not in self._suggested and not self.resolve_known(target)})
         for start in range(0, len(wanted), _BATCH):  # a score per id for each: keep the matrix small
             batch = wanted[start:start + _BATCH]
             scores = process.cdist(batch, self._choices, scorer=fuzz.ratio, score_cutoff=SIMILARITY,

@@ -264,7 +264,7 @@ class Auditor:
     # -- integrity ---------------------------------------------------------------------------------
 
     def _integrity(self, current: dict[str, Revision], stages: TermStages) -> None:
-        known, linked, owners = stages.known, stages.linked, stages.owners  # each entry read as it arrived
+        known, linked, owners = stages.known, stages.integrity_links(current), stages.owners  # read as it arrived
         resolver = Resolver(known)
         # every "did you mean" at once, on every core (one by one they took 2 s at 16,910 terms)
         resolver.suggest_all(link.target for found in linked.values() for link in found)
@@ -275,6 +275,7 @@ class Auditor:
             for found in link_findings(linked.get(term_id, []), resolver):
                 self.add(found.severity, found.code, term_id, found.message, path=self._display(term_id),
                          line=self._line(revision, found.link.path))
+        stages.known, stages.linked = [], {}  # read: let go (the audit's peak memory comes later)
         for canonical, files in owners.items():
             if len(files) > 1:
                 for term_id in files:

@@ -60,6 +60,7 @@ class TermStages:
         self.index = ModuleIndex.scan(glossary.module_sources)
         self.describe_index = functools.cache(self.index.describe)  # the same words in every finding
         self.known_ids = _Asked(term_ids)
+        self.ids = frozenset(term_ids)
         self.module_history: ModuleHistory | None = None  # read only when a snippet is missing
         self.provenance: list[Finding] = []
         self.references: dict[str, list[Finding]] = {}  # by term, in reading order
@@ -76,7 +77,9 @@ class TermStages:
         if entry is None:
             self.references[term_id] = []
             return
-        self.linked[term_id] = links(entry)
+        # a link to a term id gives no finding: kept are the others, in order (all of them are read again
+        # should some id turn out not to be a term: `integrity_links`)
+        self.linked[term_id] = [link for link in links(entry) if link.target not in self.ids]
         canonical = entry.get("canonical_id")
         if canonical is not None:
             self.owners.setdefault(str(canonical), []).append(term_id)
@@ -85,6 +88,14 @@ class TermStages:
         self.references[term_id] = self._references(term_id, revision, entry, self.known_ids)
         if self.known_ids.met:
             self.asked[term_id] = set(self.known_ids.met)
+
+    def integrity_links(self, current: dict[str, Revision]) -> dict[str, list[Link]]:
+        """Every link of each term read that may give an integrity finding (one that does not name a term of the
+        audit by its id), in file order."""
+        if all(term_id in current for term_id in self.ids):
+            return self.linked
+        # some id turned out not to be a term of the audit (`unsafe-path`): a link to it is dangling too
+        return {term_id: links(revision.entry) for term_id, revision in current.items() if revision.entry is not None}
 
     def reference_findings(self, current: dict[str, Revision]) -> list[Finding]:
         """The module-reference findings of every term read, in reading order: a term whose references named

@@ -60,8 +60,11 @@ def duplicates_aside(current: Mapping[str, Revision], threshold: float, display:
     function that waits for the findings."""
     from authoring.repo.aside import aside
 
-    terms = [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())]
-    with aside(find_duplicates, terms, threshold, pool=pool) as groups:
+    def arguments() -> tuple[list[Labelled], float]:
+        return [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())], \
+            threshold
+
+    with aside(find_duplicates, arguments, pool) as groups:
         yield lambda: [finding(group, display) for group in groups()]
 
 
