@@ -65,8 +65,9 @@ def test_findings_keep_the_order_of_the_stages_that_made_them(tmp_path: Path, mo
 
 def test_suggestions_found_at_once_are_the_ones_found_one_by_one() -> None:
     generator = random.Random(18)
-    ids = sorted({f"{generator.choice(['TIDE', 'TIDAL', 'SHORE', 'SHOAL'])}_{generator.choice(['LOOM', 'LOAM', 'LINE'])}"
-                  f"_{n % 7}" for n in range(400)} | {f"ECHO_{n}" for n in range(12)})
+    first, second = ["TIDE", "TIDAL", "SHORE", "SHOAL"], ["LOOM", "LOAM", "LINE"]
+    ids = sorted({f"{generator.choice(first)}_{generator.choice(second)}_{n % 7}" for n in range(400)}
+                 | {f"ECHO_{n}" for n in range(12)})
     targets = [f"{generator.choice(ids).lower().replace('_', ' ')}{generator.choice(['', 'x', '9', ' a'])}"
                for _ in range(300)] + ["echo", "Echo 1", "ECHO_", "Tide Loom", "tide-loom_3"]
     one_by_one, at_once = Resolver(KnownTerm(i) for i in ids), Resolver(KnownTerm(i) for i in ids)
