@@ -17,6 +17,7 @@ Must never: touch files, Git or a UI; suggest a term for a target that resolves.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -76,6 +77,7 @@ def _target(value: Any) -> str | None:
     return str(value).strip() or None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a target is looked up again and again (every term citing it)
 def name_key(text: str) -> str:
     """A name compared loosely: NFKC, case folded, every run of spaces, dashes and underscores one `_`."""
     value = unicodedata.normalize("NFKC", text).casefold()

@@ -296,9 +296,11 @@ class Auditor:
     # -- history -----------------------------------------------------------------------------------
 
     def _term_of(self, path: str) -> str | None:
-        pure = PurePosixPath(path)
-        if pure.suffix == ".md" and pure.parent.as_posix() == self.terms_rel:
-            return pure.stem
+        # PurePosixPath's suffix, stem and parent, spelt out: asked of every change in history
+        folder, _, name = path.rpartition("/")
+        dot = name.rfind(".")
+        if dot > 0 and name[dot:] == ".md" and (folder or ".") == self.terms_rel:
+            return name[:dot]
         return None
 
     def _walk(self, signers: Path | None) -> dict[str, _TermTrail]:
