@@ -17,7 +17,6 @@ Must never: touch files, Git or a UI; suggest a term for a target that resolves.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -77,7 +76,6 @@ def _target(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a target is looked up again and again (every term citing it)
 def name_key(text: str) -> str:
     """A name compared loosely: NFKC, case folded, every run of spaces, dashes and underscores one `_`."""
     value = unicodedata.normalize("NFKC", text).casefold()
@@ -125,6 +123,7 @@ class Resolver:
                     self.names.setdefault(name_key(name), term.id)
         self._choices = sorted(self.ids)
         self._cache: dict[str, Resolution] = {}
+        self._keys: dict[str, str] = {}
         self._suggested: dict[str, tuple[str, ...]] = {}  # `suggest_all`'s answers, by the id-shaped key
 
     def resolve(self, target: str) -> Resolution:
@@ -138,7 +137,7 @@ class Resolver:
             return Resolution("id", target)
         if target in self.declared:
             return Resolution("declared-id", self.declared[target])
-        by_name = self.names.get(name_key(target))
+        by_name = self.names.get(self._key(target))
         if by_name is not None:
             return Resolution("name", by_name)
         suggestions = self.suggest(target, SUGGESTIONS)
@@ -148,7 +147,7 @@ class Resolver:
         """Term ids spelt nearly like `target` (as an id: `Pirquette Lagrangian` → `PIRQUETTE_LAGRANGIAN`)."""
         from rapidfuzz import fuzz, process
 
-        wanted = name_key(target).upper()
+        wanted = self._key(target).upper()
         if len(wanted) < 4:
             return ()  # short ids are alike by chance
         if limit == SUGGESTIONS and wanted in self._suggested:
@@ -160,7 +159,7 @@ class Resolver:
         """Find at once what `suggest` would for every target that resolves to no term, on `workers` threads
         (rapidfuzz's `cdist`, which lets go of the GIL: a caller may run this on a thread of its own while it
         does other work). The answers are `suggest`'s own: the same scores, best first, ties in id order."""
-        wanted = sorted({key for target in targets if len(key := name_key(target).upper()) >= 4
+        wanted = sorted({key for target in targets if len(key := self._key(target).upper()) >= 4
                          and key not in self._suggested and not self.resolve_known(target)})
         if len(wanted) < _BATCH:
             return  # a few: `suggest` finds them one by one as fast
@@ -178,4 +177,11 @@ class Resolver:
 
     def resolve_known(self, target: str) -> bool:
         """True when `target` names a term by id, declared id or name (no suggestion is looked for)."""
-        return target in self.ids or target in self.declared or name_key(target) in self.names
+        return target in self.ids or target in self.declared or self._key(target) in self.names
+
+    def _key(self, target: str) -> str:
+        """`name_key(target)`, each target's once (a target is cited by many terms, and asked of again)."""
+        key = self._keys.get(target)
+        if key is None:
+            key = self._keys[target] = name_key(target)
+        return key
