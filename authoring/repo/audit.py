@@ -216,6 +216,7 @@ class Auditor:
                         pass  # checked as each term was read (`_read`): shown so, each stage in its turn
                     self.findings += stages.provenance
                     self.findings += stages.reference_findings(current)
+                    del stages  # all it kept is reported: let it go before the walk (the audit's peak comes later)
                     trails = self._walk(base.signers)
                     self.findings[after_integrity:after_integrity] = duplicates()  # reported after integrity
             self._workflow(current, trails)
