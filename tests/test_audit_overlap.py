@@ -3,6 +3,7 @@ every did-you-mean found at once (`Resolver.suggest_all`): the report is the one
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from authoring.repo import audit_read
 from authoring.repo.aside import aside
 from authoring.repo.index import process_pool
 from authoring.repo.service import Glossary
-from tests.history_builders import new_glossary, term_text
+from authoring.workflow.adoption import AdoptionRecord
+from tests.history_builders import new_glossary, plain_commit, term_text
 
 
 def _with_parents(text: str, parents: list[str]) -> str:
@@ -93,3 +95,29 @@ def test_work_set_aside_gives_the_answer_made_here() -> None:
             assert result() == 81  # a pool that can take no work: made here
     with aside(int, lambda: ("not a number",), None) as failing, pytest.raises(ValueError):
         failing()
+
+
+@pytest.mark.parametrize("newest", ["good", "bad"])
+def test_an_adoption_record_read_aside_is_the_one_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            newest: str) -> None:
+    """The walk's newest adoption record is read by an idle pool worker (`Auditor._adoption_aside`): the same
+    baseline, and for a record that does not read the same finding, as when it is read in this process."""
+    repo = overlap_glossary(tmp_path / "g", tmp_path / "outside.md")
+    when = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+    older = AdoptionRecord(when=when, who="Ed <ed@example.org>", statuses={"TERM_000": "ratified"})
+    good = AdoptionRecord(when=when + dt.timedelta(hours=1), who="Ed <ed@example.org>",
+                          statuses={f"TERM_{n:03d}": "ratified" for n in range(3)})
+    plain_commit(repo, {f"review_logs/_adoption/{older.file_name()}": older.render()}, "an older adoption")
+    plain_commit(repo, {"terms/TERM_001.md": term_text("TERM_001", status="ratified", art="Shore 1."),
+                        "terms/TERM_002.md": term_text("TERM_002", status="ratified", art="Shore 2.")},
+                 "ratified behind the tool's back")
+    text = good.render() if newest == "good" else "action: adopt\nwhen: [not, a, time\n"
+    plain_commit(repo, {f"review_logs/_adoption/{good.file_name()}": text}, "the newest adoption")
+    pooled, alone = _audit(repo, "2", monkeypatch), _audit(repo, "1", monkeypatch)
+    assert pooled == alone
+    codes = {(f["term"], f["code"]) for f in pooled}
+    if newest == "good":  # the ratifications came before it: the adopted baseline
+        assert not {("TERM_001", "unreviewed-status-change"), ("TERM_002", "unreviewed-status-change")} & codes
+    else:  # reported, and the older record is the baseline: the ratifications after it are judged
+        assert (None, "bad-adoption-record") in codes
+        assert ("TERM_001", "unreviewed-status-change") in codes
