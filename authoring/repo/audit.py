@@ -16,9 +16,12 @@ Status changes are followed through revisions that do not parse (a lenient read 
 
 Cost: one `git log` walk over the terms and review-log folders; every distinct blob parsed once
 (work-tree files and the committed blobs they equal share one parse). On the corpus most of the time
-goes to reading the work-tree terms (parsed on every core: `repo.audit_read`), then to provenance
-(every snippet searched in its module); the walk grows with the history. `progress` reports each of
-these stages item by item.
+goes to reading the work-tree terms (parsed on every core: `repo.audit_read`); the stages that need one
+term at a time (provenance, module references, what integrity reads of each entry: `repo.audit_terms`)
+run in this process as each term arrives, and the same pool then searches for duplicates and reads the
+newest adoption record (`repo.aside`) while this process checks integrity and walks the history. Each
+stage's findings are joined in the order the stages have always run, so the report is the same, finding
+for finding. `progress` reports each stage item by item, in `STAGES` order.
 
 Must never: write files or run Git except through `repo.git`; import a UI.
 """
