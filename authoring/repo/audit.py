@@ -215,8 +215,9 @@ class Auditor:
                 self.pool = pool
                 from authoring.repo.duplicate_findings import duplicates_aside  # review aids: warnings, grouped
 
-                with duplicates_aside(current, self.config.duplicates.similar_definition,
-                                      {t: self._display(t) for t in current}, pool) as duplicates:
+                display = {t: self._display(t) for t in current}
+                with duplicates_aside(current, self.config.duplicates.similar_definition, display, pool,
+                                      stages.take_labelled()) as duplicates:
                     self._integrity(current, stages)
                     after_integrity = len(self.findings)
                     for _ in self._steps("checking provenance", list(current)):

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from authoring.core.crosslinks import KnownTerm, Link, links
+from authoring.core.duplicates import Labelled
 from authoring.core.module_refs import ModuleIndex, did_you_mean
 from authoring.errors import Severity
 from authoring.repo.crosslinks import known_term
+from authoring.repo.duplicate_findings import labelled
 from authoring.repo.module_findings import unresolved_references
 from authoring.repo.provenance import Modules, parse_citation
 from authoring.repo.revisions import Revision
@@ -48,7 +50,8 @@ class _Asked(set[str]):
 
 
 class TermStages:
-    """Provenance, module references and what integrity reads of each entry, term by term."""
+    """Provenance, module references and what integrity and duplicate detection read of each entry, term by
+    term."""
 
     def __init__(self, auditor: Auditor, term_ids: Iterable[str]) -> None:
         self.auditor = auditor
@@ -69,11 +72,13 @@ class TermStages:
         self.known: list[KnownTerm] = []
         self.linked: dict[str, list[Link]] = {}
         self.owners: dict[str, list[str]] = {}
+        self.labelled: list[Labelled] = []  # what duplicate detection needs of each term (`take_labelled`)
 
     def read(self, term_id: str, revision: Revision) -> None:
         """Every per-term stage for one term just read."""
         entry = revision.entry
         self.known.append(known_term(term_id, entry))
+        self.labelled.append(labelled(term_id, revision.term, entry))
         if entry is None:
             self.references[term_id] = []
             return
@@ -88,6 +93,11 @@ class TermStages:
         self.references[term_id] = self._references(term_id, revision, entry, self.known_ids)
         if self.known_ids.met:
             self.asked[term_id] = set(self.known_ids.met)
+
+    def take_labelled(self) -> list[Labelled]:
+        """What duplicate detection needs of every term read (`duplicate_findings.labelled`), handed over once."""
+        taken, self.labelled = self.labelled, []
+        return taken
 
     def integrity_links(self, current: dict[str, Revision]) -> dict[str, list[Link]]:
         """Every link of each term read that may give an integrity finding (one that does not name a term of the

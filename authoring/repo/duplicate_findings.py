@@ -55,12 +55,18 @@ def duplicate_findings(current: Mapping[str, Revision], threshold: float, displa
 
 @contextlib.contextmanager
 def duplicates_aside(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str],
-                     pool: Executor | None) -> Iterator[Callable[[], list[Finding]]]:
+                     pool: Executor | None, read: list[Labelled] | None = None
+                     ) -> Iterator[Callable[[], list[Finding]]]:
     """`duplicate_findings`, searched by a worker of `pool` (`repo.aside`) while the caller goes on; yields a
-    function that waits for the findings."""
+    function that waits for the findings. `read`: every term of `current` already `labelled`, in any order
+    (the audit takes it as each term is read: no entry decoded again)."""
     from authoring.repo.aside import aside
 
+    given = [read] if read is not None else []
+
     def arguments() -> tuple[list[Labelled], float]:
+        if given:  # handed over once: not held while the search runs
+            return sorted(given.pop(), key=lambda term: term.id), threshold
         return [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())], \
             threshold
 
