@@ -4,6 +4,7 @@ than one batch)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,3 +24,17 @@ def test_the_streamed_report_is_byte_identical(items: list[dict[str, Any]], caps
     say_json_streamed({"findings": Lazy(list(range(len(items))), lambda n: items[n]), "summary": summary})
     assert capsys.readouterr().out == expected
     assert "\x1b" not in expected and "\\u001b" in expected if items else expected.startswith('{\n  "findings": []')
+
+
+ODD: list[Any] = [float("nan"), float("inf"), -float("inf"), -0.0, 1e22, 2**70, (1, "two"), [], {}, [[{}]],
+                  {7: "int key", 2.5: "float key", True: "t", False: "f", None: "n", "": "e"}, "\u2028\ud7ff\x7f\"\\/",
+                  Path("/a/b"), {"deep": {"deeper": [{"x": [None, False]}]}}]
+
+
+@pytest.mark.parametrize("value", ODD, ids=[str(n) for n in range(len(ODD))])
+def test_every_kind_of_value_is_written_as_json_writes_it(value: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    for data in ({"value": value, "list": [value, value]}, {"findings": Lazy([value], lambda v: {"v": v})}, value):
+        say_json(data)
+        expected = capsys.readouterr().out
+        say_json_streamed(data)
+        assert capsys.readouterr().out == expected

@@ -28,6 +28,9 @@ ASSOCIATION = "association_matrix"
 
 # How alike a spelling must be to be offered as "did you mean" (rapidfuzz's ratio, 0-100).
 SIMILARITY = 88
+SUGGESTIONS = 3
+"""How many ids "did you mean" offers."""
+_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class Resolver:
                     self.names.setdefault(name_key(name), term.id)
         self._choices = sorted(self.ids)
         self._cache: dict[str, Resolution] = {}
+        self._keys: dict[str, str] = {}
+        self._suggested: dict[str, tuple[str, ...]] = {}  # `suggest_all`'s answers, by the id-shaped key
 
     def resolve(self, target: str) -> Resolution:
         """How `target` resolves (see the module docstring)."""
@@ -132,18 +137,51 @@ class Resolver:
             return Resolution("id", target)
         if target in self.declared:
             return Resolution("declared-id", self.declared[target])
-        by_name = self.names.get(name_key(target))
+        by_name = self.names.get(self._key(target))
         if by_name is not None:
             return Resolution("name", by_name)
-        suggestions = self.suggest(target)
+        suggestions = self.suggest(target, SUGGESTIONS)
         return Resolution("near-miss", None, suggestions) if suggestions else Resolution("missing")
 
-    def suggest(self, target: str, limit: int = 3) -> tuple[str, ...]:
+    def suggest(self, target: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
         """Term ids spelt nearly like `target` (as an id: `Pirquette Lagrangian` → `PIRQUETTE_LAGRANGIAN`)."""
         from rapidfuzz import fuzz, process
 
-        wanted = name_key(target).upper()
+        wanted = self._key(target).upper()
         if len(wanted) < 4:
             return ()  # short ids are alike by chance
+        if limit == SUGGESTIONS and wanted in self._suggested:
+            return self._suggested[wanted]
         found = process.extract(wanted, self._choices, scorer=fuzz.ratio, score_cutoff=SIMILARITY, limit=limit)
         return tuple(choice for choice, _score, _index in found)
+
+    def suggest_all(self, targets: Iterable[str], workers: int = -1) -> None:
+        """Find at once what `suggest` would for every target that resolves to no term, on `workers` threads
+        (rapidfuzz's `cdist`, which lets go of the GIL: a caller may run this on a thread of its own while it
+        does other work). The answers are `suggest`'s own: the same scores, best first, ties in id order."""
+        wanted = sorted({key for target in targets if len(key := self._key(target).upper()) >= 4
+                         and key not in self._suggested and not self.resolve_known(target)})
+        if len(wanted) < _BATCH:
+            return  # a few: `suggest` finds them one by one as fast
+        import numpy
+        from rapidfuzz import fuzz, process
+
+        for start in range(0, len(wanted), _BATCH):  # a score per id for each: keep the matrix small
+            batch = wanted[start:start + _BATCH]
+            scores = process.cdist(batch, self._choices, scorer=fuzz.ratio, score_cutoff=SIMILARITY,
+                                   dtype=numpy.float64, workers=workers)
+            for key, row in zip(batch, scores, strict=True):
+                near = numpy.flatnonzero(row >= SIMILARITY)
+                best = sorted(near.tolist(), key=lambda i: (-row[i], i))[:SUGGESTIONS]
+                self._suggested[key] = tuple(self._choices[i] for i in best)
+
+    def resolve_known(self, target: str) -> bool:
+        """True when `target` names a term by id, declared id or name (no suggestion is looked for)."""
+        return target in self.ids or target in self.declared or self._key(target) in self.names
+
+    def _key(self, target: str) -> str:
+        """`name_key(target)`, each target's once (a target is cited by many terms, and asked of again)."""
+        key = self._keys.get(target)
+        if key is None:
+            key = self._keys[target] = name_key(target)
+        return key

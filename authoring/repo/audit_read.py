@@ -21,7 +21,9 @@ Must never: write files, run Git, or hand back a revision of bytes other than th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 from authoring.core.ids import term_path
@@ -55,11 +57,28 @@ def read_terms(terms_dir: str, jobs: Sequence[tuple[str, str]], slim: bool) -> l
     return made
 
 
+@contextlib.contextmanager
+def reading_pool(workers: int, files: int) -> Iterator[Executor | None]:
+    """The pool `current_revisions` may read `files` term files with (None: too few files, one core, or no pool
+    to be had), for a caller that hands it more work afterwards (the audit's duplicate search, `repo.aside`):
+    its workers fork now, while this process holds no terms yet, so none of them starts out as large."""
+    if workers < 2 or files < MIN_FILES:
+        yield None
+        return
+    from authoring.repo.index import process_pool
+
+    with contextlib.ExitStack() as stack:
+        pool: Executor | None = None
+        with contextlib.suppress(Exception):  # no pool here (see `current_revisions`): read in this process
+            pool = stack.enter_context(process_pool(min(workers, -(-files // CHUNK))))
+        yield pool
+
+
 def current_revisions(cache: RevisionCache, terms_dir: Path, jobs: Sequence[tuple[str, str]],
-                      workers: int) -> Generator[Revision | str, None, None]:
+                      workers: int, pool: Executor | None = None) -> Generator[Revision | str, None, None]:
     """For every job `(term id, display name)`, in order: the term's current revision (kept in `cache` under
     its blob id; `ABSENT` when the file does not exist), or the message refusing its path (see the module
-    docstring)."""
+    docstring). Read by `pool` when one is given (`reading_pool`), else by a pool of `workers` made here."""
     position = 0
 
     def take(batch: list[Read]) -> Iterator[Revision | str]:
@@ -69,9 +88,9 @@ def current_revisions(cache: RevisionCache, terms_dir: Path, jobs: Sequence[tupl
             yield ABSENT if read is None else read if isinstance(read, str) else cache.remember(read)
 
     folder = str(terms_dir)
-    if workers > 1 and len(jobs) >= MIN_FILES:
+    if (pool is not None or workers > 1) and len(jobs) >= MIN_FILES:
         try:
-            for batch in _in_pool(folder, jobs, workers, cache.slim):
+            for batch in _in_pool(folder, jobs, workers, cache.slim, pool):
                 yield from take(batch)
         except Exception:
             # No pool here (it died, or cannot start: under Textual, forkserver refuses the redirected
@@ -82,11 +101,12 @@ def current_revisions(cache: RevisionCache, terms_dir: Path, jobs: Sequence[tupl
         yield from take(read_terms(folder, jobs[start:start + CHUNK], cache.slim))
 
 
-def _in_pool(terms_dir: str, jobs: Sequence[tuple[str, str]], workers: int, slim: bool) -> Iterator[list[Read]]:
-    """Batches of readings made by `workers` processes, in the order of `jobs` (the pool is shut down on every
-    way out: `index.process_pool`)."""
+def _in_pool(terms_dir: str, jobs: Sequence[tuple[str, str]], workers: int, slim: bool,
+             given: Executor | None) -> Iterator[list[Read]]:
+    """Batches of readings made by the `given` pool or `workers` processes, in the order of `jobs` (a pool made
+    here is shut down on every way out: `index.process_pool`)."""
     from authoring.repo.index import process_pool
 
     chunks = [list(jobs[i:i + CHUNK]) for i in range(0, len(jobs), CHUNK)]
-    with process_pool(min(workers, len(chunks))) as pool:
+    with contextlib.nullcontext(given) if given is not None else process_pool(min(workers, len(chunks))) as pool:
         yield from pool.map(read_terms, [terms_dir] * len(chunks), chunks, [slim] * len(chunks))

@@ -44,9 +44,10 @@ def known_term(term_id: str, entry: Mapping[str, Any] | None) -> KnownTerm:
                      [str(a) for a in aliases] if isinstance(aliases, list) else [])
 
 
-def link_findings(entry: Mapping[str, Any], resolver: Resolver) -> Iterator[LinkFinding]:
-    """The findings for every link of one entry that does not name a term file by its id."""
-    for link in links(dict(entry)):
+def link_findings(entry: Mapping[str, Any] | list[Link], resolver: Resolver) -> Iterator[LinkFinding]:
+    """The findings for every link of one entry (or its `links`, read already) that does not name a term file by
+    its id."""
+    for link in entry if isinstance(entry, list) else links(dict(entry)):
         where = "poetic_connections.association_matrix" if link.kind == ASSOCIATION else f"crosslinks.{link.kind}"
         found = resolver.resolve(link.target)
         if found.how == "id":

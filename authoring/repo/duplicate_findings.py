@@ -10,7 +10,9 @@ Must never: write files, run Git, import a UI.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from authoring.core.duplicates import DuplicateGroup, Labelled, find_duplicates
@@ -47,8 +49,29 @@ def labelled(term_id: str, term: TermFile | SlimTerm | None, entry: dict[str, ob
 
 def duplicate_findings(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str]) -> list[Finding]:
     """One warning per group of terms that may duplicate one another (`display`: each term's file)."""
-    terms = [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())]
-    return [finding(group, display) for group in find_duplicates(terms, threshold)]
+    with duplicates_aside(current, threshold, display, None) as found:
+        return found()
+
+
+@contextlib.contextmanager
+def duplicates_aside(current: Mapping[str, Revision], threshold: float, display: Mapping[str, str],
+                     pool: Executor | None, read: list[Labelled] | None = None
+                     ) -> Iterator[Callable[[], list[Finding]]]:
+    """`duplicate_findings`, searched by a worker of `pool` (`repo.aside`) while the caller goes on; yields a
+    function that waits for the findings. `read`: every term of `current` already `labelled`, in any order
+    (the audit takes it as each term is read: no entry decoded again)."""
+    from authoring.repo.aside import aside
+
+    given = [read] if read is not None else []
+
+    def arguments() -> tuple[list[Labelled], float]:
+        if given:  # handed over once: not held while the search runs
+            return sorted(given.pop(), key=lambda term: term.id), threshold
+        return [labelled(term_id, revision.term, revision.entry) for term_id, revision in sorted(current.items())], \
+            threshold
+
+    with aside(find_duplicates, arguments, pool) as groups:
+        yield lambda: [finding(group, display) for group in groups()]
 
 
 def finding(group: DuplicateGroup, display: Mapping[str, str]) -> Finding:

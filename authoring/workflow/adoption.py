@@ -13,6 +13,7 @@ Must never: touch Git, files or a UI.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from typing import Any
@@ -75,10 +76,21 @@ def is_adoption_path(relative: str, review_logs_rel: str) -> bool:
 def parse_adoption(text: str, display: str) -> AdoptionRecord | Problem:
     """A record from its file's text, or the located problem that stops it being read."""
     try:
-        data = yaml.safe_load(text)
+        data = _load(text)
         record = AdoptionRecord.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
         return Problem(display, 1, 1, Severity.ERROR, "bad-adoption-record", " ".join(str(exc).split())[:300])
     if record.action != "adopt":
         return Problem(display, 1, 1, Severity.ERROR, "bad-adoption-record", f"action is {record.action!r}, not adopt")
     return record
+
+
+def _load(text: str) -> Any:
+    """The record's data: read by libyaml when it is there (a record of an imported corpus names every term:
+    the pure-Python reader takes a second over it); a record libyaml refuses is read again by the pure-Python
+    reader, so its problem is told in the same words either way."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        with contextlib.suppress(yaml.YAMLError):
+            return yaml.load(text, Loader=fast)  # a safe loader
+    return yaml.safe_load(text)
