@@ -133,3 +133,14 @@ def plain_commit(repo: Path, files: dict[str, str], message: str, author: str | 
         args.append(f"--author={author}")
     git(repo, *args)
     return git(repo, "rev-parse", "HEAD").strip()
+
+
+def glossary_with_the_module_in_a_second_folder(path: Path, terms: dict[str, str]) -> Path:
+    """`new_glossary` whose `modules_dirs` is ["modules", "sources"], with the test module moved (committed)
+    into the second folder."""
+    repo = new_glossary(path, terms, config=CONFIG.replace('modules_dir = "modules"',
+                                                           'modules_dirs = ["modules", "sources"]'))
+    (repo / "sources").mkdir()
+    git(repo, "mv", "modules/MOD-001_the_test_module.md", "sources/MOD-001_the_test_module.md")
+    git(repo, "commit", "--quiet", "-m", "the module moves to the second folder")
+    return repo

@@ -13,7 +13,14 @@ from authoring.core.snippets import SnippetIndex, normalise, snippet_in
 from authoring.core.termfile import load_term
 from authoring.workflow.review_log import Action, load_events, term_revision
 from tests.conftest import EDITOR, git, run_cli
-from tests.history_builders import CONFIG, MODULE, SNIPPET_1, new_glossary, plain_commit, term_text
+from tests.history_builders import (
+    MODULE,
+    SNIPPET_1,
+    glossary_with_the_module_in_a_second_folder,
+    new_glossary,
+    plain_commit,
+    term_text,
+)
 
 
 def _audit(repo: Path) -> dict[str, list[dict[str, Any]]]:
@@ -88,11 +95,7 @@ def test_a_module_that_changed_since_the_citation_is_its_own_code(tmp_path: Path
 def test_a_module_in_a_second_module_folder_that_changed_since_the_citation_is_said_to_have_changed(
         tmp_path: Path) -> None:
     """The history of every `modules_dirs` folder is read, not only the first one's."""
-    config = CONFIG.replace('modules_dir = "modules"', 'modules_dirs = ["modules", "sources"]')
-    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text()}, config=config)
-    (repo / "sources").mkdir()
-    git(repo, "mv", "modules/MOD-001_the_test_module.md", "sources/MOD-001_the_test_module.md")
-    git(repo, "commit", "--quiet", "-m", "the module moves to the second folder")
+    repo = glossary_with_the_module_in_a_second_folder(tmp_path / "g", {"TIDAL_LOOM": term_text()})
     assert "snippet-found" in _audit(repo)
     rewritten = MODULE.replace("sets the pattern", "decides the weave")
     commit = plain_commit(repo, {"sources/MOD-001_the_test_module.md": rewritten}, "rewrite §1",
@@ -138,14 +141,10 @@ def test_relocate_points_moved_snippets_at_their_lines_as_one_reviewed_commit(tm
 
 
 def test_relocate_finds_a_module_in_a_second_modules_folder(tmp_path: Path) -> None:
-    config = CONFIG.replace('modules_dir = "modules"', 'modules_dirs = ["modules", "sources"]')
     text = term_text(status="candidate", sources=[("MOD-001", "L10-L11", SNIPPET_1)])
-    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": text}, config=config)
-    (repo / "sources").mkdir()
-    git(repo, "mv", "modules/MOD-001_the_test_module.md", "sources/MOD-001_the_test_module.md")
+    repo = glossary_with_the_module_in_a_second_folder(tmp_path / "g", {"TIDAL_LOOM": text})
     moved = MODULE.replace("## §1 · Looms\n", "## §1 · Looms\n\nA new opening paragraph.\n")
-    (repo / "sources" / "MOD-001_the_test_module.md").write_text(moved, encoding="utf-8")
-    plain_commit(repo, {"sources/MOD-001_the_test_module.md": moved}, "move and expand §1")
+    plain_commit(repo, {"sources/MOD-001_the_test_module.md": moved}, "expand §1")
     result = run_cli("relocate", "TIDAL_LOOM", "--repo", repo, "--json", "--as", EDITOR)
     assert result.code == 0, result.err
     [done] = json.loads(result.out)["terms"]

@@ -184,10 +184,9 @@ def test_promotions_on_both_sides_keep_both_review_log_items(tmp_path: Path) -> 
     assert sorted(e.note or "" for e in events if e.action == Action.PROMOTE) == ["Alice: ready.", "Bob: ready."]
 
 
-def test_ratification_merged_with_a_content_edit_is_left_to_the_editor(tmp_path: Path) -> None:
-    _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
-    alice.set("WEFT_PRESSURE", "triad.art", "A new picture nobody approved.")
-    alice.push()
+def _ratify_and_pull_a_content_change(bob: Clone) -> str:
+    """Bob approves and ratifies WEFT_PRESSURE while Alice's pushed content change waits on the remote, then
+    pulls: the status is left to him as a conflict. The file's text after the pull."""
     bob.review("WEFT_PRESSURE", "--approve", "Reads well.")
     bob.promote("WEFT_PRESSURE", "Approved.", to="ratified")
     pulled = bob.pull()
@@ -195,6 +194,14 @@ def test_ratification_merged_with_a_content_edit_is_left_to_the_editor(tmp_path:
     assert "ours ratified the term while theirs changed its content" in pulled.stderr
     text = bob.file("WEFT_PRESSURE").read_text(encoding="utf-8")
     assert "<<<<<<< ours: status\nstatus: ratified\n=======\nstatus: candidate\n>>>>>>> theirs: status\n" in text
+    return text
+
+
+def test_ratification_merged_with_a_content_edit_is_left_to_the_editor(tmp_path: Path) -> None:
+    _, alice, bob = shared_glossary(tmp_path, EDITOR, EDITOR_2)
+    alice.set("WEFT_PRESSURE", "triad.art", "A new picture nobody approved.")
+    alice.push()
+    text = _ratify_and_pull_a_content_change(bob)
     assert "<<<<<<< ours: version\nversion: 1.0\n=======\nversion: 0.3\n>>>>>>> theirs: version\n" in text
     assert "A new picture nobody approved." in text  # the content edit itself merged
     codes = [p["code"] for p in _check(bob, "WEFT_PRESSURE")["problems"]]  # type: ignore[attr-defined]
@@ -210,13 +217,7 @@ def test_ratification_merged_with_a_body_edit_is_left_to_the_editor(tmp_path: Pa
                      "--as", alice.who)
     assert result.code == 0, result.err
     alice.push()
-    bob.review("WEFT_PRESSURE", "--approve", "Reads well.")
-    bob.promote("WEFT_PRESSURE", "Approved.", to="ratified")
-    pulled = bob.pull()
-    assert pulled.returncode != 0
-    assert "ours ratified the term while theirs changed its content" in pulled.stderr
-    text = bob.file("WEFT_PRESSURE").read_text(encoding="utf-8")
-    assert "<<<<<<< ours: status\nstatus: ratified\n=======\nstatus: candidate\n>>>>>>> theirs: status\n" in text
+    text = _ratify_and_pull_a_content_change(bob)
     assert text.endswith("\nA paragraph nobody approved.\n")
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.conftest import git, run_cli
-from tests.history_builders import CONFIG, MODULE, new_glossary, term_text
+from tests.conftest import run_cli
+from tests.history_builders import MODULE, glossary_with_the_module_in_a_second_folder, new_glossary, term_text
 
 
 def _module_pages(site: Path) -> list[str]:
@@ -21,11 +21,7 @@ def _site(repo: Path, out: Path) -> Path:
 
 
 def test_a_module_in_a_second_modules_folder_is_published(tmp_path: Path) -> None:
-    config = CONFIG.replace('modules_dir = "modules"', 'modules_dirs = ["modules", "sources"]')
-    repo = new_glossary(tmp_path / "g", {"TIDAL_LOOM": term_text()}, config=config)
-    (repo / "sources").mkdir()
-    git(repo, "mv", "modules/MOD-001_the_test_module.md", "sources/MOD-001_the_test_module.md")
-    git(repo, "commit", "--quiet", "-m", "the module moves to the second folder")
+    repo = glossary_with_the_module_in_a_second_folder(tmp_path / "g", {"TIDAL_LOOM": term_text()})
     [page] = _module_pages(_site(repo, tmp_path / "site"))
     assert "sources/MOD-001_the_test_module.md" in page and "The Test Module" in page
 
