@@ -54,11 +54,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the developer's ~/.gitconfig; they get a known identity instead."""
-    home = tmp_path_factory.mktemp("home")
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[init]\n\tdefaultBranch = main\n",
-        encoding="utf-8",
-    )
+    from tests.fixtures_templates import write_test_home  # (a plugin, above: imported by pytest, not here)
+
+    home = write_test_home(tmp_path_factory.mktemp("home"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))

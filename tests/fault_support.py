@@ -179,7 +179,9 @@ def kill_points(template: Path, args: list[str], where: Path) -> list[str]:
 
 
 def install_hook(repo: Path, name: str, text: str) -> None:
+    """An executable Git hook `name` in `repo` (whose Git folder may have no hooks folder yet)."""
     hook = repo / ".git" / "hooks" / name
+    hook.parent.mkdir(exist_ok=True)
     hook.write_text(text, encoding="utf-8")
     hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
 

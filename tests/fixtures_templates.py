@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-# the configuration `conftest._isolated_git_config` gives every test (a template is built under the same)
-TEST_GITCONFIG = "[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n[init]\n\tdefaultBranch = main\n"
+# the configuration `conftest._isolated_git_config` gives every test (a template is built under the same);
+# an empty template folder: `git init` copies no sample hooks (14 files a repository, thousands a run)
+TEST_GITCONFIG = ("[user]\n\tname = Test Editor\n\temail = test-editor@example.org\n"
+                  "[init]\n\tdefaultBranch = main\n\ttemplateDir =\n")
 
 
 def write_test_home(home: Path) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EDITOR, EDITOR_2, ROOT, git, run_cli
+from tests.fault_support import install_hook
 
 IMPORTER = "Ivan Importer <ivan@example.org>"
 IMPORT_NOISE = {"unreviewed-status", "ratified-without-review", "unreviewed-status-change"}
@@ -117,15 +118,13 @@ def test_a_configuration_written_first_is_committed_with_the_adoption(upstream: 
 
 
 def test_a_failed_adoption_leaves_nothing_staged_and_a_rerun_works(upstream: Path) -> None:
-    hook = upstream / ".git" / "hooks" / "pre-commit"
-    hook.write_text("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n", encoding="utf-8")
-    hook.chmod(0o755)
+    install_hook(upstream, "pre-commit", "#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n")
     head = git(upstream, "rev-parse", "HEAD")
     failed = run_cli("adopt", "--repo", upstream, "--as", EDITOR)
     assert failed.code != 0 and "Traceback" not in failed.err
     assert git(upstream, "rev-parse", "HEAD") == head
     assert git(upstream, "status", "--porcelain") == ""  # nothing staged, nothing left behind
-    hook.unlink()
+    (upstream / ".git" / "hooks" / "pre-commit").unlink()
     rerun = run_cli("adopt", "--repo", upstream, "--as", EDITOR)
     assert rerun.code == 0, rerun.err
     assert git(upstream, "status", "--porcelain") == ""

@@ -93,6 +93,7 @@ def _edit_config(repo: Path) -> None:
 
 
 def _ignored_term(repo: Path) -> None:
+    (repo / ".git" / "info").mkdir(exist_ok=True)
     (repo / ".git" / "info" / "exclude").write_text("terms/HIDDEN.md\n")
     (repo / "terms" / "HIDDEN.md").write_text(term_text("HIDDEN"))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 from authoring.errors import Conflict, GateRefused
 from authoring.repo.service import Glossary
 from tests.conftest import EDITOR, EDITOR_2, git, run_cli
-from tests.fault_support import ForkedCommand
+from tests.fault_support import ForkedCommand, install_hook
 
 TERM = "terms/WEFT_PRESSURE.md"
 
@@ -194,9 +193,7 @@ def test_an_interrupt_just_after_the_commit_landed_keeps_the_commit(demo_repo: P
 
 def test_a_failing_pre_commit_hook_leaves_everything_as_it_was(demo_repo: Path) -> None:
     _promote_weft(demo_repo)
-    hook = demo_repo / ".git" / "hooks" / "pre-commit"
-    hook.write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n", encoding="utf-8")
-    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    install_hook(demo_repo, "pre-commit", "#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
     before = snapshot(demo_repo)
     result = run_cli("promote", "WEFT_PRESSURE", "--repo", demo_repo, "--as", EDITOR)
     assert result.code == 1 and "git commit failed: lint failed" in result.err
@@ -219,15 +216,13 @@ def test_a_stale_index_lock_is_a_conflict_and_changes_nothing(demo_repo: Path) -
 def test_a_process_killed_mid_commit_is_undone_by_the_next_action(demo_repo: Path, tmp_path: Path) -> None:
     _promote_weft(demo_repo)
     before = snapshot(demo_repo)
-    hook = demo_repo / ".git" / "hooks" / "pre-commit"
     # The hook kills the authoring process (git's parent) outright, then fails the commit: a crash
     # after both files were written and added, before the commit.
-    hook.write_text("#!/bin/sh\nkill -9 $(cut -d' ' -f4 /proc/$PPID/stat)\nexit 1\n", encoding="utf-8")
-    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    install_hook(demo_repo, "pre-commit", "#!/bin/sh\nkill -9 $(cut -d' ' -f4 /proc/$PPID/stat)\nexit 1\n")
     crashed = ForkedCommand(["promote", "WEFT_PRESSURE", "--repo", str(demo_repo), "--as", EDITOR], tmp_path).wait()
     assert crashed.code == -9
     assert git(demo_repo, "status", "--porcelain") != ""  # the dead process left its writes
-    hook.unlink()
+    (demo_repo / ".git" / "hooks" / "pre-commit").unlink()
     result = run_cli("review", "SLACK_WATER", "--comment", "--note", "next action", "--repo", demo_repo,
                      "--as", EDITOR)
     assert result.code == 0, result.err
