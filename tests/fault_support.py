@@ -49,6 +49,7 @@ def make_template(where: Path) -> Path:
     git(repo, "commit", "--quiet", "-m", "a term to repair")
     with Glossary.open(repo, EDITOR_2) as glossary:
         glossary.review("WEFT_PRESSURE", "approve")
+    git(repo, "repack", "-a", "-d", "-q")  # one pack, as a clone has: a copy links two files, not a folder a object
     return repo
 
 

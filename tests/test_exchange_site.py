@@ -23,8 +23,8 @@ CHROMEDRIVER = shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the module's tests."""
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium for the module's tests (its profile in a temporary folder, left nowhere else)."""
     webdriver = pytest.importorskip("selenium.webdriver")
     if not CHROMIUM or not CHROMEDRIVER:
         pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
@@ -34,7 +34,8 @@ def browser() -> Iterator[Any]:
     options = Options()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,900", "--allow-file-access-from-files"):
+                     "--window-size=1280,900", "--allow-file-access-from-files",
+                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(argument)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never fetch a driver or a browser
