@@ -52,6 +52,14 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # computed again from TMPDIR
 
 
+def pytest_unconfigure() -> None:
+    """One full collection (a finalizer's error in it is still reported), then every object the session
+    made is frozen out of the collector: pytest's own five collections at exit would walk them all again,
+    seconds on each worker while the run waits."""
+    gc.collect()
+    gc.freeze()
+
+
 RAM_FOLDER = Path("/dev/shm")
 
 
@@ -86,6 +94,18 @@ def _isolated_git_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.delenv("GIT_DIR", raising=False)
     monkeypatch.delenv("GIT_WORK_TREE", raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture(autouse=True)
+def _forget_closed_apps() -> Iterator[None]:
+    """After each test, Textual's class-wide cache of border styles lets go of the widgets it was asked
+    about. It is an `lru_cache` on a method, so its keys hold the last 1,024 widgets' style caches and
+    every line they drew long after their app has closed: a million dead objects on a worker by the end,
+    walked by every full collection and copied into every forked child's page tables."""
+    yield
+    styles_cache = sys.modules.get("textual._styles_cache")
+    if styles_cache is not None:
+        styles_cache.StylesCache.get_inner_outer.cache_clear()
 
 
 def git(repo: Path, *args: str, check: bool = True) -> str:
