@@ -5,6 +5,7 @@ Must never: build a path from an id that has not passed `require_safe_id`.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -46,13 +47,19 @@ def require_safe_id(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=16)
+def _real_folder(folder: Path) -> Path:
+    """`folder` with every symlink resolved, remembered: looked up for every term a command touches. (Should
+    the folder later be made a link elsewhere, a term file there no longer matches it: refused, never let out.)"""
+    return folder.resolve()
+
+
 def term_path(terms_dir: Path, term_id: str) -> Path:
     """The file of `term_id` inside `terms_dir`, refusing ids and symlinks that lead outside it."""
     require_safe_id(term_id)
     path = terms_dir / f"{term_id}.md"
-    root = terms_dir.resolve()
     resolved = path.resolve()
-    if resolved.parent != root:
+    if resolved.parent != _real_folder(terms_dir):
         raise UsageError(f"{term_id}: its file resolves outside the terms directory ({resolved})")
     return path
 

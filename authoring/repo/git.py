@@ -60,10 +60,11 @@ class NoSpace(GitError):
     """The disk is full (ENOSPC): said in those words, never as a lock or a traceback."""
 
 
-# `commit-tree` does not read `commit.gpgsign` (Git 2.39): the commit path reads it, with the hooks' place
-_COMMIT_SETTINGS = r"^(commit\.gpgsign|core\.hookspath|core\.autocrlf)$"
+# What a `Git` reads of the configuration, with one `git config` the first time any of it is asked: the
+# identity Git commits as, and what the commit path needs (`commit-tree` does not read `commit.gpgsign`
+# (Git 2.39), so the commit path does, with the hooks' place and the line-ending filter)
+_SETTINGS = r"^(user\.name|user\.email|commit\.gpgsign|core\.hookspath|core\.autocrlf)$"
 _TRUE = ("true", "yes", "on", "1")
-_IDENTITY = r"^user\.(name|email)$"
 
 
 # the Git directory `find_root` learnt with the work tree's top (same `rev-parse`), taken by the `Git(root)`
@@ -143,8 +144,7 @@ class Git:
     def __init__(self, root: Path, lock: threading.RLock | None = None) -> None:
         self.lock = lock or threading.RLock()
         self.root = root
-        self._user: Identity | None = None
-        self._user_read = False
+        self._real_root = root.resolve()  # (`relative` runs for every path a command touches)
         self._repo: git.Repo | None = None
         found = _FOUND_GIT_DIRS.pop(root, None)
         if found is None or not found.is_dir():
@@ -207,22 +207,25 @@ class Git:
         return True
 
     def user(self) -> Identity | None:
-        """The identity Git would commit as, from `user.name`/`user.email` (read once per `Git`, both with one
-        `git config`: the last value of each, as `--get` answers)."""
-        if not self._user_read:
-            _code, out = self._ask(["config", "-z", "--get-regexp", _IDENTITY])
-            found = {key.lower(): value.strip() for key, _, value in
-                     (item.partition("\n") for item in out.split("\0") if item)}
-            name, email = found.get("user.name"), found.get("user.email")
-            self._user = Identity(name, email) if name and email else None
-            self._user_read = True
-        return self._user
+        """The identity Git would commit as, from `user.name`/`user.email` (the last value of each, as
+        `--get` answers; read once per `Git`, `_settings_read`)."""
+        found = self._settings_read()
+        name, email = found.get("user.name", "").strip(), found.get("user.email", "").strip()
+        return Identity(name, email) if name and email else None
+
+    def _settings_read(self) -> dict[str, str]:
+        """`_SETTINGS` as Git resolves them (every level, includes honoured), read once with one `git config`."""
+        if self._settings is None:
+            _code, out = self._ask(["config", "-z", "--get-regexp", _SETTINGS])
+            pairs = (item.partition("\n") for item in out.split("\0") if item)
+            self._settings = {key.lower(): value for key, _, value in pairs}
+        return self._settings
 
     # -- state ------------------------------------------------------------------------------------
 
     def relative(self, path: Path) -> str:
         """A path relative to the work tree, with forward slashes."""
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        return path.resolve().relative_to(self._real_root).as_posix()
 
     def status_of(self, paths: Sequence[Path]) -> dict[str, str]:
         """Porcelain status codes (`XY`) of the paths that differ from HEAD; clean paths are absent."""
@@ -463,16 +466,8 @@ class Git:
         return self._call(["hash-object", "-w", f"--path={rel}", "--stdin"], data=data).strip()
 
     def _filters_may_apply(self, rel: str) -> bool:
-        autocrlf = self._commit_settings().get("core.autocrlf", "false").lower()
+        autocrlf = self._settings_read().get("core.autocrlf", "false").lower()
         return autocrlf in (*_TRUE, "input") or gitfiles.attributes_may_filter(self.root, self.git_dir, rel)
-
-    def _commit_settings(self) -> dict[str, str]:
-        """The settings the commit path needs, read once with one `git config` (includes honoured)."""
-        if self._settings is None:
-            _code, out = self._ask(["config", "-z", "--get-regexp", _COMMIT_SETTINGS])
-            pairs = (item.partition("\n") for item in out.split("\0") if item)
-            self._settings = {key.lower(): value for key, _, value in pairs}
-        return self._settings
 
     def commit_tree(self, tree: str, parent: str | None, message: str, author: Identity,
                     committer: Identity | None = None) -> str:
@@ -482,7 +477,7 @@ class Git:
         who = committer or (author if self.user() is None else None)
         if who is not None:
             env.update(GIT_COMMITTER_NAME=who.name, GIT_COMMITTER_EMAIL=who.email)
-        sign = self._commit_settings().get("commit.gpgsign", "false").lower() in (*_TRUE, "")
+        sign = self._settings_read().get("commit.gpgsign", "false").lower() in (*_TRUE, "")
         args = ["commit-tree", tree, *(["-p", parent] if parent else []), *(["-S"] if sign else [])]
         return self._call(args, env=env, data=message.encode("utf-8"), what="commit").strip()
 
@@ -507,7 +502,7 @@ class Git:
     def hook(self, name: str) -> Path | None:
         """The hook Git would run for `name` (honouring `core.hooksPath`), if there is an executable one."""
         if self._hooks_dir is None:
-            configured = self._commit_settings().get("core.hookspath", "")
+            configured = self._settings_read().get("core.hookspath", "")
             self._hooks_dir = (self.root / os.path.expanduser(str(configured))) if configured else \
                 Path(self.repo.common_dir) / "hooks"
         path = self._hooks_dir / name
