@@ -10,14 +10,19 @@ Must never: depend on timings measured at run time (every worker must compute th
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 
 def _rank(item: pytest.Item) -> int:
-    """0: slow and reading the corpus; 1: slow; 2: reading the corpus; 3: the rest."""
+    """0: slow and reading the corpus; 1: slow; 2: reading the corpus; 3: driving the UI (a Pilot test is
+    an `async` one: a second or more, where most others take a tenth); 4: the rest, the short ones that
+    let the workers finish together."""
     slow = item.get_closest_marker("slow") is not None
     corpus = item.get_closest_marker("corpus") is not None
-    return 0 if slow and corpus else 1 if slow else 2 if corpus else 3
+    pilot = inspect.iscoroutinefunction(getattr(item, "obj", None))
+    return 0 if slow and corpus else 1 if slow else 2 if corpus else 3 if pilot else 4
 
 
 @pytest.hookimpl(trylast=True)  # after conftest has marked the corpus tests
