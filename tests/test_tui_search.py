@@ -48,6 +48,22 @@ async def test_slash_finds_a_definition_word_and_a_body_word_and_says_where(repo
         assert table_column(table) == [] and "no term matches" in shown(hit)
 
 
+async def test_slash_searches_from_the_detail_pane_and_the_status_filter_too(repo: Path) -> None:
+    app = make_app(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(TermTable)
+        await pilot.click("#detail")  # reading the detail, then wanting to search: `/` still searches
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#detail")
+        await press(pilot, "slash", *"quasar")
+        assert table_column(table) == ["ALPHA", "BRAVO"]
+        await press(pilot, "escape")
+        app.screen.query_one("#status-filter").focus()
+        await press(pilot, "slash", *"zeph")
+        assert table_column(table) == ["ALPHA"]
+
+
 async def test_a_filter_that_hides_matches_says_so(repo: Path) -> None:
     app = make_app(repo)
     async with app.run_test(size=(120, 40)) as pilot:

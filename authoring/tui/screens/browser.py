@@ -18,7 +18,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, TextArea
 
 from authoring.core.summary import FILTERS, TermSummary
 from authoring.errors import Problem
@@ -250,7 +250,7 @@ class BrowserScreen(WorkbenchScreen):
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
-        if self.focused is not None and self.focused is not self.query_one(TermTable):
+        if isinstance(self.focused, (Input, TextArea)):
             raise SkipAction()  # typing in the search (or another field): `/` is just a character there
         # At once, not after the keys already queued (as `Widget.focus` would).
         self.submitted_query = None
