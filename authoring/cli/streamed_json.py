@@ -91,16 +91,8 @@ def _dumped(value: Any, level: int) -> str:
     """`value` as `json` writes it `level` deep (the checks in `json.encoder._make_iterencode`'s order)."""
     if isinstance(value, str):
         return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return _float(value)
+    if value is None or isinstance(value, int | float):  # (bool is an int) spelt as a key is
+        return _key(value)
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
