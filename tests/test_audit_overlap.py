@@ -97,7 +97,7 @@ def test_work_set_aside_gives_the_answer_made_here() -> None:
         failing()
 
 
-@pytest.mark.parametrize("newest", ["good", "bad"])
+@pytest.mark.parametrize("newest", ["good", "bad", "nested"])
 def test_an_adoption_record_read_aside_is_the_one_read_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             newest: str) -> None:
     """The walk's newest adoption record is read by an idle pool worker (`Auditor._adoption_aside`): the same
@@ -111,13 +111,15 @@ def test_an_adoption_record_read_aside_is_the_one_read_here(tmp_path: Path, monk
     plain_commit(repo, {"terms/TERM_001.md": term_text("TERM_001", status="ratified", art="Shore 1."),
                         "terms/TERM_002.md": term_text("TERM_002", status="ratified", art="Shore 2.")},
                  "ratified behind the tool's back")
-    text = good.render() if newest == "good" else "action: adopt\nwhen: [not, a, time\n"
+    text = {"good": good.render(), "bad": "action: adopt\nwhen: [not, a, time\n",
+            "nested": "action: adopt\nstatuses: " + "[" * 50_000 + "]" * 50_000 + "\n"}[newest]
     plain_commit(repo, {f"review_logs/_adoption/{good.file_name()}": text}, "the newest adoption")
     pooled, alone = _audit(repo, "2", monkeypatch), _audit(repo, "1", monkeypatch)
     assert pooled == alone
     codes = {(f["term"], f["code"]) for f in pooled}
     if newest == "good":  # the ratifications came before it: the adopted baseline
         assert not {("TERM_001", "unreviewed-status-change"), ("TERM_002", "unreviewed-status-change")} & codes
-    else:  # reported, and the older record is the baseline: the ratifications after it are judged
+    else:  # reported (nested past any reader's depth too: never a crash), and the older record is the
+        # baseline: the ratifications after it are judged
         assert (None, "bad-adoption-record") in codes
         assert ("TERM_001", "unreviewed-status-change") in codes

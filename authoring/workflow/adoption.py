@@ -13,7 +13,6 @@ Must never: touch Git, files or a UI.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import secrets
 from typing import Any
@@ -21,7 +20,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from authoring.errors import Problem, Severity
+from authoring.core.yamlio import load_small_document
+from authoring.errors import ParseError, Problem, Severity
 
 ADOPTION_FOLDER = "_adoption"
 """The folder inside the review logs that holds adoption records (never a term id: ids are upper case)."""
@@ -73,24 +73,23 @@ def is_adoption_path(relative: str, review_logs_rel: str) -> bool:
     return relative.startswith(prefix) and relative.endswith(".yaml") and "/" not in relative[len(prefix):]
 
 
+# A record names every adopted term (about 32 bytes each: 536 KB for 17,000 terms); the bound keeps a hostile
+# one from being read without end, as the event files' smaller one does
+MAX_ADOPTION_RECORD = 32 * 1024 * 1024
+
+
 def parse_adoption(text: str, display: str) -> AdoptionRecord | Problem:
     """A record from its file's text, or the located problem that stops it being read."""
     try:
-        data = _load(text)
+        data = load_small_document(text, display, MAX_ADOPTION_RECORD)
         record = AdoptionRecord.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except ParseError as exc:  # located: the reader bounds size, nesting and aliases as for event files
+        where = exc.problems[0] if exc.problems else None
+        return Problem(display, where.line if where else 1, where.col if where else 1, Severity.ERROR,
+                       "bad-adoption-record", exc.message[:300])
+    except ValidationError as exc:
         return Problem(display, 1, 1, Severity.ERROR, "bad-adoption-record", " ".join(str(exc).split())[:300])
     if record.action != "adopt":
         return Problem(display, 1, 1, Severity.ERROR, "bad-adoption-record", f"action is {record.action!r}, not adopt")
     return record
 
-
-def _load(text: str) -> Any:
-    """The record's data: read by libyaml when it is there (a record of an imported corpus names every term:
-    the pure-Python reader takes a second over it); a record libyaml refuses is read again by the pure-Python
-    reader, so its problem is told in the same words either way."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        with contextlib.suppress(yaml.YAMLError):
-            return yaml.load(text, Loader=fast)  # a safe loader
-    return yaml.safe_load(text)
